@@ -1,0 +1,3 @@
+"""swebot: an autonomous software-repair bot."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from swebot.cli import main
+
+sys.exit(main())

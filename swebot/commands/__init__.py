@@ -1,0 +1,1 @@
+"""Subcommands of the ``swebot`` CLI; each module has ``register(subparsers)``."""

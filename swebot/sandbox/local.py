@@ -1,0 +1,142 @@
+"""A sandbox that runs commands as local processes in the workspace directory.
+
+No isolation beyond a private copy of the files and a process group per command, so a
+command that times out is killed together with every process it started.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from swebot.errors import SandboxError
+from swebot.types import ExecResult
+
+DEFAULT_OUTPUT_LIMIT = 1_000_000  # bytes kept per stream
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _read_bounded(path: Path, limit: int) -> tuple[str, bool]:
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        if size <= limit:
+            return fh.read().decode("utf-8", "replace"), False
+        head = fh.read(limit // 2)
+        fh.seek(size - limit // 2)
+        tail = fh.read()
+    cut = size - len(head) - len(tail)
+    note = f"\n[... {cut} bytes of output cut by swebot ...]\n".encode()
+    return (head + note + tail).decode("utf-8", "replace"), True
+
+
+class LocalSandbox:
+    """Runs commands with ``root`` as the workspace; the files are the host's own copy."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        env: Mapping[str, str] | None = None,
+        output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    ) -> None:
+        self.root = str(Path(root).resolve())
+        self._env = dict(os.environ if env is None else env)
+        self._output_limit = output_limit
+        self._closed = False
+        self._procs: set[subprocess.Popen[bytes]] = set()
+
+    def execute(
+        self,
+        command: str | Sequence[str],
+        *,
+        timeout: float,
+        cwd: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> ExecResult:
+        if self._closed:
+            raise SandboxError("the sandbox is closed")
+        workdir = Path(self.root, cwd or ".")
+        full_env = {**self._env, **(env or {})}
+        start = time.monotonic()
+        # Output goes to files, not pipes: a command printing gigabytes must not fill memory.
+        with tempfile.TemporaryDirectory(prefix="swebot-exec-") as tmp:
+            out_path, err_path = Path(tmp, "out"), Path(tmp, "err")
+            with out_path.open("wb") as out, err_path.open("wb") as err:
+                proc = subprocess.Popen(
+                    command,
+                    shell=isinstance(command, str),
+                    cwd=workdir,
+                    env=full_env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=err,
+                    start_new_session=True,
+                )
+                self._procs.add(proc)
+                timed_out = False
+                try:
+                    proc.wait(timeout=timeout if timeout > 0 else None)
+                except subprocess.TimeoutExpired:
+                    timed_out = True
+                finally:
+                    # Children may outlive the main process; the group goes either way.
+                    _kill_group(proc)
+                    proc.wait()
+                    self._procs.discard(proc)
+            stdout, cut_out = _read_bounded(out_path, self._output_limit)
+            stderr, cut_err = _read_bounded(err_path, self._output_limit)
+        return ExecResult(
+            exit_code=proc.returncode if not timed_out else -signal.SIGKILL,
+            stdout=stdout,
+            stderr=stderr,
+            timed_out=timed_out,
+            duration=time.monotonic() - start,
+            truncated=cut_out or cut_err,
+        )
+
+    def _path(self, path: str) -> Path:
+        full = Path(self.root, path).resolve()
+        if not full.is_relative_to(self.root):
+            raise SandboxError(f"path outside the workspace: {path}")
+        return full
+
+    def read_file(self, path: str) -> bytes:
+        return self._path(path).read_bytes()
+
+    def write_file(self, path: str, data: bytes) -> None:
+        target = self._path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def copy_in(self, source: Path) -> None:
+        if Path(source).resolve() == Path(self.root):
+            return
+        shutil.copytree(source, self.root, dirs_exist_ok=True, symlinks=True)
+
+    def copy_out(self, dest: Path) -> None:
+        if Path(dest).resolve() == Path(self.root):
+            return
+        shutil.copytree(self.root, dest, dirs_exist_ok=True, symlinks=True)
+
+    def close(self) -> None:
+        for proc in list(self._procs):
+            _kill_group(proc)
+        self._closed = True
+
+    def __enter__(self) -> "LocalSandbox":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,230 @@
+"""Private workspaces and the only places swebot writes to a user's repository.
+
+A repair never runs in the user's tree: ``snapshot`` copies the current state (tracked files as they
+are on disk, plus untracked files that are not ignored) into a fresh folder with its own git
+history, whose single commit is the baseline every diff is taken against. The user's tree is
+written only by ``apply_to_tree`` (``--apply``) and ``commit_to_new_branch`` (``--branch``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from swebot.errors import BadInput, EnvironmentProblem
+from swebot.types import Sandbox
+
+SCRATCH_DIR = ".swebot"  # helper files inside a workspace; never part of a patch
+_GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "swebot",
+    "GIT_AUTHOR_EMAIL": "swebot@localhost",
+    "GIT_COMMITTER_NAME": "swebot",
+    "GIT_COMMITTER_EMAIL": "swebot@localhost",
+}
+
+
+def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> str:
+    """Run git in ``repo`` and return stdout; raise EnvironmentProblem with git's message on failure."""
+    try:
+        proc = subprocess.run(
+            ["git", *args],
+            cwd=repo,
+            input=input,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **_GIT_IDENTITY, **(env or {})},
+        )
+    except FileNotFoundError as exc:
+        raise EnvironmentProblem("git is not installed", hint="install git and retry") from exc
+    if proc.returncode != 0:
+        raise EnvironmentProblem(f"git {args[0]} failed: {proc.stderr.strip() or proc.stdout.strip()}")
+    return proc.stdout
+
+
+def find_repo_root(path: Path) -> Path:
+    """The root of the git work tree holding ``path``; BadInput when there is none."""
+    path = Path(path)
+    if not path.exists():
+        raise BadInput(f"{path} does not exist")
+    if not path.is_dir():
+        raise BadInput(f"{path} is not a directory", hint="point swebot at the project folder")
+    proc = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise BadInput(
+            f"{path} is not inside a git work tree",
+            hint="run `git init && git add -A && git commit -m init` there first",
+        )
+    return Path(proc.stdout.strip()).resolve()
+
+
+def _files_to_copy(repo: Path) -> list[str]:
+    listed = git(repo, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    return sorted({name for name in listed.split("\0") if name})
+
+
+@dataclass
+class Workspace:
+    """A private copy of a repository state, with a baseline commit to diff against."""
+
+    path: Path
+    baseline: str
+    holder: Path  # the temporary folder that holds ``path``; removed by cleanup
+
+    def diff(self) -> str:
+        return diff_against_baseline(self.path)
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.holder, ignore_errors=True)
+
+
+def snapshot(repo: Path, parent_dir: Path | None = None) -> Workspace:
+    """Copy the work tree's current state (uncommitted and untracked-not-ignored files included)."""
+    holder = Path(tempfile.mkdtemp(prefix="swebot-ws-", dir=parent_dir))
+    dest = holder / repo.name
+    try:
+        dest.mkdir()
+        for name in _files_to_copy(repo):
+            source = repo / name
+            target = dest / name
+            if source.is_symlink():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.symlink_to(os.readlink(source))
+            elif source.is_dir():  # a submodule or nested repository: copy its files as they are
+                shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns(".git"))
+            elif source.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+            # a tracked file deleted on disk is simply absent, as in the user's tree
+        git(dest, "init", "-q")
+        info = dest / ".git" / "info"
+        info.mkdir(parents=True, exist_ok=True)
+        (info / "exclude").write_text(f"/{SCRATCH_DIR}/\n__pycache__/\n*.pyc\n.pytest_cache/\n")
+        git(dest, "add", "-A")
+        git(dest, "commit", "-q", "--allow-empty", "--no-verify", "-m", "swebot baseline")
+        baseline = git(dest, "rev-parse", "HEAD").strip()
+    except BaseException:
+        shutil.rmtree(holder, ignore_errors=True)
+        raise
+    return Workspace(path=dest, baseline=baseline, holder=holder)
+
+
+_DIFF_ARGS = ("diff", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", "HEAD")
+
+
+def diff_against_baseline(path: Path) -> str:
+    """Unified diff of a workspace folder (new files included) against its baseline commit."""
+    git(path, "add", "-A", "-N", ".")
+    return git(path, *_DIFF_ARGS)
+
+
+def sandbox_diff(sandbox: Sandbox) -> str:
+    """The same diff, computed inside a sandbox (works for local and container workspaces)."""
+    result = sandbox.execute(
+        "git add -A -N . && git " + " ".join(_DIFF_ARGS), timeout=120, env=_GIT_IDENTITY
+    )
+    if result.exit_code != 0:
+        raise EnvironmentProblem(f"git diff failed in the sandbox: {result.stderr.strip()}")
+    return result.stdout
+
+
+def files_in_patch(patch: str) -> tuple[str, ...]:
+    """Paths a unified diff touches (target side; source side for deletions)."""
+    from unidiff import PatchSet
+
+    if not patch.strip():
+        return ()
+    return tuple(
+        (f.source_file if f.is_removed_file else f.target_file).split("/", 1)[1]
+        for f in PatchSet(patch)
+    )
+
+
+def apply_to_tree(repo: Path, patch: str) -> None:
+    """Apply a patch to the user's working tree, keeping their other uncommitted changes.
+
+    All or nothing: the patch is checked first, and if writing fails half-way every touched file
+    is put back as it was.
+    """
+    try:
+        git(repo, "apply", "--check", "--whitespace=nowarn", "-", input=patch)
+    except EnvironmentProblem as exc:
+        raise BadInput(
+            "the patch no longer applies to your working tree (it changed during the run?)",
+            hint=str(exc),
+        ) from exc
+    paths = files_in_patch(patch)
+    backups: dict[str, bytes | None] = {
+        p: (repo / p).read_bytes() if (repo / p).exists() else None for p in paths
+    }
+    not_writable = [p for p in paths if not _writable(repo / p)]
+    if not_writable:
+        raise EnvironmentProblem(
+            f"cannot write to {', '.join(not_writable)}: the working tree is read-only",
+            hint="make it writable, or use the saved patch file / --branch instead",
+        )
+    try:
+        git(repo, "apply", "--whitespace=nowarn", "-", input=patch)
+    except EnvironmentProblem as exc:
+        for p, content in backups.items():
+            try:
+                if content is None:
+                    (repo / p).unlink(missing_ok=True)
+                else:
+                    (repo / p).write_bytes(content)
+            except OSError:
+                pass
+        raise EnvironmentProblem(
+            "could not write the patch to your working tree; it was left as it was",
+            hint=str(exc),
+        ) from exc
+
+
+def _writable(path: Path) -> bool:
+    target = path if path.exists() else path.parent
+    while not target.exists():
+        target = target.parent
+    if not os.access(target, os.W_OK):
+        return False
+    # root passes os.access on read-only mounts and immutable files; ask the filesystem itself.
+    try:
+        if target.is_dir():
+            with tempfile.NamedTemporaryFile(dir=target):
+                pass
+        else:
+            with target.open("r+b"):
+                pass
+    except OSError:
+        return False
+    return True
+
+
+def commit_to_new_branch(repo: Path, patch: str, branch: str, message: str) -> str:
+    """Commit ``patch`` on top of HEAD as a new branch, without touching the checkout or index."""
+    proc = subprocess.run(["git", "check-ref-format", "--branch", branch], cwd=repo,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise BadInput(f"{branch!r} is not a valid branch name")
+    exists = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
+                            cwd=repo, capture_output=True)
+    if exists.returncode == 0:
+        raise BadInput(f"branch {branch!r} already exists", hint="pick another --branch name")
+    with tempfile.TemporaryDirectory(prefix="swebot-index-") as tmp:
+        env = {"GIT_INDEX_FILE": str(Path(tmp, "index"))}
+        git(repo, "read-tree", "HEAD", env=env)
+        try:
+            git(repo, "apply", "--cached", "--whitespace=nowarn", "-", input=patch, env=env)
+        except EnvironmentProblem as exc:
+            raise BadInput(
+                "the fix does not apply to HEAD without your uncommitted changes",
+                hint="commit them first, or use --apply",
+            ) from exc
+        tree = git(repo, "write-tree", env=env).strip()
+    sha = git(repo, "commit-tree", tree, "-p", "HEAD", "-m", message).strip()
+    git(repo, "update-ref", f"refs/heads/{branch}", sha, "")
+    return sha
