@@ -1,0 +1,32 @@
+"""The engines ("brains") swebot can use, and how to build one by name."""
+
+from __future__ import annotations
+
+from swebot.errors import BadInput
+from swebot.types import Engine
+
+ENGINE_NAMES = ("builtin", "llm", "auto")
+
+
+def make_engine(name: str, settings: object | None = None, *, has_failing_tests: bool = True) -> Engine:
+    """Build an engine. ``auto`` is the builtin engine when failing tests exist, then the LLM."""
+    if name == "builtin":
+        from swebot.engines.builtin import BuiltinEngine
+
+        return BuiltinEngine()
+    if name in ("llm", "auto"):
+        if settings is None:
+            if name == "auto":
+                from swebot.engines.builtin import BuiltinEngine
+
+                return BuiltinEngine()
+            raise BadInput("--engine llm needs a model", hint="pass --model NAME (and --base-url for a local server)")
+        from swebot.engines.llm import LLMEngine
+
+        llm = LLMEngine(settings)  # type: ignore[arg-type]
+        if name == "llm" or not has_failing_tests:
+            return llm
+        from swebot.engines.chain import BuiltinThenLLM
+
+        return BuiltinThenLLM(llm)
+    raise BadInput(f"unknown engine {name!r}", hint=f"choose one of {', '.join(ENGINE_NAMES)}")

@@ -1,0 +1,188 @@
+"""``swebot fix PATH``: repair a repository and hand back a patch, a changed tree or a branch."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from swebot.errors import BadInput, SwebotError
+from swebot.types import Budget
+
+EXIT_FIXED, EXIT_NOT_FIXED = 0, 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "fix",
+        help="repair a repository whose tests fail (or that an issue describes)",
+        description="Repair PATH on a private copy; print the patch, or apply it / commit it on a branch. "
+        "Exit status: 0 fixed (or nothing to fix), 1 no patch within the budget, 2 bad input, "
+        "3 environment problem.",
+    )
+    parser.add_argument("path", metavar="PATH", help="a directory inside a git work tree")
+    parser.add_argument("--test", metavar="CMD", dest="test_command",
+                        help="test command whose failures define the bug, run in PATH "
+                        "(default: python -m pytest)")
+    parser.add_argument("--issue", metavar="TEXT|@FILE",
+                        help="the problem in prose (text, or @file to read it from a file)")
+    parser.add_argument("--engine", choices=("builtin", "llm", "auto"), default="builtin",
+                        help="builtin (no model, default), llm, or auto (builtin first, then the model)")
+    parser.add_argument("--sandbox", choices=("auto", "docker", "local"), default="auto",
+                        help="where tests run: docker when a daemon answers (auto), docker, or local")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--apply", action="store_true",
+                       help="apply the fix to your working tree (other uncommitted changes are kept)")
+    where.add_argument("--branch", metavar="NAME",
+                       help="commit the fix on a new branch NAME without switching your checkout")
+    parser.add_argument("--output", metavar="DIR", type=Path,
+                        help="run folder for patch.diff, report.json and run.log "
+                        "(default: $SWEBOT_HOME/runs/... or ~/.local/share/swebot/runs/...)")
+    parser.add_argument("--time-limit", metavar="SECONDS", type=float, default=600.0,
+                        help="wall-time limit for the whole repair (default 600; 0 = none)")
+    parser.add_argument("--max-candidates", metavar="N", type=int, default=0,
+                        help="stop after validating N candidate patches (default 0 = no limit)")
+    parser.add_argument("--test-timeout", metavar="SECONDS", type=float, default=300.0,
+                        help="timeout for one run of the test command (default 300)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    for extension in ("swebot.engines.llm:add_llm_arguments",
+                      "swebot.github.cli:add_remote_arguments"):
+        _extend(parser, extension)
+    parser.set_defaults(handler=run)
+
+
+def _extend(parser: argparse.ArgumentParser, target: str) -> None:
+    module_name, function = target.split(":")
+    try:
+        module = __import__(module_name, fromlist=[function])
+    except ImportError:
+        return
+    getattr(module, function)(parser)
+
+
+def read_issue(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if value.startswith("@"):
+        path = Path(value[1:]).expanduser()
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"cannot read the issue file {path}: {exc.strerror}") from exc
+    return value
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    if args.time_limit < 0 or args.max_candidates < 0 or args.test_timeout <= 0:
+        raise BadInput("--time-limit and --max-candidates must be >= 0, --test-timeout > 0")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except SwebotError as exc:
+        if args.json:
+            print(json.dumps({"status": "error", "error": exc.message, "hint": exc.hint,
+                              "exit_status": exc.exit_status}))
+            return exc.exit_status
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
+    from swebot.progress import TerminalProgress
+    from swebot.repair import FixRequest, run_fix
+    from swebot.workspace import apply_to_tree, commit_to_new_branch, find_repo_root
+
+    _check_args(args)
+    if getattr(args, "github_handler", None):  # URL / --pr / --issue-url: remote front end
+        return args.github_handler(args)
+    repo = find_repo_root(Path(args.path))
+    if args.branch:
+        _check_new_branch(repo, args.branch)
+    settings = None
+    if args.engine in ("llm", "auto") and getattr(args, "model", None):
+        from swebot.engines.llm import llm_settings_from_args
+
+        settings = llm_settings_from_args(args)
+    request = FixRequest(
+        path=Path(args.path),
+        test_command=args.test_command,
+        issue=read_issue(args.issue),
+        engine=args.engine,
+        sandbox=args.sandbox,
+        budget=Budget(time_limit=args.time_limit, max_candidates=args.max_candidates,
+                      max_steps=getattr(args, "max_steps", 0) or 0,
+                      max_cost=getattr(args, "max_cost", 0.0) or 0.0),
+        output_dir=args.output,
+        engine_settings=settings,
+        test_timeout=args.test_timeout,
+    )
+    progress = None if (args.json or args.quiet) else TerminalProgress(sys.stderr)
+    try:
+        report = run_fix(request, progress)
+    finally:
+        if progress is not None:
+            progress.finish()
+    applied = ""
+    if report.status == "fixed" and report.patch:
+        if args.apply:
+            apply_to_tree(repo, report.patch)
+            applied = "applied to your working tree"
+        elif args.branch:
+            sha = commit_to_new_branch(repo, report.patch, args.branch,
+                                       f"swebot: {report.description}"[:72] + "\n\n"
+                                       + f"Tests fixed: {', '.join(report.failing_before)}\n")
+            applied = f"committed on branch {args.branch} ({sha[:10]})"
+    if args.json:
+        print(json.dumps({**report.to_json(), "applied": applied or None}))
+    else:
+        print_summary(report, applied, wanted_change=bool(args.apply or args.branch))
+    return EXIT_FIXED if report.status in ("fixed", "nothing_to_fix") else EXIT_NOT_FIXED
+
+
+def _check_new_branch(repo: Path, branch: str) -> None:
+    import subprocess
+
+    valid = subprocess.run(["git", "check-ref-format", "--branch", branch], cwd=repo,
+                           capture_output=True)
+    if valid.returncode != 0:
+        raise BadInput(f"{branch!r} is not a valid branch name")
+    exists = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
+                            cwd=repo, capture_output=True)
+    if exists.returncode == 0:
+        raise BadInput(f"branch {branch!r} already exists", hint="pick another --branch name")
+
+
+def print_summary(report: object, applied: str, *, wanted_change: bool) -> None:
+    from swebot.repair import FixReport
+
+    assert isinstance(report, FixReport)
+    out = sys.stdout
+    headline = {
+        "fixed": "Fixed: the patch below makes the tests pass.",
+        "nothing_to_fix": "Nothing to fix: all tests already pass.",
+        "not_fixed": "No fix found within the budget"
+        + (f" ({report.limit_hit} reached)." if report.limit_hit else "."),
+    }[report.status]
+    print(headline, file=out)
+    if report.description:
+        print(f"  change:     {report.description}", file=out)
+    if report.failing_before:
+        print(f"  failing before: {len(report.failing_before)}  after: {len(report.failing_after)}",
+              file=out)
+        for test in report.failing_after[:10]:
+            print(f"    still failing: {test}", file=out)
+    print(f"  candidates: {report.candidates_tried}  time: {report.seconds:.1f}s"
+          + (f"  cost: ${report.cost:.4f}" if report.cost else ""), file=out)
+    print(f"  run folder: {report.run_dir}  (patch.diff, report.json, run.log)", file=out)
+    if applied:
+        print(f"  result:     {applied}", file=out)
+    elif wanted_change and report.status != "fixed":
+        print("  result:     your tree was left as it was", file=out)
+    if report.patch:
+        if report.status != "fixed":
+            print("\nBest partial patch (does not make every test pass):", file=out)
+        print("", file=out)
+        out.write(report.patch if report.patch.endswith("\n") else report.patch + "\n")

@@ -1,0 +1,266 @@
+"""The builtin engine: spectrum-based fault localization plus a search over libcst mutations.
+
+No model, no API key. It ranks lines by Ochiai suspiciousness from per-test coverage, generates
+template mutations at the most suspicious lines, and validates them cheaply (the originally failing
+tests first, the full command only for candidates that pass those). When no single edit works it
+tries pairs, starting from the edits that fixed part of the failing tests.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import time
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from swebot.errors import LimitReached
+from swebot.localize.sbfl import SuspiciousLine, rank_lines
+from swebot.mutate import Mutation, mutations_at, normalized
+from swebot.testing import TestRunner
+from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task, TestReport
+from swebot.workspace import sandbox_diff
+
+Change = tuple[str, str]  # (path relative to the workspace root, whole new file source)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    changes: tuple[Change, ...]
+    mutations: tuple[Mutation, ...]
+    score: float
+
+    @property
+    def description(self) -> str:
+        return "; ".join(f"{path}: {m.description} [{m.template}]"
+                         for (path, _), m in zip(self.changes, self.mutations))
+
+
+@dataclass
+class Verdict:
+    fixed: frozenset[str]  # originally failing tests that now pass
+    plausible: bool  # every test of the full command passes
+
+
+@dataclass
+class SearchState:
+    """Bookkeeping of one search: what was tried, what came closest, when to stop."""
+
+    budget: Budget
+    started: float = field(default_factory=time.monotonic)
+    tried: int = 0
+    seen: set[tuple[str, ...]] = field(default_factory=set)
+    partial: list[tuple[Candidate, Verdict]] = field(default_factory=list)
+
+    def check(self) -> None:
+        if self.budget.time_limit and time.monotonic() - self.started >= self.budget.time_limit:
+            raise LimitReached("time_limit")
+        if self.budget.max_candidates and self.tried >= self.budget.max_candidates:
+            raise LimitReached("max_candidates")
+
+    def first_visit(self, key: tuple[str, ...]) -> bool:
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
+class BuiltinEngine:
+    name = "builtin"
+
+    def __init__(self, *, max_lines_per_file: int = 40, max_files: int = 5,
+                 max_pair_seeds: int = 12) -> None:
+        self.max_lines_per_file = max_lines_per_file
+        self.max_files = max_files
+        self.max_pair_seeds = max_pair_seeds
+
+    def repair(self, task: Task, sandbox: Sandbox, budget: Budget,
+               progress: ProgressCallback) -> EngineResult:
+        state = SearchState(budget)
+        runner = TestRunner(sandbox, task.test_command or "python -m pytest",
+                            cwd=task.test_cwd, timeout=task.test_timeout)
+        progress("stage", {"name": "localize", "detail": "running tests with coverage"})
+        report, coverage = runner.run_with_coverage()
+        failing = tuple(sorted(report.failing))
+        if not failing:
+            return EngineResult(status="nothing_to_fix", description="all tests already pass")
+        frames = {c.nodeid: c.frames for c in report.cases if c.failing}
+        ranking = rank_lines(coverage, failing, report.passing, frames=frames)
+        progress("stage", {"name": "localize", "detail": f"{len(ranking)} suspicious lines",
+                           "top": [f"{s.path}:{s.line}" for s in ranking[:5]]})
+        originals = self._read_sources(sandbox, ranking, progress)
+        # A mutant that loops forever must not cost the whole test timeout.
+        candidate_timeout = min(task.test_timeout, max(10.0, 5 * report.duration))
+        validator = Validator(sandbox, runner, failing, originals, candidate_timeout)
+
+        progress("stage", {"name": "search", "detail": "single edits"})
+        winner: Candidate | None = None
+        limit_hit: str | None = None
+        try:
+            singles = self._single_candidates(originals, ranking)
+            winner = self._search(singles, validator, state, progress)
+            if winner is None:
+                progress("stage", {"name": "search", "detail": "two-edit combinations"})
+                winner = self._search(self._pair_candidates(singles, state, originals, ranking),
+                                      validator, state, progress)
+        except LimitReached as limit:
+            limit_hit = limit.limit
+        return self._result(sandbox, validator, failing, state, winner, limit_hit)
+
+    # -- candidates -------------------------------------------------------------------------
+
+    def _read_sources(self, sandbox: Sandbox, ranking: Sequence[SuspiciousLine],
+                      progress: ProgressCallback) -> dict[str, str]:
+        sources: dict[str, str] = {}
+        for path in dict.fromkeys(s.path for s in ranking):
+            if len(sources) >= self.max_files:
+                break
+            try:
+                text = sandbox.read_file(path).decode("utf-8")
+                ast.parse(text)
+            except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
+                progress("warning", {"message": f"skipping {path}: it does not parse ({exc})"})
+                continue
+            sources[path] = text
+        return sources
+
+    def _lines_by_file(self, ranking: Sequence[SuspiciousLine],
+                       files: Iterable[str]) -> dict[str, dict[int, float]]:
+        wanted = set(files)
+        by_file: dict[str, dict[int, float]] = {}
+        for s in ranking:
+            if s.path in wanted and s.score > 0:
+                lines = by_file.setdefault(s.path, {})
+                if len(lines) < self.max_lines_per_file:
+                    lines.setdefault(s.line, s.score)
+        return by_file
+
+    def _single_candidates(self, originals: dict[str, str],
+                           ranking: Sequence[SuspiciousLine]) -> list[Candidate]:
+        candidates = []
+        for path, lines in self._lines_by_file(ranking, originals).items():
+            for m in mutations_at(originals[path], lines):
+                score = lines.get(m.line, min(lines.values())) * m.prior
+                candidates.append(Candidate(((path, m.source),), (m,), score))
+        candidates.sort(key=lambda c: (-c.score, _size(originals, c)))
+        return candidates
+
+    def _pair_candidates(self, singles: Sequence[Candidate], state: SearchState,
+                         originals: dict[str, str],
+                         ranking: Sequence[SuspiciousLine]) -> Iterable[Candidate]:
+        """Second edits on top of the most promising first edits: partial fixes first."""
+        partial = [c for c, _ in sorted(state.partial, key=lambda cv: -len(cv[1].fixed))]
+        seeds = list(dict.fromkeys([*partial, *singles[: self.max_pair_seeds]]))
+        seeds = seeds[: self.max_pair_seeds + len(partial)]
+        lines_by_file = self._lines_by_file(ranking, originals)
+        for rank, seed in enumerate(seeds):
+            (seed_path, seed_source), = seed.changes
+            for path, lines in lines_by_file.items():
+                base = seed_source if path == seed_path else originals[path]
+                for m in mutations_at(base, lines):
+                    if path == seed_path:
+                        changes: tuple[Change, ...] = ((path, m.source),)
+                    else:
+                        changes = (seed.changes[0], (path, m.source))
+                    score = seed.score * lines.get(m.line, 0.1) * m.prior / (1 + rank)
+                    yield Candidate(changes, (*seed.mutations, m), score)
+
+    # -- search -----------------------------------------------------------------------------
+
+    def _search(self, candidates: Iterable[Candidate], validator: "Validator",
+                state: SearchState, progress: ProgressCallback) -> Candidate | None:
+        for candidate in candidates:
+            key = tuple(sorted(f"{p}\0{normalized(s)}" for p, s in candidate.changes))
+            if not state.first_visit(key):
+                continue
+            state.check()
+            state.tried += 1
+            verdict = validator.validate(candidate)
+            if verdict.fixed and not verdict.plausible:
+                state.partial.append((candidate, verdict))
+            best = max(state.partial, key=lambda cv: len(cv[1].fixed), default=None)
+            progress("candidate", {
+                "tried": state.tried,
+                "description": candidate.description,
+                "best": f"{len(best[1].fixed)}/{len(validator.failing)} failing tests fixed"
+                if best else "none yet",
+            })
+            if verdict.plausible:
+                return candidate
+        return None
+
+    def _result(self, sandbox: Sandbox, validator: "Validator", failing: tuple[str, ...],
+                state: SearchState, winner: Candidate | None,
+                limit_hit: str | None) -> EngineResult:
+        details: dict[str, object] = {"partial_fixes": len(state.partial)}
+        if winner is not None:
+            validator.write(winner.changes)
+            return EngineResult(status="fixed", patch=sandbox_diff(sandbox),
+                                failing_before=failing, failing_after=(),
+                                candidates_tried=state.tried, limit_hit=None,
+                                description=winner.description, details=details)
+        best = max(state.partial, key=lambda cv: len(cv[1].fixed), default=None)
+        if best is None:
+            return EngineResult(status="not_fixed", failing_before=failing,
+                                failing_after=failing, candidates_tried=state.tried,
+                                limit_hit=limit_hit,
+                                description="no candidate made any failing test pass",
+                                details=details)
+        candidate, verdict = best
+        validator.write(candidate.changes)
+        patch = sandbox_diff(sandbox)
+        validator.restore()
+        still_failing = tuple(t for t in failing if t not in verdict.fixed)
+        details["best_partial_fixed"] = sorted(verdict.fixed)
+        return EngineResult(status="not_fixed", patch=patch, failing_before=failing,
+                            failing_after=still_failing, candidates_tried=state.tried,
+                            limit_hit=limit_hit,
+                            description=f"best partial: {candidate.description}",
+                            details=details)
+
+
+def _size(originals: dict[str, str], candidate: Candidate) -> int:
+    total = 0
+    for path, source in candidate.changes:
+        diff = difflib.unified_diff(originals[path].splitlines(), source.splitlines(), n=0,
+                                    lineterm="")
+        total += sum(len(line) for line in diff if line[:1] in "+-")
+    return total
+
+
+class Validator:
+    """Writes a candidate into the sandbox, runs the tests, and puts the originals back."""
+
+    def __init__(self, sandbox: Sandbox, runner: TestRunner, failing: Sequence[str],
+                 originals: dict[str, str], timeout: float) -> None:
+        self.sandbox = sandbox
+        self.runner = runner
+        self.failing = tuple(failing)
+        self.originals = originals
+        self.timeout = timeout
+
+    def write(self, changes: Sequence[Change]) -> None:
+        for path, source in changes:
+            self.sandbox.write_file(path, source.encode("utf-8"))
+
+    def restore(self) -> None:
+        self.write(list(self.originals.items()))
+
+    def validate(self, candidate: Candidate) -> Verdict:
+        self.write(candidate.changes)
+        try:
+            quick = self.runner.run(select=self.failing, timeout=self.timeout)
+            fixed = _passed(quick, self.failing)
+            if len(fixed) < len(self.failing):
+                return Verdict(fixed, plausible=False)
+            full = self.runner.run(timeout=self.timeout * 2)
+            return Verdict(fixed, plausible=full.all_passed)
+        finally:
+            self.restore()
+
+
+def _passed(report: TestReport, selected: Sequence[str]) -> frozenset[str]:
+    if report.timed_out:
+        return frozenset()
+    passing = report.passing
+    return frozenset(t for t in selected if t in passing)
