@@ -1,0 +1,60 @@
+"""Shared fixtures: small real git repositories generated per test."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Callable, Mapping
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@localhost",
+    "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@localhost",
+}
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content).lstrip("\n"))
+
+
+def run_git(repo: Path, *args: str) -> str:
+    import os
+
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
+                          env={**os.environ, **GIT_ENV}).stdout
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[..., Path]:
+    """make_repo({"path": "content", ...}, name="repo") -> a committed git repository."""
+    def make(files: Mapping[str, str], name: str = "repo") -> Path:
+        repo = tmp_path / name
+        repo.mkdir()
+        write_files(repo, files)
+        run_git(repo, "init", "-q", "-b", "main")
+        run_git(repo, "add", "-A")
+        run_git(repo, "commit", "-q", "-m", "init")
+        return repo
+    return make
+
+
+@pytest.fixture
+def swebot_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run `python -m swebot ...` as a user would, with run folders kept under tmp_path."""
+    import os
+
+    def run(*args: str, cwd: Path | None = None, timeout: float = 300,
+            env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        full_env = {**os.environ, "SWEBOT_HOME": str(tmp_path / "swebot-home"),
+                    "PYTHONPATH": str(REPO_ROOT), **(env or {})}
+        return subprocess.run([sys.executable, "-m", "swebot", *args], cwd=cwd or tmp_path,
+                              capture_output=True, text=True, timeout=timeout, env=full_env)
+    return run
