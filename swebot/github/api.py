@@ -87,7 +87,7 @@ def redact(text: str, secrets: tuple[str, ...] | list[str]) -> str:
         forms = {secret}
         for user in ("x-access-token", "oauth2", "token", ""):
             forms.add(base64.b64encode(f"{user}:{secret}".encode()).decode())
-        for form in forms:
+        for form in sorted(forms, key=len, reverse=True):  # longest first: forms can nest
             text = text.replace(form, "***")
     return text
 
