@@ -1,0 +1,119 @@
+"""Cache of the symbol and lexical indexes, keyed by the exact state of the tree.
+
+Key: git HEAD plus a hash of the dirty files' contents in a git work tree; otherwise a hash of
+every Python file's path and contents. A stale or unreadable entry is rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from swebot.localize.retrieval import LexicalIndex
+from swebot.localize.symbols import SymbolIndex, build_index, iter_python_files
+
+FORMAT_VERSION = "3"  # bump when SymbolIndex/LexicalIndex change shape
+KEEP_PER_ROOT = 3  # older entries for the same tree are pruned
+
+
+@dataclass
+class RepoIndex:
+    symbols: SymbolIndex
+    lexical: LexicalIndex
+    key: str
+    from_cache: bool = False
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("SWEBOT_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "swebot" / "index"
+
+
+def _git(root: Path, *args: str) -> bytes | None:
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def _hash_file(h: "hashlib._Hash", path: Path) -> None:
+    try:
+        h.update(path.read_bytes())
+    except OSError:
+        h.update(b"\x00missing")
+
+
+def tree_key(root: Path) -> str:
+    """A digest that changes whenever any Python file under ``root`` could have changed."""
+    root = Path(root).resolve()
+    h = hashlib.blake2b(digest_size=16)
+    h.update(FORMAT_VERSION.encode())
+    head = _git(root, "rev-parse", "HEAD")
+    status = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", ".") if head else None
+    top = _git(root, "rev-parse", "--show-toplevel") if head else None
+    if head is not None and status is not None and top is not None:
+        h.update(b"git:" + head.strip() + b"\x00" + str(root).encode())
+        toplevel = Path(top.decode().strip())
+        for item in status.split(b"\x00"):
+            if len(item) < 4:
+                continue  # rename sources come as bare paths; their targets are listed too
+            rel = item[3:].decode("utf-8", "replace")
+            h.update(item)
+            _hash_file(h, toplevel / rel)
+        return h.hexdigest()
+    h.update(b"content:" + str(root).encode())
+    for rel in iter_python_files(root):
+        h.update(rel.encode() + b"\x00")
+        _hash_file(h, root / rel)
+    return h.hexdigest()
+
+
+def _entry_path(root: Path, key: str) -> Path:
+    tag = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
+    return cache_dir() / f"{tag}-{key}.pkl"
+
+
+def _prune(root: Path, keep: Path) -> None:
+    tag = keep.name.split("-", 1)[0]
+    entries = sorted(keep.parent.glob(f"{tag}-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP_PER_ROOT:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
+
+
+def load_or_build(root: Path, *, use_cache: bool = True) -> RepoIndex:
+    """The indexes for ``root``: from the cache when the tree is unchanged, else built and stored."""
+    root = Path(root).resolve()
+    key = tree_key(root)
+    path = _entry_path(root, key)
+    if use_cache and path.is_file():
+        try:
+            with path.open("rb") as fh:
+                symbols, lexical = pickle.load(fh)
+            if isinstance(symbols, SymbolIndex) and isinstance(lexical, LexicalIndex):
+                return RepoIndex(symbols, lexical, key, from_cache=True)
+        except Exception:  # noqa: BLE001 - any corrupt/old pickle means "rebuild"
+            pass
+    symbols = build_index(root)
+    lexical = LexicalIndex.build(symbols)
+    if use_cache:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((symbols, lexical), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+            _prune(root, path)
+        except OSError:
+            pass  # an unwritable cache only costs speed
+    return RepoIndex(symbols, lexical, key, from_cache=False)

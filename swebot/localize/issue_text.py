@@ -1,0 +1,107 @@
+"""Pull location clues out of an issue written in prose: traceback frames, file and module paths,
+qualified names, code identifiers and test names. Nothing here knows the repository; ``rank``
+resolves the clues against the symbol index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from swebot.types import Frame
+
+_PY_FRAME = re.compile(r'File "([^"]+)", line (\d+)(?:, in ([\w<>.]+))?')
+# pytest's short form: "src/pkg/mod.py:42: in func" or "src/pkg/mod.py:42: ValueError"
+_PYTEST_FRAME = re.compile(r"^([\w./\\-]+\.py):(\d+):(?: in ([\w<>]+))?", re.M)
+_EXC_LINE = re.compile(
+    r"^\s*((?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning|Exit|Interrupt|Failure))(?::\s*(.*))?$",
+    re.M,
+)
+_PATH = re.compile(r"(?<![\w/.-])((?:[\w.-]+[/\\])*[\w-]+\.py)\b")
+_DOTTED = re.compile(r"(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)(?![\w])")
+_BACKTICK = re.compile(r"`{1,3}([^`\n]+)`{1,3}")
+_FENCE = re.compile(r"```[\w+-]*\n(.*?)```", re.S)
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+_IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
+_TEST_NAME = re.compile(r"\b(test_\w+|Test[A-Z]\w*)\b")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_NON_CODE_DOTTED = frozenset({"e.g", "i.e", "etc", "vs", "www", "http", "https"})
+_COMMON_WORDS_AS_CODE = frozenset({"print", "len", "str", "int", "list", "dict", "set", "type", "range"})
+
+
+@dataclass(frozen=True)
+class IssueSignals:
+    frames: tuple[Frame, ...]  # as written (paths unresolved), innermost last
+    exceptions: tuple[str, ...]  # exception type names, innermost last
+    paths: tuple[str, ...]  # file paths mentioned outside tracebacks
+    dotted: tuple[str, ...]  # dotted names: modules, Class.method, pkg.func
+    code_idents: tuple[str, ...]  # identifiers that look like code (backticks, calls, snake/camel case)
+    words: tuple[str, ...]  # every identifier-shaped word (weak: may match a symbol by accident)
+    test_names: tuple[str, ...]
+    text: str  # the issue text, for lexical retrieval
+
+    @property
+    def has_clues(self) -> bool:
+        return bool(self.frames or self.paths or self.dotted or self.code_idents)
+
+
+def _looks_like_code(word: str) -> bool:
+    inner_caps = any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
+    return "_" in word.strip("_") or inner_caps or word.startswith("_")
+
+
+def code_regions(text: str) -> list[str]:
+    """Fenced blocks, inline backticks, ``>>>`` lines and indented lines: text written as code."""
+    regions = _FENCE.findall(text)
+    stripped = _FENCE.sub(" ", text)
+    regions += _BACKTICK.findall(stripped)
+    for line in stripped.splitlines():
+        if line.startswith(("    ", "\t")) or line.lstrip().startswith((">>>", "...")):
+            regions.append(line.strip().lstrip(">. "))
+    return regions
+
+
+def extract_frames(text: str) -> list[Frame]:
+    frames = [Frame(m.group(1), int(m.group(2)), m.group(3) or "") for m in _PY_FRAME.finditer(text)]
+    if not frames:
+        frames = [Frame(m.group(1), int(m.group(2)), m.group(3) or "") for m in _PYTEST_FRAME.finditer(text)]
+    return frames
+
+
+def parse_issue(text: str) -> IssueSignals:
+    frames = extract_frames(text)
+    frame_paths = {f.path for f in frames}
+    exceptions = [m.group(1) for m in _EXC_LINE.finditer(text)]
+    no_frames = _PY_FRAME.sub(" ", text)
+    paths = [p for p in _PATH.findall(no_frames) if p not in frame_paths]
+    dotted = []
+    for d in _DOTTED.findall(no_frames):
+        low = d.lower()
+        if low.endswith(".py") or low in _NON_CODE_DOTTED or any(ch.isdigit() for ch in d.split(".")[0][:1]):
+            continue
+        dotted.append(d[:-4] if d.endswith(".py") else d)
+    code = code_regions(text)
+    idents: list[str] = []
+    for region in code:
+        idents += _IDENT.findall(region)
+    idents += [w for w in _CALL.findall(text) if w not in _COMMON_WORDS_AS_CODE]
+    idents += [w for w in _IDENT.findall(text) if _looks_like_code(w)]
+    for d in dotted:
+        idents += d.split(".")
+    idents += [f.function for f in frames if f.function and not f.function.startswith("<")]
+    words = _IDENT.findall(text)
+    return IssueSignals(
+        frames=tuple(frames),
+        exceptions=tuple(e.rsplit(".", 1)[-1] for e in exceptions),
+        paths=tuple(dict.fromkeys(paths)),
+        dotted=tuple(dict.fromkeys(dotted)),
+        code_idents=tuple(dict.fromkeys(i for i in idents if len(i) > 1 and not i.isdigit())),
+        words=tuple(dict.fromkeys(w for w in words if len(w) > 2)),
+        test_names=tuple(dict.fromkeys(_TEST_NAME.findall(text))),
+        text=text,
+    )
+
+
+def latin_word_count(text: str) -> int:
+    """How many words a Latin-script tokenizer can use; 0 means nothing to match against code."""
+    return len(_LATIN_WORD.findall(text))

@@ -1,0 +1,111 @@
+"""Lexical retrieval (BM25 via bm25s) over files and over symbol-level documents.
+
+Code and prose share one tokenizer: identifiers are split on case changes and underscores and kept
+whole too, so ``parse_isoformat`` in an issue matches the definition and also ``isoformat`` in a
+docstring.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from swebot.localize.symbols import FileEntry, Symbol, SymbolIndex
+
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+
+# English glue words and Python keywords carry no location signal.
+STOPWORDS = frozenset(
+    """a an and are as at be been but by can could do does did for from had has have how i if in
+    into is it its it's me my no not of on or our so such than that the their them then there these
+    they this those to too was we were what when where which while who why will with would you your
+    self cls def return none true false pass import none elif else try except finally raise lambda
+    yield assert class del global nonlocal continue break async await also just should get
+    use using used instead expected actual see seems like one two any all some only very""".split()
+)
+
+
+def _stem(word: str) -> str:
+    # A light suffix strip so "parses"/"parsing"/"parsed" meet "parse" without a stemmer dependency.
+    for suffix, min_len in (("ing", 6), ("ies", 5), ("ed", 5), ("es", 5), ("s", 4)):
+        if word.endswith(suffix) and len(word) >= min_len:
+            base = word[: -len(suffix)]
+            return base + "y" if suffix == "ies" else base
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case tokens: each identifier, whole and split into its words, stemmed, minus stopwords."""
+    out: list[str] = []
+    for raw in _TOKEN.findall(text):
+        if raw.isdigit():
+            continue
+        parts = [p for chunk in raw.split("_") for p in _CAMEL.findall(chunk)]
+        whole = raw.strip("_").lower()
+        if len(parts) > 1 and whole and whole not in STOPWORDS:
+            out.append(whole)
+        for p in parts:
+            w = p.lower()
+            if len(w) > 1 and w not in STOPWORDS:
+                out.append(_stem(w))
+    return out
+
+
+def symbol_document(sym: Symbol, module: str) -> list[str]:
+    # The name counts three times: a match there says more than one in a body.
+    head = tokenize(sym.name) * 3 + tokenize(sym.signature)
+    return head + tokenize(module.rsplit(".", 1)[-1]) + tokenize(sym.text)
+
+
+def file_document(entry: FileEntry) -> list[str]:
+    return tokenize(entry.path) * 2 + tokenize(entry.text)
+
+
+@dataclass
+class Bm25Index:
+    """A BM25 model over a list of token documents; ``scores`` gives every document's score."""
+
+    model: object
+    size: int
+
+    @classmethod
+    def build(cls, docs: Sequence[list[str]]) -> "Bm25Index":
+        import bm25s  # imported here: it pulls scipy and takes a moment
+
+        model = bm25s.BM25()
+        # bm25s cannot index an empty document list nor all-empty documents; pad with a sentinel.
+        padded = [d if d else ["\x00empty"] for d in docs] or [["\x00empty"]]
+        model.index(list(padded), show_progress=False)
+        return cls(model=model, size=len(docs))
+
+    def scores(self, query: list[str]) -> np.ndarray:
+        if not self.size or not query:
+            return np.zeros(self.size)
+        return np.asarray(self.model.get_scores(query), dtype=float)[: self.size]  # type: ignore[attr-defined]
+
+
+@dataclass
+class LexicalIndex:
+    """BM25 over files and over symbols of one ``SymbolIndex`` (same order as its iteration)."""
+
+    files: Bm25Index
+    symbols: Bm25Index
+    symbol_list: list[Symbol]
+
+    @classmethod
+    def build(cls, index: SymbolIndex) -> "LexicalIndex":
+        syms: list[Symbol] = []
+        docs: list[list[str]] = []
+        for f in index.files:
+            for s in f.symbols:
+                syms.append(s)
+                docs.append(symbol_document(s, f.module))
+        return cls(
+            files=Bm25Index.build([file_document(f) for f in index.files]),
+            symbols=Bm25Index.build(docs),
+            symbol_list=syms,
+        )

@@ -1,0 +1,338 @@
+"""Symbol index of a Python repository: files, qualified names, kinds, line ranges, calls, imports.
+
+Built with the standard ``ast`` module rather than libcst: localization only needs names and line
+ranges, and ``ast`` parses a Django-sized tree several times faster. The edit layer keeps libcst.
+Large trees are parsed in worker processes.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+MAX_FILE_BYTES = 1_000_000  # bigger files are generated data, not code anyone files issues about
+MAX_BODY_CHARS = 4_000  # text kept per symbol for lexical retrieval
+MAX_FILE_TEXT_CHARS = 60_000
+PARALLEL_THRESHOLD = 300  # below this many files, process start-up costs more than it saves
+
+SKIP_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", "__pycache__", "node_modules", ".tox", ".nox", ".venv", "venv",
+        "env", ".eggs", "build", "dist", "site-packages", ".mypy_cache", ".pytest_cache", ".idea",
+    }
+)
+
+FileKind = str  # "code" | "test" | "doc" | "example"
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A function, method or class. ``name`` is qualified within its module (``Class.method``)."""
+
+    name: str
+    kind: str  # "function" | "method" | "class"
+    path: str
+    start: int
+    end: int
+    calls: tuple[str, ...] = ()  # simple names this symbol calls
+    signature: str = ""
+    text: str = ""  # docstring + body, bounded, for lexical retrieval
+
+    @property
+    def simple_name(self) -> str:
+        return self.name.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str  # relative to the root, with forward slashes
+    module: str  # dotted module path derived from ``path`` ("src.attr._make")
+    kind: FileKind
+    symbols: tuple[Symbol, ...]
+    imports: tuple[str, ...]  # dotted modules imported (absolute where resolvable)
+    text: str  # bounded source text for file-level retrieval
+    parsed: bool = True
+
+
+@dataclass
+class SymbolIndex:
+    root: str
+    files: tuple[FileEntry, ...]
+    by_path: dict[str, FileEntry] = field(init=False, repr=False)
+    by_simple_name: dict[str, list[Symbol]] = field(init=False, repr=False)
+    callers: dict[str, list[Symbol]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_path = {f.path: f for f in self.files}
+        self.by_simple_name = {}
+        self.callers = {}
+        for f in self.files:
+            for s in f.symbols:
+                self.by_simple_name.setdefault(s.simple_name, []).append(s)
+                for c in s.calls:
+                    self.callers.setdefault(c, []).append(s)
+
+    @property
+    def symbols(self) -> Iterator[Symbol]:
+        for f in self.files:
+            yield from f.symbols
+
+    def enclosing(self, path: str, line: int) -> Symbol | None:
+        """Innermost symbol of ``path`` whose range holds ``line``."""
+        entry = self.by_path.get(path)
+        if entry is None:
+            return None
+        best: Symbol | None = None
+        for s in entry.symbols:
+            if s.start <= line <= s.end and (best is None or s.end - s.start < best.end - best.start):
+                best = s
+        return best
+
+    def resolve_path(self, text: str) -> str | None:
+        """Map a path as written anywhere (absolute, site-packages, relative) to an indexed file.
+
+        The longest matching suffix wins, so ``/usr/lib/python3/site-packages/attr/_make.py``
+        finds ``src/attr/_make.py``.
+        """
+        parts = [p for p in text.replace("\\", "/").split("/") if p and p != "."]
+        for n in range(len(parts), 0, -1):
+            suffix = "/".join(parts[-n:])
+            hits = [p for p in self.by_path if p == suffix or p.endswith("/" + suffix)]
+            if len(hits) == 1:
+                return hits[0]
+            if hits and n == len(parts):
+                return min(hits, key=len)
+        return None
+
+    def resolve_module(self, dotted: str) -> str | None:
+        """File whose module path ends with ``dotted`` (``attr._make`` -> ``src/attr/_make.py``)."""
+        hits = [
+            f.path
+            for f in self.files
+            if f.module == dotted
+            or f.module.endswith("." + dotted)
+            or f.module in (dotted + ".__init__",)
+            or f.module.endswith("." + dotted + ".__init__")
+        ]
+        return min(hits, key=len) if hits else None
+
+
+def classify(path: str) -> FileKind:
+    parts = path.lower().split("/")
+    name = parts[-1]
+    dirs = parts[:-1]
+    if any(d in ("tests", "test", "testing") for d in dirs) or name.startswith("test_") or name.endswith(
+        "_test.py"
+    ) or name == "conftest.py":
+        return "test"
+    if any(d in ("docs", "doc") for d in dirs):
+        return "doc"
+    if any(d in ("examples", "example", "samples", "demo", "benchmarks", "bench") for d in dirs):
+        return "example"
+    return "code"
+
+
+def module_of(path: str) -> str:
+    stem = path[:-3] if path.endswith(".py") else path
+    return stem.replace("/", ".")
+
+
+def iter_python_files(root: Path) -> list[str]:
+    """Relative paths of the Python files under ``root``, skipping VCS, caches and virtualenvs."""
+    out: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info")
+        )
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                full = os.path.join(dirpath, name)
+                if os.path.islink(full):
+                    continue
+                out.append(os.path.relpath(full, root).replace(os.sep, "/"))
+    return out
+
+
+class _Visitor(ast.NodeVisitor):
+    def __init__(self, path: str, lines: list[str], module: str) -> None:
+        self.path = path
+        self.lines = lines
+        self.module = module
+        self.stack: list[tuple[str, str]] = []  # (name, kind)
+        self.symbols: list[Symbol] = []
+        self.imports: list[str] = []
+
+    def _body_text(self, node: ast.AST, start: int, end: int, kind: str) -> str:
+        if kind == "class":
+            # A class's methods are symbols of their own; keep only its header-level text.
+            parts = [ast.get_docstring(node) or ""]  # type: ignore[arg-type]
+            for stmt in node.body:  # type: ignore[attr-defined]
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    parts.append(stmt.name)
+                else:
+                    parts.append("\n".join(self.lines[stmt.lineno - 1 : (stmt.end_lineno or stmt.lineno)]))
+            return "\n".join(parts)[:MAX_BODY_CHARS]
+        return "\n".join(self.lines[start - 1 : end])[:MAX_BODY_CHARS]
+
+    def _add(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, kind: str) -> None:
+        start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+        end = node.end_lineno or node.lineno
+        qual = ".".join([n for n, _ in self.stack] + [node.name])
+        calls: set[str] = set()
+        if kind != "class":
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Call):
+                    fn = sub.func
+                    if isinstance(fn, ast.Name):
+                        calls.add(fn.id)
+                    elif isinstance(fn, ast.Attribute):
+                        calls.add(fn.attr)
+            signature = _signature(node) if not isinstance(node, ast.ClassDef) else ""
+        else:
+            signature = ", ".join(_dotted(b) for b in node.bases)
+        calls.discard(node.name)
+        self.symbols.append(
+            Symbol(
+                name=qual,
+                kind=kind,
+                path=self.path,
+                start=start,
+                end=end,
+                calls=tuple(sorted(calls)),
+                signature=signature,
+                text=self._body_text(node, start, end, kind),
+            )
+        )
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self._add(node, "class")
+        self.stack.append((node.name, "class"))
+        self.generic_visit(node)
+        self.stack.pop()
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        kind = "method" if self.stack and self.stack[-1][1] == "class" else "function"
+        self._add(node, kind)
+        self.stack.append((node.name, "function"))
+        self.generic_visit(node)
+        self.stack.pop()
+
+    visit_FunctionDef = _visit_function
+    visit_AsyncFunctionDef = _visit_function
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self.imports.extend(a.name for a in node.names)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = node.module or ""
+        if node.level:
+            # Relative import: resolve against this module's package.
+            pkg = self.module.split(".")
+            pkg = pkg[: len(pkg) - node.level] if len(pkg) >= node.level else []
+            base = ".".join(pkg + ([base] if base else []))
+        if base:
+            self.imports.append(base)
+            self.imports.extend(f"{base}.{a.name}" for a in node.names if a.name != "*")
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def _signature(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    a = node.args
+    names = [x.arg for x in a.posonlyargs + a.args + a.kwonlyargs]
+    if a.vararg:
+        names.append("*" + a.vararg.arg)
+    if a.kwarg:
+        names.append("**" + a.kwarg.arg)
+    return ", ".join(names)
+
+
+def read_source(root: Path, rel: str) -> str | None:
+    """Decoded source, or None for files that are huge, binary or unreadable."""
+    full = root / rel
+    try:
+        if full.stat().st_size > MAX_FILE_BYTES:
+            return None
+        data = full.read_bytes()
+    except OSError:
+        return None
+    if b"\x00" in data:
+        return None
+    return data.decode("utf-8", "replace")
+
+
+def index_file(root: Path, rel: str) -> FileEntry | None:
+    """One file's entry; a file that does not parse keeps its text but has no symbols."""
+    source = read_source(root, rel)
+    if source is None:
+        return None
+    module = module_of(rel)
+    lines = source.splitlines()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences etc. in old code
+            tree = ast.parse(source, filename=rel)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return FileEntry(rel, module, classify(rel), (), (), source[:MAX_FILE_TEXT_CHARS], parsed=False)
+    visitor = _Visitor(rel, lines, module)
+    try:
+        visitor.visit(tree)
+    except RecursionError:
+        return FileEntry(rel, module, classify(rel), (), (), source[:MAX_FILE_TEXT_CHARS], parsed=False)
+    return FileEntry(
+        path=rel,
+        module=module,
+        kind=classify(rel),
+        symbols=tuple(visitor.symbols),
+        imports=tuple(dict.fromkeys(visitor.imports)),
+        text=source[:MAX_FILE_TEXT_CHARS],
+    )
+
+
+def _index_chunk(args: tuple[str, list[str]]) -> list[FileEntry]:
+    root, rels = args
+    out = []
+    for rel in rels:
+        entry = index_file(Path(root), rel)
+        if entry is not None:
+            out.append(entry)
+    return out
+
+
+def build_index(root: Path, *, workers: int | None = None) -> SymbolIndex:
+    """Index every Python file under ``root``."""
+    root = Path(root)
+    rels = iter_python_files(root)
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    entries: list[FileEntry] = []
+    if workers > 1 and len(rels) >= PARALLEL_THRESHOLD:
+        chunks = [rels[i::workers * 4] for i in range(workers * 4)]
+        try:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                for part in pool.map(_index_chunk, [(str(root), c) for c in chunks]):
+                    entries.extend(part)
+        except (OSError, RuntimeError):
+            entries = _index_chunk((str(root), rels))  # no processes available: do it inline
+    else:
+        entries = _index_chunk((str(root), rels))
+    entries.sort(key=lambda e: e.path)
+    return SymbolIndex(root=str(root), files=tuple(entries))
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def identifiers(text: str) -> list[str]:
+    return _WORD.findall(text)
