@@ -1,0 +1,442 @@
+"""A sandbox in one long-lived Docker container per repair.
+
+Commands run through ``docker exec`` of a small helper (``inside_exec.py``) that enforces the
+timeout inside the container, kills the command's whole process tree and bounds the output.
+The user's files are copied in with put_archive and the results copied out with
+get_archive; nothing on the host is mounted. The container has no network unless asked,
+limits on memory, CPU and processes, an unprivileged user, no capabilities, and only the
+environment variables on an explicit allowlist.
+"""
+
+from __future__ import annotations
+
+import atexit
+import io
+import json
+import os
+import posixpath
+import socket
+import tarfile
+import tempfile
+import threading
+import time
+import uuid
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Mapping, Sequence
+
+from swebot.errors import EnvironmentProblem, SandboxError
+from swebot.sandbox.images import KIND_LABEL, LABEL
+from swebot.types import ExecResult
+
+if TYPE_CHECKING:
+    import docker
+
+DEFAULT_OUTPUT_LIMIT = 1_000_000  # bytes kept per stream, as in the local sandbox
+ROOT = "/workspace"
+HELPER_PATH = "/opt/swebot/exec.py"
+SANDBOX_UID = 1000  # the image's "swebot" user; copied-in files are owned by it
+OWNER_LABEL = "swebot.owner"  # host:pid of the swebot process, so prune can spot orphans
+HOST_GRACE = 15.0  # seconds the host waits past the in-container timeout before stepping in
+
+# The container's whole environment. Nothing from the host leaks in unless named in
+# ``env_allowlist``: API keys and tokens in the user's shell stay out.
+BASE_ENV = {
+    "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "HOME": "/home/swebot",
+    "LANG": "C.UTF-8",
+    "PYTHONDONTWRITEBYTECODE": "1",  # keeps __pycache__ out of the diff the user gets back
+    "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one sandbox container."""
+
+    memory: str = "2g"  # also the swap limit: no swap
+    cpus: float = float(min(2, os.cpu_count() or 1))
+    pids: int = 1024  # stops fork bombs well before the host notices
+
+
+class ContainerLost(SandboxError):
+    """The container stopped or vanished underneath a call (killed, removed, OOM of PID 1)."""
+
+
+def connect(timeout: float = 5.0) -> docker.DockerClient:
+    """A client for the daemon the environment points at; EnvironmentProblem if none answers."""
+    import docker
+
+    try:
+        probe = docker.from_env(timeout=timeout)
+        probe.ping()
+        probe.close()
+        # No client-side read timeout: a test run may print nothing for many minutes. Every
+        # blocking call that matters (execute) has its own deadline.
+        return docker.from_env(timeout=None)  # type: ignore[arg-type]
+    except Exception as exc:  # the SDK raises DockerException, requests and OS errors alike
+        where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+        raise EnvironmentProblem(
+            f"the Docker daemon does not answer at {where} ({type(exc).__name__}: {exc})",
+            hint="start Docker (e.g. `sudo systemctl start docker`, or `sudo dockerd &`), "
+            "check DOCKER_HOST and that your user may use the socket, or run with --sandbox local",
+        ) from None
+
+
+def _rel(path: str) -> str:
+    """``path`` normalised relative to the root; SandboxError if it leaves the root."""
+    norm = posixpath.normpath(path.replace("\\", "/"))
+    if posixpath.isabs(norm) or norm == ".." or norm.startswith("../"):
+        raise SandboxError(f"path outside the workspace: {path}")
+    return norm
+
+
+def _owned(info: tarfile.TarInfo) -> tarfile.TarInfo:
+    info.uid = info.gid = SANDBOX_UID
+    info.uname = info.gname = "swebot"
+    return info
+
+
+def _dir_entry(name: str, mode: int = 0o755, uid: int = SANDBOX_UID) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.mode, info.mtime = tarfile.DIRTYPE, mode, int(time.time())
+    info.uid = info.gid = uid
+    return info
+
+
+_live: "weakref.WeakSet[DockerSandbox]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_leftovers() -> None:
+    # Safety net for callers that never reached close(): no container outlives swebot.
+    for sandbox in list(_live):
+        sandbox.close()
+
+
+class DockerSandbox:
+    """Commands run in a container started from ``image``; ``root`` is ``/workspace`` inside."""
+
+    root = ROOT
+
+    def __init__(
+        self,
+        client: docker.DockerClient,
+        image: str,
+        *,
+        network: bool = False,
+        limits: Limits = Limits(),
+        env_allowlist: Sequence[str] = (),
+        output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    ) -> None:
+        self._client = client
+        self._image = image
+        self._network = network
+        self._limits = limits
+        self._env = {**BASE_ENV, **{k: os.environ[k] for k in env_allowlist if k in os.environ}}
+        self._output_limit = output_limit
+        self._closed = False
+        self._lock = threading.Lock()
+        # What was put in, so a container removed from outside can be rebuilt (see recover()).
+        self._sources: list[Path] = []
+        self._writes: dict[str, bytes] = {}
+        self.container = self._start()
+        _live.add(self)
+
+    # -- lifecycle ---------------------------------------------------------------
+
+    def _start(self) -> "docker.models.containers.Container":
+        import docker.errors
+
+        try:
+            container = self._client.containers.run(
+                self._image,
+                command=["sleep", "infinity"],
+                detach=True,
+                init=True,  # reaps orphans, so killed process trees do not linger as zombies
+                user=f"{SANDBOX_UID}:{SANDBOX_UID}",
+                working_dir=ROOT,
+                environment=self._env,
+                labels={LABEL: "1", KIND_LABEL: "sandbox", OWNER_LABEL: f"{socket.gethostname()}:{os.getpid()}"},
+                network_mode="bridge" if self._network else "none",
+                mem_limit=self._limits.memory,
+                memswap_limit=self._limits.memory,
+                nano_cpus=int(self._limits.cpus * 1e9),
+                pids_limit=self._limits.pids,
+                cap_drop=["ALL"],
+                security_opt=["no-new-privileges"],
+            )
+        except docker.errors.ImageNotFound:
+            raise EnvironmentProblem(f"the sandbox image {self._image} is missing") from None
+        except docker.errors.DockerException as exc:
+            raise SandboxError(f"could not start a sandbox container from {self._image}: {exc}") from None
+        try:
+            self._install_helper(container)
+        except BaseException:
+            container.remove(force=True)
+            raise
+        return container
+
+    def _install_helper(self, container: "docker.models.containers.Container") -> None:
+        # Shipped with every container rather than baked into the image, so any image with
+        # python3 works and the helper always matches this swebot.
+        source = Path(__file__).with_name("inside_exec.py").read_bytes()
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            tar.addfile(_dir_entry("opt", uid=0))
+            tar.addfile(_dir_entry("opt/swebot", uid=0))
+            info = tarfile.TarInfo(HELPER_PATH.lstrip("/"))
+            info.size, info.mode = len(source), 0o644
+            tar.addfile(info, io.BytesIO(source))
+            # /workspace must belong to the sandbox user whatever the image did.
+            tar.addfile(_dir_entry(ROOT.lstrip("/")))
+        container.put_archive("/", buf.getvalue())
+
+    def close(self) -> None:
+        """Remove the container. Idempotent; safe from exception handlers and atexit."""
+        if self._closed:
+            return
+        self._closed = True
+        _live.discard(self)
+        try:
+            self.container.remove(force=True)
+        except Exception:  # already gone (removed from outside, daemon restarted): nothing to do
+            pass
+
+    def __enter__(self) -> "DockerSandbox":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SandboxError("the sandbox is closed")
+
+    def _lost(self, during: str) -> ContainerLost | None:
+        """A ContainerLost if the container is no longer running, else None."""
+        import docker.errors
+
+        try:
+            self.container.reload()
+        except docker.errors.NotFound:
+            return ContainerLost(f"the sandbox container was removed during {during}")
+        except docker.errors.DockerException as exc:
+            return ContainerLost(f"the Docker daemon failed during {during}: {exc}")
+        state = self.container.attrs.get("State", {})
+        if state.get("Running"):
+            return None
+        why = "killed by the kernel's OOM killer" if state.get("OOMKilled") else f"exit code {state.get('ExitCode')}"
+        return ContainerLost(f"the sandbox container stopped during {during} ({why})")
+
+    def recover(self) -> None:
+        """Bring the sandbox back after ContainerLost: restart the stopped container (its files
+        survive), or start a new one and put back what was copied in and written."""
+        import docker.errors
+
+        self._check_open()
+        try:
+            self.container.reload()
+            self.container.start()
+            self._install_helper(self.container)  # /opt is intact, but cheap and certain
+            return
+        except docker.errors.NotFound:
+            pass
+        except docker.errors.DockerException as exc:
+            raise ContainerLost(f"could not restart the sandbox container: {exc}") from None
+        self.container = self._start()
+        sources, writes = list(self._sources), dict(self._writes)
+        self._sources, self._writes = [], {}
+        for source in sources:
+            self.copy_in(source)
+        for path, data in writes.items():
+            self.write_file(path, data)
+
+    # -- commands ----------------------------------------------------------------
+
+    def execute(
+        self,
+        command: str | Sequence[str],
+        *,
+        timeout: float,
+        cwd: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> ExecResult:
+        self._check_open()
+        marker = uuid.uuid4().hex
+        workdir = posixpath.join(ROOT, _rel(cwd or "."))
+        spec = {
+            "command": command if isinstance(command, str) else list(command),
+            "cwd": workdir,
+            "timeout": timeout,
+            "limit": self._output_limit,
+            "marker": marker,
+        }
+        start = time.monotonic()
+        api = self._client.api
+        import docker.errors
+
+        try:
+            exec_id = api.exec_create(
+                self.container.id,
+                ["python3", HELPER_PATH, json.dumps(spec)],
+                environment=dict(env or {}),
+                workdir=ROOT,  # the helper changes to cwd itself and reports a missing one
+            )["Id"]
+        except docker.errors.DockerException as exc:
+            raise self._lost("execute") or SandboxError(f"docker exec failed: {exc}") from None
+
+        outcome: dict[str, object] = {}
+
+        def run() -> None:
+            try:
+                outcome["output"] = api.exec_start(exec_id, demux=True)
+            except BaseException as exc:  # reported to the caller's thread below
+                outcome["error"] = exc
+
+        # exec_start blocks; a worker thread lets the host keep its own deadline and lets
+        # Ctrl-C reach the caller (and so close()) while a command runs.
+        worker = threading.Thread(target=run, daemon=True, name="swebot-exec")
+        worker.start()
+        host_deadline = timeout + HOST_GRACE if timeout > 0 else None
+        worker.join(host_deadline)
+        if worker.is_alive():
+            # The in-container timeout did not come back (daemon stalled, helper starved):
+            # kill by marker from a second exec and report a timeout.
+            self._kill_marker(marker)
+            worker.join(HOST_GRACE)
+            if worker.is_alive():
+                raise self._lost("execute") or SandboxError(
+                    f"a command did not stop {HOST_GRACE:.0f}s after its {timeout}s timeout"
+                )
+        if "error" in outcome:
+            raise self._lost("execute") or SandboxError(f"docker exec failed: {outcome['error']}")
+        raw_out, raw_err = outcome["output"]  # type: ignore[misc]
+        try:
+            result = json.loads((raw_out or b"").decode("utf-8"))
+        except ValueError:
+            lost = self._lost("execute")
+            if lost:
+                raise lost from None
+            tail = (raw_err or raw_out or b"").decode("utf-8", "replace")[-2000:]
+            raise SandboxError(f"the sandbox helper failed (does the image have python3?): {tail}") from None
+        return ExecResult(
+            exit_code=int(result["exit_code"]),
+            stdout=result["stdout"],
+            stderr=result["stderr"],
+            timed_out=bool(result["timed_out"]),
+            duration=time.monotonic() - start,
+            truncated=bool(result["truncated"]),
+        )
+
+    def _kill_marker(self, marker: str) -> None:
+        try:
+            self.container.exec_run(["python3", HELPER_PATH, "--kill", marker], user="root")
+        except Exception:  # best effort; the caller reports the outcome either way
+            pass
+
+    # -- files -------------------------------------------------------------------
+
+    def read_file(self, path: str) -> bytes:
+        import docker.errors
+
+        self._check_open()
+        rel = _rel(path)
+        for _ in range(8):  # follow a few symlinks, as reading a host file would
+            try:
+                stream, _stat = self.container.get_archive(posixpath.join(ROOT, rel))
+            except docker.errors.NotFound:
+                if self._lost("read_file"):
+                    raise self._lost("read_file") from None
+                raise FileNotFoundError(f"{path} (in the sandbox)") from None
+            except docker.errors.DockerException as exc:
+                raise self._lost("read_file") or SandboxError(f"reading {path} failed: {exc}") from None
+            with tarfile.open(fileobj=io.BytesIO(b"".join(stream)), mode="r") as tar:
+                member = tar.next()
+                if member is None:
+                    raise FileNotFoundError(path)
+                if member.issym():
+                    rel = _rel(posixpath.join(posixpath.dirname(rel), member.linkname))
+                    continue
+                if member.isdir():
+                    raise IsADirectoryError(path)
+                handle = tar.extractfile(member)
+                return handle.read() if handle else b""
+        raise SandboxError(f"too many symbolic links: {path}")
+
+    def _mode_of(self, rel: str) -> int | None:
+        import docker.errors
+
+        try:
+            stream, stat = self.container.get_archive(posixpath.join(ROOT, rel))
+        except docker.errors.NotFound:
+            return None
+        if hasattr(stream, "close"):
+            stream.close()  # only the header was wanted, not the content
+        return int(stat.get("mode", 0o644)) & 0o777
+
+    def write_file(self, path: str, data: bytes) -> None:
+        import docker.errors
+
+        self._check_open()
+        rel = _rel(path)
+        try:
+            # An existing file keeps its mode: an executable script must stay executable in the diff.
+            mode = self._mode_of(rel) or 0o644
+            buf = io.BytesIO()
+            with tarfile.open(fileobj=buf, mode="w") as tar:
+                parts = rel.split("/")
+                for i in range(1, len(parts)):
+                    tar.addfile(_dir_entry("/".join(parts[:i])))
+                info = _owned(tarfile.TarInfo(rel))
+                info.size, info.mode, info.mtime = len(data), mode, int(time.time())
+                tar.addfile(info, io.BytesIO(data))
+            self.container.put_archive(ROOT, buf.getvalue())
+        except docker.errors.DockerException as exc:
+            raise self._lost("write_file") or SandboxError(f"writing {path} failed: {exc}") from None
+        self._writes[rel] = data
+
+    def copy_in(self, source: Path) -> None:
+        """Copy the tree at ``source`` (with its .git) over the workspace."""
+        import docker.errors
+
+        self._check_open()
+        with tempfile.TemporaryFile(prefix="swebot-copy-in-") as fh:
+            with tarfile.open(fileobj=fh, mode="w") as tar:
+                tar.add(str(source), arcname=ROOT.lstrip("/"), filter=_owned)
+            fh.seek(0)
+            try:
+                self.container.put_archive("/", fh)
+            except docker.errors.DockerException as exc:
+                raise self._lost("copy_in") or SandboxError(f"copying {source} in failed: {exc}") from None
+        self._sources.append(Path(source))
+        self._writes.clear()  # later sources supersede earlier single-file writes
+
+    def copy_out(self, dest: Path) -> None:
+        """Write the container's workspace over the host folder ``dest``."""
+        import docker.errors
+
+        self._check_open()
+        dest = Path(dest)
+        dest.mkdir(parents=True, exist_ok=True)
+        try:
+            stream, _stat = self.container.get_archive(ROOT)
+            with tempfile.TemporaryFile(prefix="swebot-copy-out-") as fh:
+                for chunk in stream:
+                    fh.write(chunk)
+                fh.seek(0)
+                with tarfile.open(fileobj=fh, mode="r") as tar:
+                    top = posixpath.basename(ROOT)
+                    for member in tar:
+                        if member.name == top:
+                            continue
+                        member.name = member.name[len(top) + 1 :]
+                        target = dest / member.name
+                        if member.isfile() and target.is_file() and not target.is_symlink():
+                            target.unlink()  # git objects are read-only; replace, do not rewrite
+                        # The "data" filter refuses absolute names, escapes and device files,
+                        # and leaves ownership to the host user.
+                        tar.extract(member, dest, filter="data")
+        except docker.errors.DockerException as exc:
+            raise self._lost("copy_out") or SandboxError(f"copying the workspace out failed: {exc}") from None

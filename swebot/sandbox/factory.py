@@ -1,0 +1,132 @@
+"""Opening the sandbox a repair asks for: ``--sandbox auto|docker|local``.
+
+``auto`` prefers Docker and falls back to local processes with a visible warning when no
+daemon answers (or the base image is missing); ``docker`` insists and raises
+EnvironmentProblem (exit 3) with what to do. A Docker sandbox comes wrapped so that a
+container lost mid-run (killed, removed) is brought back and the call retried once.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence, TypeVar
+
+from swebot.errors import BadInput, EnvironmentProblem
+from swebot.sandbox.local import LocalSandbox
+from swebot.types import ExecResult, Sandbox
+
+if TYPE_CHECKING:
+    from swebot.sandbox.docker import DockerSandbox
+
+KINDS = ("auto", "docker", "local")
+T = TypeVar("T")
+
+
+def _warn(message: str) -> None:
+    print(f"swebot: warning: {message}", file=sys.stderr)
+
+
+class RetryingSandbox:
+    """Wraps a DockerSandbox: on ContainerLost, recover() the container and retry once.
+
+    A second loss in a row propagates as the SandboxError it is.
+    """
+
+    def __init__(self, inner: "DockerSandbox", on_warning: Callable[[str], None] = _warn) -> None:
+        self.inner = inner
+        self.root = inner.root
+        self._on_warning = on_warning
+
+    def _retry(self, call: Callable[[], T]) -> T:
+        from swebot.sandbox.docker import ContainerLost
+
+        try:
+            return call()
+        except ContainerLost as exc:
+            self._on_warning(f"{exc}; starting it again and retrying once")
+            self.inner.recover()
+            return call()
+
+    def execute(
+        self,
+        command: str | Sequence[str],
+        *,
+        timeout: float,
+        cwd: str | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> ExecResult:
+        return self._retry(lambda: self.inner.execute(command, timeout=timeout, cwd=cwd, env=env))
+
+    def read_file(self, path: str) -> bytes:
+        return self._retry(lambda: self.inner.read_file(path))
+
+    def write_file(self, path: str, data: bytes) -> None:
+        self._retry(lambda: self.inner.write_file(path, data))
+
+    def copy_in(self, source: Path) -> None:
+        self._retry(lambda: self.inner.copy_in(source))
+
+    def copy_out(self, dest: Path) -> None:
+        self._retry(lambda: self.inner.copy_out(dest))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def __enter__(self) -> "RetryingSandbox":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_docker(
+    workspace: Path,
+    *,
+    network: bool = False,
+    on_warning: Callable[[str], None] = _warn,
+    on_log: Callable[[str], None] | None = None,
+) -> RetryingSandbox:
+    """A Docker sandbox on the workspace's environment image, with the workspace copied in."""
+    from swebot.sandbox.docker import DockerSandbox, connect
+    from swebot.sandbox.images import build_env_image
+
+    client = connect()
+    image = build_env_image(client, workspace, on_log=on_log)
+    sandbox = DockerSandbox(client, image, network=network)
+    try:
+        sandbox.copy_in(workspace)
+    except BaseException:
+        sandbox.close()
+        raise
+    return RetryingSandbox(sandbox, on_warning)
+
+
+def open_sandbox(
+    kind: str,
+    workspace: Path,
+    *,
+    on_warning: Callable[[str], None] = _warn,
+    network: bool = False,
+) -> Sandbox:
+    """Open a sandbox of ``kind`` ('auto', 'docker' or 'local') on ``workspace``.
+
+    Docker copies the workspace in; local uses it in place. EnvironmentProblem for 'docker'
+    when no daemon answers or the base image is missing; 'auto' then warns and goes local.
+    """
+    if kind not in KINDS:
+        raise BadInput(f"unknown sandbox kind {kind!r}; choose one of {', '.join(KINDS)}")
+    workspace = Path(workspace)
+    if kind == "local":
+        return LocalSandbox(workspace)
+    if kind == "docker":
+        return open_docker(workspace, network=network, on_warning=on_warning)
+    from swebot.sandbox.docker import connect
+    from swebot.sandbox.images import ensure_base_image
+
+    try:
+        ensure_base_image(connect())
+    except EnvironmentProblem as exc:
+        on_warning(f"running tests as local processes, without isolation: {exc}")
+        return LocalSandbox(workspace)
+    return open_docker(workspace, network=network, on_warning=on_warning)
