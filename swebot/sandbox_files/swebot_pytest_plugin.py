@@ -1,0 +1,213 @@
+"""pytest plugin that swebot copies into the sandbox (standalone: no swebot imports).
+
+Loaded with ``-p swebot_pytest_plugin``; every feature is switched on by an environment
+variable, so loading it alone changes nothing:
+
+- ``SWEBOT_ROOT``: the repository root; node ids and paths written below are relative to it.
+- ``SWEBOT_META``: write ``{"rootdir": ...}`` (pytest's rootdir) as JSON at start-up.
+- ``SWEBOT_SELECT``: a file listing repository-relative node ids, one per line. Only those
+  tests run. Ids are matched after collection, so an id that no longer exists is simply
+  absent from the results instead of aborting the whole run as a command-line id would.
+- ``SWEBOT_RESULTS``: append one JSON line per finished test, so results survive a run
+  that is killed before pytest writes its JUnit XML.
+- ``SWEBOT_COVERAGE``: record line coverage per test (coverage.py dynamic contexts named by
+  node id) and write ``{"files": {nodeid: {relpath: [lines]}}}`` (or ``{"error": ...}``).
+
+Under pytest-xdist each worker writes ``<SWEBOT_COVERAGE>.<worker>.json`` and the
+controller merges them.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import sys
+
+import pytest
+
+_ENV_NAMES = (
+    "SWEBOT_ROOT",
+    "SWEBOT_META",
+    "SWEBOT_SELECT",
+    "SWEBOT_RESULTS",
+    "SWEBOT_COVERAGE",
+    "PYTEST_ADDOPTS",
+)
+_FOREIGN = {"site-packages", "dist-packages", ".swebot", ".tox", ".nox"}
+
+
+def _root() -> str:
+    return os.path.realpath(os.environ.get("SWEBOT_ROOT") or os.getcwd())
+
+
+def _rel(path: str, root: str) -> str | None:
+    path = os.path.realpath(path)
+    if not path.startswith(root.rstrip(os.sep) + os.sep):
+        return None
+    rel = os.path.relpath(path, root).replace(os.sep, "/")
+    if _FOREIGN.intersection(rel.split("/")):
+        return None
+    return rel
+
+
+def _write_json(path: str, payload: object) -> None:
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(payload, fh)
+    os.replace(tmp, path)
+
+
+class _State:
+    def __init__(self, config: pytest.Config) -> None:
+        self.root = _root()
+        rootdir = str(config.rootpath)
+        self.prefix = os.path.relpath(os.path.realpath(rootdir), self.root).replace(os.sep, "/")
+        # Read once: the variables are hidden from the environment while tests run.
+        self.select = _read_select(os.environ.get("SWEBOT_SELECT"))
+        self.results = os.environ.get("SWEBOT_RESULTS", "")
+        self.coverage_target = os.environ.get("SWEBOT_COVERAGE", "")
+        self.coverage = None
+        self.coverage_error = ""
+        self.outcomes: dict[str, list[str]] = {}
+        self.texts: dict[str, list[str]] = {}
+
+    def repo_id(self, nodeid: str) -> str:
+        if self.prefix in ("", "."):
+            return nodeid
+        path, sep, rest = nodeid.partition("::")
+        return os.path.normpath(os.path.join(self.prefix, path)).replace(os.sep, "/") + sep + rest
+
+
+_state: _State | None = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    global _state
+    _state = _State(config)
+    meta = os.environ.get("SWEBOT_META")
+    if meta and not os.environ.get("PYTEST_XDIST_WORKER"):
+        _write_json(meta, {"rootdir": str(config.rootpath), "pytest": pytest.__version__})
+    if _state.select is not None:
+        # Collect whole files, then keep the selected items (see pytest_collection_modifyitems).
+        files = dict.fromkeys(os.path.join(_state.root, s.split("::")[0]) for s in _state.select)
+        config.args = [f for f in files if os.path.exists(f)]
+    if _state.coverage_target:
+        _start_coverage(_state)
+
+
+def _read_select(path: str | None) -> list[str] | None:
+    if not path:
+        return None
+    with open(path, encoding="utf-8") as fh:
+        return [line.rstrip("\n") for line in fh if line.strip()]
+
+
+def _selected(nodeid: str, wanted: list[str]) -> bool:
+    for want in wanted:
+        if nodeid == want or nodeid.startswith((want + "::", want + "[", want.rstrip("/") + "/")):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _state is None or _state.select is None:
+        return
+    keep, drop = [], []
+    for item in items:
+        (keep if _selected(_state.repo_id(item.nodeid), _state.select) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
+    # Hide our variables from the test: a test that runs pytest itself must not inherit
+    # our JUnit path, selection or coverage output.
+    hidden = {name: os.environ.pop(name) for name in _ENV_NAMES if name in os.environ}
+    cov = _state.coverage if _state else None
+    if cov is not None:
+        cov.switch_context(_state.repo_id(item.nodeid))
+    try:
+        yield
+    finally:
+        if cov is not None:
+            cov.switch_context("")
+        os.environ.update(hidden)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if _state is None or not _state.results:
+        return
+    phases = _state.outcomes.setdefault(report.nodeid, [])
+    phases.append(f"{report.when}:{report.outcome}")
+    if report.failed:
+        _state.texts.setdefault(report.nodeid, []).append(report.longreprtext)
+    if report.when != "teardown":
+        return
+    outcome = "passed"
+    if "call:failed" in phases:
+        outcome = "failed"
+    elif any(p.endswith(":failed") for p in phases):
+        outcome = "error"
+    elif any(p.endswith(":skipped") for p in phases):
+        outcome = "skipped"
+    text = "\n".join(_state.texts.pop(report.nodeid, []))
+    del _state.outcomes[report.nodeid]
+    line = json.dumps({"nodeid": _state.repo_id(report.nodeid), "outcome": outcome, "text": text[-20000:]})
+    with open(_state.results, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+
+
+def _start_coverage(state: _State) -> None:
+    try:
+        import coverage
+    except ImportError as exc:
+        state.coverage_error = f"coverage is not importable by the test interpreter ({sys.executable}): {exc}"
+        return
+    # config_file=False: the project's coverage settings (omit, plugins, branch) must not
+    # change what we measure.
+    cov = coverage.Coverage(data_file=None, source=[state.root], branch=False, config_file=False)
+    cov.start()
+    state.coverage = cov
+
+
+def _coverage_map(state: _State) -> dict[str, dict[str, list[int]]]:
+    cov = state.coverage
+    cov.stop()
+    data = cov.get_data()
+    out: dict[str, dict[str, set[int]]] = {}
+    for filename in data.measured_files():
+        rel = _rel(filename, state.root)
+        if rel is None:
+            continue
+        for line, contexts in data.contexts_by_lineno(filename).items():
+            for context in contexts:
+                if context:
+                    out.setdefault(context, {}).setdefault(rel, set()).add(line)
+    return {ctx: {f: sorted(lines) for f, lines in files.items()} for ctx, files in out.items()}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _state is None or not _state.coverage_target:
+        return
+    target = _state.coverage_target
+    if _state.coverage_error:
+        _write_json(target, {"error": _state.coverage_error})
+        return
+    files = _coverage_map(_state) if _state.coverage is not None else {}
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        _write_json(f"{target}.{worker}.json", {"files": files})
+        return
+    for part in sorted(glob.glob(glob.escape(target) + ".gw*.json")):
+        with open(part, encoding="utf-8") as fh:
+            for ctx, per_file in json.load(fh).get("files", {}).items():
+                mine = files.setdefault(ctx, {})
+                for rel, lines in per_file.items():
+                    mine[rel] = sorted(set(mine.get(rel, [])) | set(lines))
+    _write_json(target, {"files": files})

@@ -1,0 +1,261 @@
+"""Run a project's tests in a sandbox and turn the outcome into a TestReport.
+
+Everything goes through the Sandbox protocol (execute/read_file/write_file) so the same code
+serves a local process and a Docker container. Our files live under ``<root>/.swebot/``,
+which the workspace keeps out of diffs; every run gets its own file names so a stale file
+can never pass for this run's output.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import posixpath
+import re
+import shlex
+import uuid
+from pathlib import Path
+from typing import Sequence
+
+from swebot.errors import EnvironmentProblem
+from swebot.testing.command import select_command_for, with_pythonpath
+from swebot.testing.frames import parse_frames, tail_lines
+from swebot.testing.junit import TRACEBACK_LINES, JUnitError, JUnitResult, anchor_nodeid, parse_junit
+from swebot.types import Sandbox, TestCase, TestOutcome, TestReport
+
+CoverageMap = dict[str, dict[str, frozenset[int]]]
+"""Per-test line coverage: node id -> repository-relative path -> covered line numbers."""
+
+OUTPUT_TAIL_LINES = 40
+PLUGIN_NAME = "swebot_pytest_plugin"
+PLUGIN_DIR = ".swebot/plugin"
+RUNS_DIR = ".swebot/runs"
+NO_RESULT = "no result: the run timed out or crashed before this test finished, or the id matched no test"
+
+_ROOTDIR_HEADER = re.compile(r"^rootdir: (?P<path>.+?)(?:, (?:configfile|inifile|testpaths): .*)?$", re.M)
+_COLLECT_ERROR = re.compile(r"^_* ERROR collecting (?P<path>\S+) _*$", re.M)
+
+
+class TestRunner:
+    """Runs a pytest-based test command in a sandbox.
+
+    ``command`` runs in ``cwd`` (relative to the sandbox root). Selected runs use
+    ``select_command`` (default: derived from ``command`` when it is a plain pytest call,
+    else ``python -m pytest``).
+
+    A selected id with no result (the run timed out, crashed, or the id matched nothing)
+    appears in the report as an ``error`` case with a "no result" message, so
+    ``report.failing`` is the set the caller must treat as failing.
+    """
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        command: str = "python -m pytest",
+        *,
+        cwd: str = ".",
+        timeout: float = 300.0,
+        select_command: str | None = None,
+    ) -> None:
+        self.sandbox = sandbox
+        self.command = command
+        self.cwd = posixpath.normpath(cwd.strip() or ".")
+        self.timeout = timeout
+        self.select_command = select_command or select_command_for(command)
+        self._token = uuid.uuid4().hex[:10]
+        self._counter = itertools.count(1)
+
+    def run(self, select: Sequence[str] | None = None, *, timeout: float | None = None) -> TestReport:
+        """Run the test command (or only the given pytest node ids) and parse pytest's JUnit XML."""
+        return self._run(select, timeout=timeout, coverage=False)[0]
+
+    def run_with_coverage(
+        self, select: Sequence[str] | None = None, *, timeout: float | None = None
+    ) -> tuple[TestReport, CoverageMap]:
+        """Same, recording per-test line coverage.
+
+        The map is empty when the run was killed or crashed before pytest finished. Raises
+        EnvironmentProblem when coverage.py is missing from the interpreter running the tests.
+        """
+        report, coverage = self._run(select, timeout=timeout, coverage=True)
+        return report, coverage or {}
+
+    def _run(
+        self, select: Sequence[str] | None, *, timeout: float | None, coverage: bool
+    ) -> tuple[TestReport, CoverageMap | None]:
+        ids = None if select is None else list(dict.fromkeys(select))
+        if ids == []:
+            return TestReport(cases=(), exit_code=0), {}
+        files = _RunFiles(self.sandbox.root, f"{RUNS_DIR}/{self._token}-{next(self._counter)}")
+        addopts = [f"--junitxml={files.abs('xml')}", "-p", "no:cacheprovider",
+                   "-o", "junit_family=xunit1", "-o", "junit_logging=no"]
+        env = {"PYTHONDONTWRITEBYTECODE": "1"}
+        command = self.command if ids is None else self.select_command
+        use_plugin = ids is not None or coverage
+        if use_plugin:
+            self._install_plugin()
+            addopts += ["-p", PLUGIN_NAME]
+            env.update(
+                SWEBOT_ROOT=self.sandbox.root,
+                SWEBOT_META=files.abs("meta.json"),
+                SWEBOT_RESULTS=files.abs("results.jsonl"),
+            )
+            if ids is not None:
+                self.sandbox.write_file(files.rel("select"), "\n".join(ids).encode() + b"\n")
+                env["SWEBOT_SELECT"] = files.abs("select")
+            if coverage:
+                env["SWEBOT_COVERAGE"] = files.abs("coverage.json")
+            command = with_pythonpath(command, posixpath.join(self.sandbox.root, PLUGIN_DIR))
+        env["PYTEST_ADDOPTS"] = shlex.join(addopts)
+        result = self.sandbox.execute(
+            command, timeout=timeout if timeout is not None else self.timeout, cwd=self.cwd, env=env
+        )
+        output = result.stdout + ("\n" if result.stdout and result.stderr else "") + result.stderr
+        rootdir = self._rootdir(files, use_plugin, result.stdout)
+        cases, collection_errors = self._results(files, rootdir, use_plugin, output)
+        if ids is not None:
+            cases = _with_missing(cases, ids)
+        report = TestReport(
+            cases=tuple(cases),
+            exit_code=result.exit_code,
+            timed_out=result.timed_out,
+            duration=result.duration,
+            output_tail=tail_lines(output, OUTPUT_TAIL_LINES),
+            collection_errors=tuple(collection_errors),
+        )
+        return report, self._coverage(files) if coverage else None
+
+    def _install_plugin(self) -> None:
+        # Written before every run that needs it: a workspace reset may have removed .swebot/.
+        source = Path(__file__).parent.parent.joinpath("sandbox_files", f"{PLUGIN_NAME}.py").read_bytes()
+        self.sandbox.write_file(f"{PLUGIN_DIR}/{PLUGIN_NAME}.py", source)
+
+    def _read(self, path: str) -> bytes | None:
+        try:
+            return self.sandbox.read_file(path)
+        except Exception:  # noqa: BLE001 - sandboxes differ in how they report a missing file
+            return None
+
+    def _rootdir(self, files: "_RunFiles", use_plugin: bool, stdout: str) -> str | None:
+        """pytest's rootdir relative to the sandbox root; None when unknown."""
+        if use_plugin:
+            meta = self._read(files.rel("meta.json"))
+            if meta:
+                try:
+                    return posixpath.relpath(json.loads(meta)["rootdir"], self.sandbox.root)
+                except (ValueError, KeyError, TypeError):
+                    pass
+        header = _ROOTDIR_HEADER.search(stdout)
+        if header:
+            return posixpath.relpath(header["path"].strip(), self.sandbox.root)
+        return None
+
+    def _results(
+        self, files: "_RunFiles", rootdir: str | None, use_plugin: bool, output: str
+    ) -> tuple[list[TestCase], list[str]]:
+        xml = self._read(files.rel("xml"))
+        if xml:
+            try:
+                parsed = self._parse(xml, rootdir)
+                return list(parsed.cases), list(parsed.collection_errors)
+            except JUnitError:
+                pass
+        # No JUnit: the run was killed or crashed. Recover what we can.
+        cases = self._partial_results(files) if use_plugin else []
+        errors = [
+            anchor_nodeid(m["path"], self.sandbox.root, rootdir or self.cwd)
+            for m in _COLLECT_ERROR.finditer(output)
+        ]
+        return cases, list(dict.fromkeys(errors))
+
+    def _parse(self, xml: bytes, rootdir: str | None) -> JUnitResult:
+        root = self.sandbox.root
+        if rootdir is not None:
+            return parse_junit(xml, root=root, cwd=self.cwd, rootdir=rootdir)
+        # Unknown rootdir (quiet output, no plugin): it is the run directory or one of its
+        # parents; pick the first under which the reported test files exist.
+        candidates = [self.cwd]
+        while candidates[-1] not in (".", ""):
+            candidates.append(posixpath.dirname(candidates[-1]) or ".")
+        first: JUnitResult | None = None
+        for candidate in candidates:
+            parsed = parse_junit(xml, root=root, cwd=self.cwd, rootdir=candidate)
+            first = first or parsed
+            probe = next(iter([c.nodeid for c in parsed.cases] + list(parsed.collection_errors)), None)
+            if probe is None or len(candidates) == 1:
+                return parsed
+            if self._read(probe.split("::")[0]) is not None:
+                return parsed
+        assert first is not None
+        return first
+
+    def _partial_results(self, files: "_RunFiles") -> list[TestCase]:
+        data = self._read(files.rel("results.jsonl")) or b""
+        cases = []
+        for line in data.decode("utf-8", "replace").splitlines():
+            try:
+                entry = json.loads(line)
+                nodeid, outcome, text = entry["nodeid"], entry["outcome"], entry.get("text", "")
+            except (ValueError, KeyError, TypeError):
+                continue  # the last line may be cut by the kill
+            if outcome not in _OUTCOMES:
+                continue
+            cases.append(
+                TestCase(
+                    nodeid=nodeid,
+                    outcome=_OUTCOMES[outcome],
+                    message=(text.strip().splitlines() or [""])[-1][:500],
+                    traceback=tail_lines(text, TRACEBACK_LINES),
+                    frames=parse_frames(text, root=self.sandbox.root, cwd=self.cwd),
+                )
+            )
+        return cases
+
+    def _coverage(self, files: "_RunFiles") -> CoverageMap:
+        data = self._read(files.rel("coverage.json"))
+        if not data:
+            return {}
+        try:
+            payload = json.loads(data)
+        except ValueError:
+            return {}
+        if payload.get("error"):
+            raise EnvironmentProblem(
+                f"cannot record per-test coverage: {payload['error']}",
+                hint="install coverage (pip install coverage) in the environment that runs the tests",
+            )
+        return {
+            nodeid: {path: frozenset(lines) for path, lines in per_file.items()}
+            for nodeid, per_file in payload.get("files", {}).items()
+        }
+
+
+class _RunFiles:
+    """Names of one run's files under .swebot/runs/, relative and absolute."""
+
+    def __init__(self, root: str, stem: str) -> None:
+        self._root = root
+        self._stem = stem
+
+    def rel(self, suffix: str) -> str:
+        return f"{self._stem}.{suffix}"
+
+    def abs(self, suffix: str) -> str:
+        return posixpath.join(self._root, self.rel(suffix))
+
+
+_OUTCOMES: dict[str, TestOutcome] = {
+    "passed": "passed", "failed": "failed", "error": "error", "skipped": "skipped"
+}
+
+
+def _covers(nodeid: str, wanted: str) -> bool:
+    return nodeid == wanted or nodeid.startswith((wanted + "::", wanted + "[", wanted.rstrip("/") + "/"))
+
+
+def _with_missing(cases: list[TestCase], ids: Sequence[str]) -> list[TestCase]:
+    missing = [i for i in ids if not any(_covers(c.nodeid, i) for c in cases)]
+    return cases + [TestCase(nodeid=i, outcome="error", message=NO_RESULT) for i in missing]
+
