@@ -38,20 +38,32 @@ def _stem(word: str) -> str:
     return word
 
 
+_memo: dict[str, tuple[str, ...]] = {}
+
+
+def _split(raw: str) -> tuple[str, ...]:
+    parts = [p for chunk in raw.split("_") for p in _CAMEL.findall(chunk)]
+    whole = raw.strip("_").lower()
+    out = [whole] if len(parts) > 1 and whole and whole not in STOPWORDS else []
+    for p in parts:
+        w = p.lower()
+        if len(w) > 1 and w not in STOPWORDS:
+            out.append(_stem(w))
+    return tuple(out)
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case tokens: each identifier, whole and split into its words, stemmed, minus stopwords."""
     out: list[str] = []
+    memo = _memo
     for raw in _TOKEN.findall(text):
-        if raw.isdigit():
-            continue
-        parts = [p for chunk in raw.split("_") for p in _CAMEL.findall(chunk)]
-        whole = raw.strip("_").lower()
-        if len(parts) > 1 and whole and whole not in STOPWORDS:
-            out.append(whole)
-        for p in parts:
-            w = p.lower()
-            if len(w) > 1 and w not in STOPWORDS:
-                out.append(_stem(w))
+        toks = memo.get(raw)
+        if toks is None:
+            # Identifiers repeat endlessly in code; splitting each distinct one once is most of the speed.
+            toks = () if raw.isdigit() else _split(raw)
+            if len(memo) < 500_000:
+                memo[raw] = toks
+        out.extend(toks)
     return out
 
 

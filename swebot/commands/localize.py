@@ -1,0 +1,82 @@
+"""``swebot localize PATH --issue TEXT|@FILE``: rank the files and symbols an issue is about."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from swebot.errors import BadInput
+
+MAX_ISSUE_BYTES = 2_000_000  # an issue file bigger than this is not an issue
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "localize",
+        help="find the code an issue is about (no model needed)",
+        description="Rank the files of PATH, and the functions and classes in them, by how likely an "
+        "issue (prose, tracebacks, names) is about them; each hit shows the evidence that put it there. "
+        "Exit status: 0 ranked, 2 bad input, 3 environment problem.",
+    )
+    parser.add_argument("path", metavar="PATH", type=Path, help="repository root (need not be a git tree)")
+    parser.add_argument("--issue", metavar="TEXT|@FILE", required=True,
+                        help="the problem in prose: literal text, or @file to read it from a file")
+    parser.add_argument("--test", metavar="CMD", dest="test_command",
+                        help="failing test command; adds spectrum-based ranking from its coverage")
+    parser.add_argument("--top", metavar="N", type=int, default=10, help="how many files to show (default 10)")
+    parser.add_argument("--json", action="store_true",
+                        help='print {"files": [{"path", "score", "evidence", "symbols": [...]}]}')
+    parser.set_defaults(handler=run)
+
+
+def read_issue_arg(value: str) -> str:
+    """``@FILE`` reads the file (UTF-8, undecodable bytes replaced); anything else is the text itself."""
+    if not value.startswith("@"):
+        return value
+    path = Path(value[1:]).expanduser()
+    try:
+        if path.stat().st_size > MAX_ISSUE_BYTES:
+            raise BadInput(f"the issue file {path} is larger than {MAX_ISSUE_BYTES} bytes")
+        return path.read_bytes().decode("utf-8", "replace")
+    except FileNotFoundError as exc:
+        raise BadInput(f"the issue file {path} does not exist") from exc
+    except IsADirectoryError as exc:
+        raise BadInput(f"the issue file {path} is a directory") from exc
+    except OSError as exc:
+        raise BadInput(f"cannot read the issue file {path}: {exc.strerror}") from exc
+
+
+def format_text(result: "object") -> str:
+    from swebot.localize.rank import Localization
+
+    assert isinstance(result, Localization)
+    lines: list[str] = []
+    for rank, f in enumerate(result.files, 1):
+        lines.append(f"{rank:>2}. {f.path}  score {f.score:.2f}")
+        for why in f.evidence:
+            lines.append(f"      - {why}")
+        for s in f.symbols:
+            lines.append(f"      {s.name}  lines {s.start}-{s.end}  score {s.score:.2f}")
+            for why in s.evidence:
+                lines.append(f"          - {why}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from swebot.localize.rank import localize
+
+    root: Path = args.path
+    if not root.exists():
+        raise BadInput(f"{root} does not exist")
+    if not root.is_dir():
+        raise BadInput(f"{root} is not a directory")
+    issue = read_issue_arg(args.issue)
+    result = localize(root, issue, test_command=args.test_command, top=args.top)
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(format_text(result))
+    return 0

@@ -1,0 +1,390 @@
+"""Rank files and symbols for an issue by combining clues into one linear score.
+
+Each signal (traceback frame, name quoted in the issue, BM25 similarity, call-graph neighbour,
+tests named in the issue, file kind, SBFL) becomes a feature in [0, 1]; a symbol's score is a
+weighted sum of its own features and its file's, a file's score a weighted sum of file features.
+The weights are learned by logistic regression on ``bench/localize`` (``run.py --fit``), not set by
+hand; SBFL has a prior weight until the benchmark has failing-test cases.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from swebot.errors import BadInput
+from swebot.localize.index_cache import RepoIndex, load_or_build
+from swebot.localize.issue_text import IssueSignals, latin_word_count, parse_issue
+from swebot.localize.retrieval import tokenize
+from swebot.localize.symbols import Symbol, SymbolIndex
+
+FILE_FEATURES = (
+    "f_bm25", "f_bm25_rr", "f_frame", "f_path", "f_named", "f_word", "f_sym_bm25",
+    "f_graph", "f_test_import", "f_noncode", "f_sbfl",
+)
+SYMBOL_FEATURES = (
+    "bm25", "bm25_rr", "frame", "exact", "ident", "word", "graph", "is_class", "sbfl",
+) + FILE_FEATURES
+
+# Learned by bench/localize/run.py --fit (logistic regression on the training split).
+FILE_WEIGHTS: dict[str, float] = {
+    "f_bm25": 2.0, "f_bm25_rr": 2.0, "f_frame": 4.0, "f_path": 4.0, "f_named": 3.0, "f_word": 0.5,
+    "f_sym_bm25": 1.5, "f_graph": 1.0, "f_test_import": 1.0, "f_noncode": -2.0, "f_sbfl": 3.0,
+}
+SYMBOL_WEIGHTS: dict[str, float] = {
+    "bm25": 2.0, "bm25_rr": 2.0, "frame": 4.0, "exact": 4.0, "ident": 2.5, "word": 0.5, "graph": 0.8,
+    "is_class": -1.0, "sbfl": 3.0,
+    "f_bm25": 1.0, "f_bm25_rr": 0.5, "f_frame": 1.0, "f_path": 1.0, "f_named": 0.5, "f_word": 0.0,
+    "f_sym_bm25": 0.0, "f_graph": 0.0, "f_test_import": 0.5, "f_noncode": -1.5, "f_sbfl": 0.0,
+}
+
+RR_DEPTH = 50  # reciprocal-rank features only for the top of a BM25 list
+SYMBOLS_PER_FILE = 5
+
+
+@dataclass(frozen=True)
+class SymbolHit:
+    name: str
+    start: int
+    end: int
+    score: float
+    evidence: tuple[str, ...]
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "start": self.start, "end": self.end,
+                "score": round(self.score, 4), "evidence": list(self.evidence)}
+
+
+@dataclass(frozen=True)
+class FileHit:
+    path: str
+    score: float
+    evidence: tuple[str, ...]
+    symbols: tuple[SymbolHit, ...]
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "score": round(self.score, 4), "evidence": list(self.evidence),
+                "symbols": [s.to_json() for s in self.symbols]}
+
+
+@dataclass(frozen=True)
+class Localization:
+    files: tuple[FileHit, ...]
+    ranked_symbols: tuple[tuple[str, SymbolHit], ...] = ()  # (path, symbol), best first, all files
+
+    def to_json(self) -> dict:
+        return {"files": [f.to_json() for f in self.files]}
+
+
+@dataclass
+class Features:
+    """Per-query feature matrices, rows aligned with the index's files and symbols."""
+
+    file_x: np.ndarray  # (n_files, len(FILE_FEATURES))
+    sym_x: np.ndarray  # (n_symbols, len(SYMBOL_FEATURES))
+    file_evidence: list[list[str]]
+    sym_evidence: list[list[str]]
+
+
+def _normalize(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else np.zeros_like(scores)
+
+
+def _recip_rank(scores: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(scores)
+    if not scores.size:
+        return out
+    order = np.argsort(-scores, kind="stable")[:RR_DEPTH]
+    for rank, i in enumerate(order):
+        if scores[i] > 0:
+            out[i] = 1.0 / (1.0 + rank)
+    return out
+
+
+def _issue_about_tests(signals: IssueSignals) -> bool:
+    return any("test" in p.lower() for p in signals.paths)
+
+
+def compute_features(
+    repo: RepoIndex,
+    signals: IssueSignals,
+    sbfl_lines: Sequence[tuple[str, int, float]] = (),
+) -> Features:
+    index: SymbolIndex = repo.symbols
+    syms: list[Symbol] = repo.lexical.symbol_list
+    files = index.files
+    file_pos = {f.path: i for i, f in enumerate(files)}
+    sym_pos = {(s.path, s.name): i for i, s in enumerate(syms)}
+    sym_file = np.array([file_pos[s.path] for s in syms], dtype=int) if syms else np.zeros(0, int)
+    nf, ns = len(files), len(syms)
+    F = {name: np.zeros(nf) for name in FILE_FEATURES}
+    S = {name: np.zeros(ns) for name in SYMBOL_FEATURES[:9]}
+    f_ev: list[list[str]] = [[] for _ in range(nf)]
+    s_ev: list[list[str]] = [[] for _ in range(ns)]
+
+    def sym_set(i: int, feat: str, value: float, why: str) -> None:
+        if value > S[feat][i]:
+            S[feat][i] = value
+            s_ev[i].append(why)
+
+    def file_set(i: int, feat: str, value: float, why: str) -> None:
+        if value > F[feat][i]:
+            F[feat][i] = value
+            f_ev[i].append(why)
+
+    # Lexical retrieval with the whole issue as the query.
+    query = tokenize(signals.text)
+    fb = repo.lexical.files.scores(query)
+    sb = repo.lexical.symbols.scores(query)
+    F["f_bm25"], F["f_bm25_rr"] = _normalize(fb), _recip_rank(fb)
+    S["bm25"], S["bm25_rr"] = _normalize(sb), _recip_rank(sb)
+    for i in np.argsort(-fb)[:10]:
+        if fb[i] > 0:
+            f_ev[i].append(f"lexical similarity {F['f_bm25'][i]:.2f}")
+    for i in np.argsort(-sb)[:30]:
+        if sb[i] > 0:
+            s_ev[i].append(f"lexical similarity {S['bm25'][i]:.2f}")
+    if ns:
+        np.maximum.at(F["f_sym_bm25"], sym_file, S["bm25"])
+
+    # Traceback frames: innermost resolved frame weighs 1, outer ones less.
+    resolved: list[tuple[str, int, str]] = []
+    for fr in signals.frames:
+        parts = [p for p in fr.path.replace("\\", "/").split("/") if p]
+        path = index.resolve_path(fr.path)
+        # A bare file name from outside the repository (a user's script) must not match by chance.
+        if path is None or (len(parts) > 1 and fr.path.startswith("/") and path.count("/") == 0
+                            and "/" + path != fr.path and not fr.path.endswith("/" + path)):
+            continue
+        resolved.append((path, fr.line, fr.function))
+    named_strength: dict[int, float] = {}  # symbol row -> how surely the issue points at it
+    for depth, (path, line, func) in enumerate(reversed(resolved)):
+        w = 1.0 / (1.0 + depth)
+        fi = file_pos[path]
+        file_set(fi, "f_frame", w, f"traceback frame: {path}:{line}" + (f" in {func}" if func else ""))
+        sym = index.enclosing(path, line)
+        if func and (sym is None or sym.simple_name != func):
+            # Line numbers drift between versions; trust the function name when they disagree.
+            by_name = [s for s in files[fi].symbols if s.simple_name == func]
+            sym = by_name[0] if by_name else sym
+        if sym is not None:
+            si = sym_pos[(sym.path, sym.name)]
+            sym_set(si, "frame", w, f"traceback frame: {path}:{line} in {func or sym.simple_name}")
+            named_strength[si] = max(named_strength.get(si, 0.0), w)
+
+    # File paths and module paths quoted in the issue.
+    for p in signals.paths:
+        path = index.resolve_path(p)
+        if path is not None:
+            file_set(file_pos[path], "f_path", 1.0, f"path named in issue: {p}")
+
+    about_tests = _issue_about_tests(signals)
+    simple_hits: set[str] = set()
+    for dotted in signals.dotted:
+        parts = dotted.split(".")
+        matched = False
+        for k in range(len(parts), 0, -1):
+            mod_path = index.resolve_module(".".join(parts[:k]))
+            if mod_path is None:
+                continue
+            rest = ".".join(parts[k:])
+            fi = file_pos[mod_path]
+            if not rest:
+                file_set(fi, "f_path", 1.0, f"module named in issue: {dotted}")
+                matched = True
+                break
+            for s in files[fi].symbols:
+                if s.name == rest or s.name.endswith("." + rest):
+                    si = sym_pos[(s.path, s.name)]
+                    sym_set(si, "exact", 1.0, f"qualified name in issue: {dotted}")
+                    named_strength[si] = 1.0
+                    matched = True
+            if matched:
+                break
+        if not matched and len(parts) >= 2:
+            # "Class.method" without a module: match qualified-name suffixes anywhere.
+            tail = ".".join(parts[-2:])
+            cands = [s for s in index.by_simple_name.get(parts[-1], []) if s.name.endswith(tail)]
+            for s in cands[:5]:
+                si = sym_pos[(s.path, s.name)]
+                sym_set(si, "exact", 1.0 / math.sqrt(len(cands)), f"qualified name in issue: {dotted}")
+                named_strength[si] = max(named_strength.get(si, 0.0), 0.8)
+
+    # Identifiers: code-looking ones count fully, plain words that happen to name a symbol weakly.
+    for ident in signals.code_idents:
+        cands = index.by_simple_name.get(ident, [])
+        if not cands or len(cands) > 50:
+            continue
+        simple_hits.add(ident)
+        v = 1.0 / math.sqrt(len(cands))
+        for s in cands:
+            si = sym_pos[(s.path, s.name)]
+            sym_set(si, "ident", v, f"identifier in issue: {ident}")
+            named_strength[si] = max(named_strength.get(si, 0.0), v)
+    for word in signals.words:
+        if word in simple_hits:
+            continue
+        cands = index.by_simple_name.get(word, [])
+        if not cands or len(cands) > 20:
+            continue
+        v = 1.0 / math.sqrt(len(cands))
+        for s in cands:
+            sym_set(sym_pos[(s.path, s.name)], "word", v, f"word in issue names it: {word}")
+
+    # Call graph: definitions the named symbols call, and those that call them.
+    for si, strength in sorted(named_strength.items(), key=lambda kv: -kv[1])[:20]:
+        s = syms[si]
+        for callee in s.calls:
+            cands = index.by_simple_name.get(callee, [])
+            if 0 < len(cands) <= 3:
+                for c in cands:
+                    ci = sym_pos[(c.path, c.name)]
+                    sym_set(ci, "graph", strength / len(cands), f"called by {s.name}")
+        callers = index.callers.get(s.simple_name, [])
+        if len(index.by_simple_name.get(s.simple_name, [])) <= 3 and len(callers) <= 30:
+            for c in callers:
+                ci = sym_pos[(c.path, c.name)]
+                sym_set(ci, "graph", 0.5 * strength, f"calls {s.name}")
+
+    # Tests named in the issue point at the modules those tests import.
+    for tname in signals.test_names:
+        for t in index.by_simple_name.get(tname, [])[:5]:
+            tfile = files[file_pos[t.path]]
+            for imp in tfile.imports:
+                mod = index.resolve_module(imp)
+                if mod is not None and files[file_pos[mod]].kind == "code":
+                    file_set(file_pos[mod], "f_test_import", 1.0, f"imported by test {tname}")
+
+    # SBFL line scores map to the symbols enclosing the lines.
+    if sbfl_lines:
+        top = max(score for _, _, score in sbfl_lines) or 1.0
+        for path, line, score in sbfl_lines:
+            p = index.resolve_path(path) if path not in file_pos else path
+            if p is None or score <= 0:
+                continue
+            v = score / top
+            file_set(file_pos[p], "f_sbfl", v, f"covered by failing tests (SBFL {v:.2f}, line {line})")
+            sym = index.enclosing(p, line)
+            if sym is not None:
+                sym_set(sym_pos[(sym.path, sym.name)], "sbfl", v, f"failing tests cover line {line} (SBFL {v:.2f})")
+
+    # Aggregate symbol clues to their files; penalize tests/docs/examples unless the issue is about them.
+    for i, f in enumerate(files):
+        if f.kind != "code" and not about_tests:
+            F["f_noncode"][i] = 1.0
+    if ns:
+        named = np.maximum(np.maximum(S["exact"], S["ident"]), S["frame"])
+        np.maximum.at(F["f_named"], sym_file, named)
+        np.maximum.at(F["f_word"], sym_file, S["word"])
+        np.maximum.at(F["f_graph"], sym_file, S["graph"])
+        S["is_class"] = np.array([1.0 if s.kind == "class" else 0.0 for s in syms])
+        for i in np.nonzero(named)[0]:
+            fi = int(sym_file[i])
+            why = f"defines {syms[i].name} (named in issue)"
+            if why not in f_ev[fi] and len(f_ev[fi]) < 8:
+                f_ev[fi].append(why)
+
+    file_x = np.stack([F[n] for n in FILE_FEATURES], axis=1) if nf else np.zeros((0, len(FILE_FEATURES)))
+    own = [S[n] for n in SYMBOL_FEATURES[:9]]
+    inherited = [F[n][sym_file] for n in FILE_FEATURES]
+    sym_x = np.stack(own + inherited, axis=1) if ns else np.zeros((0, len(SYMBOL_FEATURES)))
+    return Features(file_x, sym_x, f_ev, s_ev)
+
+
+def _weights(names: Sequence[str], weights: Mapping[str, float]) -> np.ndarray:
+    return np.array([weights.get(n, 0.0) for n in names])
+
+
+def rank_features(
+    repo: RepoIndex,
+    feats: Features,
+    *,
+    top: int = 10,
+    file_weights: Mapping[str, float] = FILE_WEIGHTS,
+    symbol_weights: Mapping[str, float] = SYMBOL_WEIGHTS,
+    symbols_per_file: int = SYMBOLS_PER_FILE,
+) -> Localization:
+    files = repo.symbols.files
+    syms = repo.lexical.symbol_list
+    fs = feats.file_x @ _weights(FILE_FEATURES, file_weights) if len(files) else np.zeros(0)
+    ss = feats.sym_x @ _weights(SYMBOL_FEATURES, symbol_weights) if syms else np.zeros(0)
+    by_file: dict[str, list[int]] = {}
+    sym_order = np.argsort(-ss, kind="stable")
+    for i in sym_order:
+        by_file.setdefault(syms[i].path, []).append(int(i))
+
+    def hit(i: int) -> SymbolHit:
+        s = syms[i]
+        return SymbolHit(s.name, s.start, s.end, float(ss[i]), tuple(dict.fromkeys(feats.sym_evidence[i]))[:6])
+
+    out: list[FileHit] = []
+    for fi in np.argsort(-fs, kind="stable")[:top]:
+        f = files[fi]
+        sym_hits = tuple(hit(i) for i in by_file.get(f.path, [])[:symbols_per_file])
+        ev = tuple(dict.fromkeys(feats.file_evidence[fi]))[:8]
+        if f.kind != "code":
+            ev += (f"{f.kind} file",)
+        out.append(FileHit(f.path, float(fs[fi]), ev, sym_hits))
+    flat = tuple((syms[i].path, hit(int(i))) for i in sym_order[: max(top, 20)])
+    return Localization(files=tuple(out), ranked_symbols=flat)
+
+
+def check_issue(issue: str) -> IssueSignals:
+    """Parse the issue, refusing text that gives nothing to match against code."""
+    if not issue or not issue.strip():
+        raise BadInput("the issue text is empty", hint="pass --issue TEXT or --issue @FILE")
+    signals = parse_issue(issue)
+    if latin_word_count(issue) == 0 and not signals.has_clues:
+        raise BadInput(
+            "the issue has no words or code identifiers swebot can match against the code",
+            hint="swebot localize reads English prose, tracebacks and identifiers; "
+            "add the error message, a traceback or the names of the functions involved",
+        )
+    if not tokenize(issue) and not signals.has_clues:
+        raise BadInput("the issue has only common words; name the behaviour, function or error it is about")
+    return signals
+
+
+def sbfl_signal(root: Path, test_command: str) -> list[tuple[str, int, float]]:
+    """Run the failing tests with coverage and rank lines (Ochiai), as (path, line, score)."""
+    from swebot.errors import EnvironmentProblem
+
+    try:
+        from swebot.localize.sbfl import rank_lines  # type: ignore[import-not-found]
+        from swebot.sandbox.local import LocalSandbox
+        from swebot.testing import TestRunner  # type: ignore[attr-defined]
+    except ImportError as exc:
+        raise EnvironmentProblem(
+            f"--test needs swebot's coverage runner, which is not available here ({exc})"
+        ) from exc
+    sandbox = LocalSandbox(root)
+    try:
+        report, coverage = TestRunner(sandbox, test_command).run_with_coverage()
+    finally:
+        sandbox.close()
+    if not report.failing:
+        raise BadInput(f"no test fails under {test_command!r}: nothing for spectrum ranking to use")
+    frames = tuple(fr for c in report.cases if c.failing for fr in c.frames)
+    lines = rank_lines(coverage, report.failing, report.passing, frames=frames)
+    return [(ln.path, ln.line, ln.score) for ln in lines]
+
+
+def localize(root: Path, issue: str, *, test_command: str | None = None, top: int = 10) -> Localization:
+    """Ranked files and symbols of ``root`` that ``issue`` (prose, tracebacks...) is most likely about."""
+    root = Path(root)
+    if not root.is_dir():
+        raise BadInput(f"{root} is not a directory")
+    if top < 1:
+        raise BadInput("--top must be at least 1")
+    signals = check_issue(issue)
+    repo = load_or_build(root)
+    if not repo.symbols.files:
+        raise BadInput(f"no Python files under {root}", hint="swebot localize indexes *.py files")
+    sbfl = sbfl_signal(root, test_command) if test_command else []
+    feats = compute_features(repo, signals, sbfl)
+    return rank_features(repo, feats, top=top)
