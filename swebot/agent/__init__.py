@@ -1,0 +1,1 @@
+"""The tool-using LLM agent: configuration, tools, edits, compaction and the loop."""

@@ -1,0 +1,155 @@
+"""LLM settings as validated data, provider presets and the default price table."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from swebot.errors import BadInput
+from swebot.models.pricing import Price
+
+ProviderName = Literal["openai", "moonshot", "deepseek", "openrouter", "vllm", "ollama", "custom"]
+
+
+class Provider(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str | None  # None: the SDK default (api.openai.com)
+    api_key_env: str | None  # None: no key needed (local servers)
+    echo_reasoning: bool  # send reasoning_content back on assistant tool-call messages
+
+
+PROVIDERS: dict[str, Provider] = {
+    "openai": Provider(base_url=None, api_key_env="OPENAI_API_KEY", echo_reasoning=False),
+    # Moonshot's thinking models answer 400 to a multi-turn tool-call request without it.
+    "moonshot": Provider(base_url="https://api.moonshot.ai/v1", api_key_env="MOONSHOT_API_KEY", echo_reasoning=True),
+    # DeepSeek's thinking mode wants reasoning_content back within a tool-calling turn.
+    "deepseek": Provider(base_url="https://api.deepseek.com", api_key_env="DEEPSEEK_API_KEY", echo_reasoning=True),
+    "openrouter": Provider(base_url="https://openrouter.ai/api/v1", api_key_env="OPENROUTER_API_KEY", echo_reasoning=False),
+    "vllm": Provider(base_url="http://127.0.0.1:8000/v1", api_key_env=None, echo_reasoning=False),
+    "ollama": Provider(base_url="http://127.0.0.1:11434/v1", api_key_env=None, echo_reasoning=False),
+    "custom": Provider(base_url=None, api_key_env=None, echo_reasoning=False),
+}
+
+# USD per million tokens, list prices when this table was written; override with llm.prices.
+DEFAULT_PRICES: dict[str, Price] = {
+    "gpt-4o": Price(input=2.50, output=10.00, cached_input=1.25),
+    "gpt-4o-mini": Price(input=0.15, output=0.60, cached_input=0.075),
+    "gpt-4.1": Price(input=2.00, output=8.00, cached_input=0.50),
+    "gpt-4.1-mini": Price(input=0.40, output=1.60, cached_input=0.10),
+    "gpt-5": Price(input=1.25, output=10.00, cached_input=0.125),
+    "gpt-5-mini": Price(input=0.25, output=2.00, cached_input=0.025),
+    "o3": Price(input=2.00, output=8.00, cached_input=0.50),
+    "o4-mini": Price(input=1.10, output=4.40, cached_input=0.275),
+    "kimi-k2": Price(input=0.60, output=2.50, cached_input=0.15),
+    "kimi-k2-thinking": Price(input=0.60, output=2.50, cached_input=0.15),
+    "kimi-k2-thinking-turbo": Price(input=1.15, output=8.00, cached_input=0.15),
+    "kimi-k2-turbo": Price(input=1.15, output=8.00, cached_input=0.15),
+    "deepseek-chat": Price(input=0.28, output=0.42, cached_input=0.028),
+    "deepseek-reasoner": Price(input=0.28, output=0.42, cached_input=0.028),
+}
+
+
+class RetrySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_retries: int = Field(5, ge=0)
+    initial_backoff: float = Field(1.0, ge=0)
+    multiplier: float = Field(2.0, ge=1)
+    max_backoff: float = Field(60.0, ge=0)
+    request_timeout: float = Field(600.0, gt=0)
+
+
+class AgentSettings(BaseModel):
+    """How the loop behaves, independent of the provider."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_malformed: int = Field(3, ge=1)  # malformed tool calls in a row that end the run
+    max_nudges: int = Field(3, ge=1)  # replies without a tool call in a row that end the run
+    max_submit_rejections: int = Field(3, ge=0)  # failed self-verifications before giving up
+    observation_chars: int = Field(12_000, ge=500)  # bound on one tool result
+    keep_recent: int = Field(6, ge=1)  # latest observations always kept in full
+    compact_batch: int = Field(8, ge=1)  # stub older observations in batches (keeps prompt caches warm)
+    context_tokens: int = Field(128_000, ge=4_000)  # the model's window, for the compaction trigger
+    bash_timeout: float = Field(120.0, gt=0)
+
+
+class LLMSettings(BaseModel):
+    """Everything the LLM engine needs; never holds the API key itself, only where to find it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    provider: ProviderName | None = None  # None: guessed from the model name
+    base_url: str | None = None
+    api_key_env: str | None = None
+    echo_reasoning: bool | None = None  # None: the provider's default
+    temperature: float | None = None
+    max_output_tokens: int | None = None
+    prices: dict[str, Price] = Field(default_factory=dict)  # merged over DEFAULT_PRICES
+    show_thinking: bool = False
+    trajectory_path: Path | None = None
+    retries: RetrySettings = Field(default_factory=RetrySettings)
+    agent: AgentSettings = Field(default_factory=AgentSettings)
+
+    def provider_name(self) -> str:
+        if self.provider:
+            return self.provider
+        name = self.model.lower()
+        if self.base_url and not self.base_url.startswith("https://api.openai.com"):
+            for key, preset in PROVIDERS.items():
+                if preset.base_url and self.base_url.rstrip("/").startswith(preset.base_url.rstrip("/")):
+                    return key
+            if "kimi" not in name and "moonshot" not in name and "deepseek" not in name:
+                return "custom"
+        if "/" in name:
+            return "openrouter"
+        if name.startswith(("kimi", "moonshot")):
+            return "moonshot"
+        if name.startswith("deepseek"):
+            return "deepseek"
+        return "openai"
+
+    def preset(self) -> Provider:
+        return PROVIDERS[self.provider_name()]
+
+    def resolved_base_url(self) -> str | None:
+        return self.base_url or self.preset().base_url
+
+    def resolved_key_env(self) -> str | None:
+        return self.api_key_env or self.preset().api_key_env
+
+    def resolved_echo(self) -> bool:
+        return self.preset().echo_reasoning if self.echo_reasoning is None else self.echo_reasoning
+
+    def all_prices(self) -> dict[str, Price]:
+        return {**DEFAULT_PRICES, **self.prices}
+
+    def api_key(self, environ: "os._Environ[str] | dict[str, str] | None" = None) -> str:
+        """The key from the environment; BadInput when the provider needs one and it is unset."""
+        env = os.environ if environ is None else environ
+        var = self.resolved_key_env()
+        if var is None:
+            return ""
+        key = env.get(var, "")
+        if not key and self.provider_name() not in ("vllm", "ollama", "custom"):
+            raise BadInput(
+                f"no API key: ${var} is not set",
+                hint=f"export {var}=... or name another variable with --api-key-env",
+            )
+        return key
+
+    def public(self) -> dict[str, object]:
+        """Settings as recorded in a trajectory (the key itself is never part of them)."""
+        data = self.model_dump(mode="json")
+        data["resolved"] = {
+            "provider": self.provider_name(),
+            "base_url": self.resolved_base_url(),
+            "api_key_env": self.resolved_key_env(),
+            "echo_reasoning": self.resolved_echo(),
+        }
+        return data

@@ -1,0 +1,108 @@
+"""The record of one LLM session, rewritten atomically after every step.
+
+It holds the full (never compacted) messages with reasoning, each step's usage, cost, timings,
+tool calls, edits and test summaries, and the result. ``replies`` gives the recorded model
+replies back, which is what ``swebot replay`` plays to a scripted model. Secrets (the API key)
+are scrubbed from everything written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from swebot.models.base import Message, ModelReply, Usage
+from swebot.types import TestReport
+
+FORMAT = "swebot-trajectory/1"
+
+
+def report_summary(report: TestReport) -> dict[str, Any]:
+    return {
+        "exit_code": report.exit_code,
+        "timed_out": report.timed_out,
+        "duration": round(report.duration, 3),
+        "passed": len(report.passing),
+        "failing": sorted(report.failing),
+        "collection_errors": list(report.collection_errors),
+    }
+
+
+class Trajectory:
+    def __init__(self, path: Path | None, meta: Mapping[str, Any], *, secrets: Sequence[str] = ()) -> None:
+        self.path = path
+        self.meta = dict(meta)
+        self.messages: list[Message] = []
+        self.steps: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+        self.result: dict[str, Any] = {}
+        self._secrets = sorted((s for s in secrets if len(s) >= 6), key=len, reverse=True)
+
+    def add_message(self, message: Message) -> int:
+        self.messages.append(message)
+        return len(self.messages) - 1
+
+    def add_step(self, step: Mapping[str, Any]) -> None:
+        self.steps.append(dict(step))
+
+    def add_event(self, kind: str, **fields: Any) -> None:
+        self.events.append({"kind": kind, "step": len(self.steps), **fields})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "meta": self.meta,
+            "messages": [m.to_dict() for m in self.messages],
+            "steps": self.steps,
+            "events": self.events,
+            "result": self.result,
+        }
+
+    def dumps(self) -> str:
+        text = json.dumps(self.to_dict(), indent=1, ensure_ascii=False, default=str)
+        for secret in self._secrets:
+            text = text.replace(secret, "[REDACTED]")
+            text = text.replace(json.dumps(secret)[1:-1], "[REDACTED]")
+        return text
+
+    def save(self) -> None:
+        """Write the whole record to ``path`` atomically (a reader never sees half a file)."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".trajectory-", suffix=".json", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(self.dumps())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if data.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a swebot trajectory ({data.get('format')!r})")
+    return data
+
+
+def replies(data: Mapping[str, Any]) -> list[ModelReply]:
+    """The model replies recorded in a trajectory, in order, with their usage and cost."""
+    messages = data["messages"]
+    out = []
+    for step in data["steps"]:
+        index = step.get("reply_index")
+        if index is None:
+            continue
+        out.append(
+            ModelReply(
+                message=Message.from_dict(messages[index]),
+                usage=Usage.from_dict(step.get("usage") or {}),
+                cost=step.get("cost"),
+            )
+        )
+    return out
