@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import tarfile
 import time
 from pathlib import Path
@@ -26,6 +27,7 @@ KIND_LABEL = "swebot.kind"
 DEPS_LABEL = "swebot.deps"
 BASE_IMAGE = os.environ.get("SWEBOT_BASE_IMAGE", "swebot/base:latest")
 ENV_REPOSITORY = "swebot/env"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # docker colours a build step's stderr
 BUILD_LOG_TAIL = 40  # lines of a failed build's log shown to the user
 
 BASE_IMAGE_HINT = (
@@ -110,6 +112,8 @@ def from_requirement_files():
 
 from_pyproject(); from_setup_cfg(); from_setup_py(); from_requirement_files()
 base = [sys.executable, "-m", "pip", "install", "--no-cache-dir", "--progress-bar", "off"]
+if os.path.exists("ca-bundle.crt"):
+    base += ["--cert", os.path.abspath("ca-bundle.crt")]
 args = list(base)
 for f in req_files:
     args += ["-r", f]
@@ -124,6 +128,8 @@ sys.exit(subprocess.call(args))
 _ENV_DOCKERFILE = """\
 ARG BASE_IMAGE
 FROM ${BASE_IMAGE}
+# First, so intermediate images of a failed build carry it too and prune finds them.
+LABEL swebot=1 swebot.kind=env
 USER root
 COPY deps/ /tmp/swebot-deps/
 RUN cd /tmp/swebot-deps && python3 install.py && rm -rf /tmp/swebot-deps
@@ -163,6 +169,16 @@ def ensure_base_image(client: docker.DockerClient, name: str = BASE_IMAGE) -> st
         raise EnvironmentProblem(f"the sandbox base image {name} is missing", hint=BASE_IMAGE_HINT) from None
 
 
+def host_ca_bundle() -> Path | None:
+    """The CA bundle the host trusts, handed to pip in the build (TLS-intercepting proxies)."""
+    for var in ("SWEBOT_CA_BUNDLE", "PIP_CERT", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"):
+        value = os.environ.get(var)
+        if value and Path(value).is_file():
+            return Path(value)
+    default = Path("/etc/ssl/certs/ca-certificates.crt")
+    return default if default.is_file() else None
+
+
 def _context(workspace: Path, files: Iterable[Path]) -> io.BytesIO:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
@@ -175,6 +191,9 @@ def _context(workspace: Path, files: Iterable[Path]) -> io.BytesIO:
         add("deps/install.py", _INSTALL_SCRIPT.encode())
         for rel in files:
             add(f"deps/{rel.as_posix()}", (Path(workspace) / rel).read_bytes())
+        ca = host_ca_bundle()
+        if ca is not None:  # not part of the hash: a new CA must not force a rebuild
+            add("deps/ca-bundle.crt", ca.read_bytes())
     buf.seek(0)
     return buf
 
@@ -213,9 +232,9 @@ def build_env_image(
     )
     error = None
     for chunk in stream:
-        text = chunk.get("stream") or chunk.get("status") or ""
-        if text:
-            log.extend(text.rstrip("\n").splitlines())
+        text = _ANSI.sub("", chunk.get("stream") or chunk.get("status") or "")
+        if text.strip():
+            log.extend(line for line in text.rstrip("\n").splitlines() if line.strip())
             if on_log:
                 on_log(text)
         if "error" in chunk:
@@ -225,7 +244,7 @@ def build_env_image(
         tail = "\n".join(log[-BUILD_LOG_TAIL:])
         raise EnvironmentProblem(
             f"building the environment image for {workspace} failed after "
-            f"{time.monotonic() - started:.0f}s: {error or 'no image produced'}\n--- build log (tail) ---\n{tail}",
+            f"{time.monotonic() - started:.0f}s\n--- build log (last {BUILD_LOG_TAIL} lines) ---\n{tail}",
             hint="check the repository's dependency files (" + ", ".join(str(f) for f in files) + ")"
             " or run with --sandbox local",
         )

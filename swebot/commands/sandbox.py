@@ -1,0 +1,98 @@
+"""``swebot sandbox build PATH`` and ``swebot sandbox prune``: manage swebot's Docker images.
+
+``build`` prepares a repository's environment image ahead of a repair, so ``swebot fix``
+starts in seconds. ``prune`` removes what swebot left in Docker: sandbox containers whose
+swebot process is gone (all of them with --force) and environment images (and the base
+image with --base). Everything is found by the ``swebot=1`` label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+from swebot.errors import BadInput
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser("sandbox", help="build or prune swebot's Docker sandbox images")
+    actions = parser.add_subparsers(dest="sandbox_command", metavar="ACTION")
+
+    build = actions.add_parser("build", help="build the environment image for a repository ahead of time")
+    build.add_argument("path", type=Path, help="the repository whose dependency files define the image")
+    build.add_argument("--base", default=None, help="base image (default: swebot/base:latest)")
+    build.add_argument("-q", "--quiet", action="store_true", help="do not stream the build log")
+    build.set_defaults(handler=run_build)
+
+    prune = actions.add_parser("prune", help="remove swebot's leftover containers and images")
+    prune.add_argument("--force", action="store_true", help="also remove containers of running swebot processes")
+    prune.add_argument("--base", action="store_true", help="also remove the base image")
+    prune.add_argument("--dry-run", action="store_true", help="list what would be removed")
+    prune.set_defaults(handler=run_prune)
+
+    parser.set_defaults(handler=lambda _args: (parser.print_help(), 2)[1])
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from swebot.sandbox.docker import connect
+    from swebot.sandbox.images import BASE_IMAGE, build_env_image
+
+    path = Path(args.path)
+    if not path.is_dir():
+        raise BadInput(f"not a directory: {path}")
+    client = connect()
+    started = time.monotonic()
+    tag = build_env_image(
+        client,
+        path,
+        base=args.base or BASE_IMAGE,
+        on_log=None if args.quiet else lambda text: sys.stderr.write(text),
+    )
+    print(f"{tag}  ({time.monotonic() - started:.1f}s)")
+    return 0
+
+
+def _owner_gone(labels: dict[str, str]) -> bool:
+    """True when the container's swebot process is known to be gone (same host, pid absent)."""
+    from swebot.sandbox.docker import OWNER_LABEL
+
+    host, _, pid = labels.get(OWNER_LABEL, "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's (or unlabelled) sandbox: only --force touches it
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def run_prune(args: argparse.Namespace) -> int:
+    from swebot.sandbox.docker import connect
+    from swebot.sandbox.images import KIND_LABEL, LABEL
+
+    client = connect()
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": f"{LABEL}=1"}):
+        stale = container.status != "running" or _owner_gone(container.labels)
+        if not (stale or args.force):
+            continue
+        print(f"container {container.short_id} ({container.status})")
+        if not args.dry_run:
+            container.remove(force=True)
+        removed += 1
+    kinds = ("env", "base") if args.base else ("env",)
+    for image in client.images.list(filters={"label": f"{LABEL}=1"}):
+        if image.labels.get(KIND_LABEL) not in kinds:
+            continue
+        print(f"image {', '.join(image.tags) or image.short_id}")
+        if not args.dry_run:
+            client.images.remove(image.id, force=True)
+        removed += 1
+    print(f"{'would remove' if args.dry_run else 'removed'} {removed} item(s)")
+    return 0
