@@ -1,0 +1,141 @@
+"""``mutations_at``: run the templates over the sites on the wanted lines, apply, check, dedupe, order."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Collection
+
+import libcst as cst
+
+from swebot.mutate.model import BlockEdit, Edit, Mutation, NodeEdit, Proposal, Template
+from swebot.mutate.normalize import statement_key
+from swebot.mutate.registry import TEMPLATES_BY_KIND
+from swebot.mutate.source import ParsedSource
+
+log = logging.getLogger(__name__)
+
+
+def mutations_at(source: str, lines: Collection[int], *, max_per_line: int = 200) -> list[Mutation]:
+    """Every mutation of statements/expressions that start on, or whose innermost simple statement
+    covers, one of ``lines``; ordered by template prior (highest first), then line.
+
+    Never raises on bad input: unparsable source gives []. Each result's source parses and is not
+    equivalent (see ``normalized``) to ``source`` nor to another result.
+    """
+    wanted = frozenset(line for line in lines if isinstance(line, int))
+    if not wanted or max_per_line <= 0:
+        return []
+    try:
+        parsed = ParsedSource(source)
+    except Exception:  # libcst raises several kinds on text it cannot read; all mean "no mutations"
+        return []
+    candidates: list[tuple[Template, Proposal]] = []
+    for site in parsed.sites(wanted):
+        for template in TEMPLATES_BY_KIND.get(type(site.node), ()):
+            try:
+                candidates.extend((template, proposal) for proposal in template.propose(site))
+            except Exception:  # one template tripping on odd syntax must not cost the others
+                log.debug("template %s failed at line %s", template.name, site.line, exc_info=True)
+    candidates.sort(key=lambda pair: (-pair[0].prior, pair[1].line))
+
+    checker = _Checker(parsed)
+    per_line: Counter[int] = Counter()
+    seen: set[tuple[object, ...]] = set()
+    results: list[Mutation] = []
+    for template, proposal in candidates:
+        if per_line[proposal.line] >= max_per_line:
+            continue
+        checked = checker.check(proposal.edit)
+        if checked is None:
+            continue
+        mutated, key = checked
+        if key in seen:
+            continue
+        seen.add(key)
+        per_line[proposal.line] += 1
+        results.append(
+            Mutation(
+                template=template.name,
+                line=proposal.line,
+                description=proposal.description,
+                source=mutated,
+                prior=template.prior,
+            )
+        )
+    return results
+
+
+class _Checker:
+    """Applies edits to the text and keys them by the normalized tree of the part they change.
+
+    Re-parsing the whole module for every mutant would dominate the run time; the part that changed
+    (one statement, or the statement list of one block) decides both validity and equivalence.
+    """
+
+    def __init__(self, parsed: ParsedSource) -> None:
+        self._parsed = parsed
+        self._statement_keys: dict[int, str] = {}
+        self._inserted_keys: dict[tuple[str, bool], str] = {}
+
+    def check(self, edit: Edit) -> tuple[str, tuple[object, ...]] | None:
+        """(mutated source, equivalence key), or None when the edit breaks syntax or changes nothing."""
+        if isinstance(edit, NodeEdit):
+            return self._check_node(edit)
+        return self._check_block(edit)
+
+    def _nested(self, statement: cst.CSTNode) -> bool:
+        return bool(self._parsed.indentation(statement))
+
+    def _original_key(self, statement: cst.CSTNode) -> str:
+        key = self._statement_keys.get(id(statement))
+        if key is None:
+            start, end = self._parsed.extent(statement)
+            key = statement_key(self._parsed.text[start:end], nested=self._nested(statement))
+            self._statement_keys[id(statement)] = key
+        return key
+
+    def _check_node(self, edit: NodeEdit) -> tuple[str, tuple[object, ...]] | None:
+        text = self._parsed.text
+        old_start, old_end = self._parsed.extent(edit.old)
+        new_text = self._parsed.code(edit.new)
+        if text[old_start:old_end] == new_text:
+            return None
+        stmt_start, stmt_end = self._parsed.extent(edit.statement)
+        fragment = text[stmt_start:old_start] + new_text + text[old_end:stmt_end]
+        key = statement_key(fragment, nested=self._nested(edit.statement))
+        if not key or key == self._original_key(edit.statement):
+            return None
+        return text[:old_start] + new_text + text[old_end:], ("statement", stmt_start, key)
+
+    def _inserted_key(self, line: str, nested: bool) -> str:
+        cache_key = (line, nested)
+        if cache_key not in self._inserted_keys:
+            self._inserted_keys[cache_key] = statement_key(line, nested=nested)
+        return self._inserted_keys[cache_key]
+
+    def _check_block(self, edit: BlockEdit) -> tuple[str, tuple[object, ...]] | None:
+        body = list(edit.block.body)  # type: ignore[attr-defined]
+        if not body or not 0 <= edit.index <= len(body) or edit.index + edit.removed > len(body):
+            return None
+        nested = isinstance(edit.block, cst.IndentedBlock)
+        inserted_keys = [self._inserted_key(line, nested) for line in edit.inserted]
+        if not all(inserted_keys):
+            return None
+        original = [self._original_key(statement) for statement in body]
+        changed = original[: edit.index] + inserted_keys + original[edit.index + edit.removed :]
+        if changed == original or (nested and not changed):
+            return None
+
+        text = self._parsed.text
+        if edit.index < len(body):
+            start = self._parsed.extent(body[edit.index])[0]
+        else:
+            start = self._parsed.extent(body[-1])[1]
+        end = self._parsed.extent(body[edit.index + edit.removed - 1])[1] if edit.removed else start
+        newline = self._parsed.newline
+        insertion = "".join(line + newline for line in edit.inserted)
+        if insertion and start == len(text) and text and not text.endswith(("\n", "\r")):
+            insertion = newline + insertion[: -len(newline)]
+        block_start = self._parsed.extent(edit.block)[0]
+        return text[:start] + insertion + text[end:], ("block", block_start, tuple(changed))

@@ -1,0 +1,41 @@
+"""The template table: names, priors, the node kinds each looks at."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from swebot.mutate import calls, conditions, constants, names, numbers, operators, returns, statements, swaps
+from swebot.mutate.model import Template
+
+# prior: how often this kind of edit is the right fix (a starting table, to be tuned on benchmarks).
+TEMPLATES: tuple[Template, ...] = (
+    Template("comparison_operator", 0.9, (cst.Comparison,), operators.comparison_operator),
+    Template("off_by_one", 0.8, numbers.KINDS, numbers.off_by_one),
+    Template("binary_operator", 0.7, (cst.BinaryOperation,), operators.binary_operator),
+    Template("augmented_assignment", 0.7, (cst.AugAssign,), operators.augmented_assignment),
+    Template("boolean_operator", 0.6, (cst.BooleanOperation,), operators.boolean_operator),
+    Template("negate_condition", 0.6, conditions.KINDS, conditions.negate_condition),
+    Template("constant_replacement", 0.5, constants.KINDS, constants.constant_replacement),
+    Template("guard", 0.5, statements.KINDS_STATEMENTS + statements.KINDS_COMPOUND, statements.guard),
+    Template("sibling_builtin", 0.5, (cst.Call,), calls.sibling_builtin),
+    Template("name_replacement", 0.4, (cst.Name,), names.name_replacement),
+    Template("attribute_replacement", 0.4, (cst.Attribute,), names.attribute_replacement),
+    Template("return_replacement", 0.4, (cst.Return,), returns.return_replacement),
+    Template("statement_deletion", 0.3, statements.KINDS_STATEMENTS, statements.statement_deletion),
+    Template("call_to_argument", 0.3, (cst.Call,), calls.call_to_argument),
+    Template("argument_swap", 0.3, (cst.Call,), swaps.argument_swap),
+    Template("operand_swap", 0.3, swaps.KINDS_OPERANDS, swaps.operand_swap),
+    Template(
+        "statement_insertion",
+        0.2,
+        statements.KINDS_STATEMENTS + statements.KINDS_COMPOUND,
+        statements.statement_insertion,
+    ),
+)
+
+TEMPLATE_NAMES: tuple[str, ...] = tuple(template.name for template in TEMPLATES)
+
+TEMPLATES_BY_KIND: dict[type[cst.CSTNode], tuple[Template, ...]] = {}
+for _template in TEMPLATES:
+    for _kind in _template.kinds:
+        TEMPLATES_BY_KIND[_kind] = (*TEMPLATES_BY_KIND.get(_kind, ()), _template)
