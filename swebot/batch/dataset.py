@@ -1,0 +1,168 @@
+"""SWE-bench instances: loading a JSON/JSONL file, validating each record, selecting a subset.
+
+A schema error is a ``BadInput`` naming the instance (or its position) and the field, so a user
+with a 2,000-instance file knows which line to fix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from swebot.errors import BadInput
+
+REQUIRED_FIELDS = ("instance_id", "repo", "base_commit", "problem_statement")
+
+
+class Instance(BaseModel):
+    """One SWE-bench task. Fields the harness adds that swebot does not use (``patch``,
+    ``created_at``, ...) are accepted and ignored: the dataset is someone else's schema."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    instance_id: str = Field(min_length=1)
+    repo: str = Field(min_length=1)
+    base_commit: str = Field(min_length=4)
+    problem_statement: str
+    hints_text: str = ""
+    test_patch: str = ""
+    FAIL_TO_PASS: tuple[str, ...] = ()
+    PASS_TO_PASS: tuple[str, ...] = ()
+    environment_setup_commit: str = ""
+    version: str = ""
+
+    @field_validator("FAIL_TO_PASS", "PASS_TO_PASS", mode="before")
+    @classmethod
+    def _decode_test_list(cls, value: Any) -> Any:
+        """SWE-bench on the Hub stores these lists as JSON-encoded strings."""
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            try:
+                value = json.loads(value) if value.strip() else []
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not a JSON list of test ids: {exc.msg}") from exc
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("must be a list of test id strings (or such a list as a JSON string)")
+        return tuple(value)
+
+    @field_validator("hints_text", "version", "environment_setup_commit", "test_patch", mode="before")
+    @classmethod
+    def _none_as_empty(cls, value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)  # versions like 3.0 arrive as numbers in hand-written files
+        return value
+
+    @field_validator("instance_id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        if "/" in value or value in (".", "..") or "\0" in value:
+            raise ValueError("must not contain '/' (it names a folder)")
+        return value
+
+    @property
+    def image_name(self) -> str:
+        """The SWE-bench harness's per-instance image name."""
+        return swebench_image_name(self.instance_id)
+
+
+def swebench_image_name(instance_id: str) -> str:
+    return f"sweb.eval.x86_64.{instance_id.replace('__', '_1776_')}:latest".lower()
+
+
+def _records(path: Path) -> list[tuple[str, Any]]:
+    """(where, record) pairs; ``where`` is 'line N' for JSONL and 'item N' for a JSON array."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise BadInput(f"instances file {path} does not exist") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read the instances file {path}: {exc}") from exc
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+        return [(f"item {i + 1}", item) for i, item in enumerate(data)]
+    if stripped.startswith("{") and path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError:
+            data = None  # maybe JSONL in a .json file; read it line by line below
+        if isinstance(data, dict):
+            return [("item 1", data)]
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append((f"line {number}", json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{path} line {number}: not valid JSON ({exc.msg})",
+                           hint="each line of a JSONL file must be one JSON object") from exc
+    return records
+
+
+def parse_instance(record: Any, where: str, source: Path | str = "instances") -> Instance:
+    """Validate one record; BadInput naming the instance (or its position) and the bad field."""
+    if not isinstance(record, dict):
+        raise BadInput(f"{source} {where}: an instance must be a JSON object, got {type(record).__name__}")
+    label = record.get("instance_id") if isinstance(record.get("instance_id"), str) else None
+    name = f"instance {label!r} ({where})" if label else f"the instance at {where}"
+    try:
+        return Instance.model_validate(record)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "?"
+        problem = "is missing" if first["type"] == "missing" else f"is invalid: {first['msg']}"
+        raise BadInput(f"{source}: {name}: field {field!r} {problem}",
+                       hint="SWE-bench instances need " + ", ".join(REQUIRED_FIELDS)) from exc
+
+
+def load_instances(path: Path) -> list[Instance]:
+    """All instances of a SWE-bench JSON or JSONL file, in file order; ids must be unique."""
+    path = Path(path).expanduser()
+    instances: list[Instance] = []
+    seen: dict[str, str] = {}
+    for where, record in _records(path):
+        instance = parse_instance(record, where, path)
+        if instance.instance_id in seen:
+            raise BadInput(f"{path}: instance {instance.instance_id!r} appears twice "
+                           f"({seen[instance.instance_id]} and {where})")
+        seen[instance.instance_id] = where
+        instances.append(instance)
+    if not instances:
+        raise BadInput(f"{path} holds no instances")
+    return instances
+
+
+def parse_slice(text: str) -> slice:
+    """'A:B' (either side optional, Python semantics) -> slice; BadInput otherwise."""
+    match = re.fullmatch(r"\s*(-?\d*)\s*:\s*(-?\d*)\s*", text or "")
+    if not match:
+        raise BadInput(f"--slice {text!r} is not of the form A:B", hint="for example 0:10 or :5 or 20:")
+    start, stop = (int(part) if part else None for part in match.groups())
+    return slice(start, stop)
+
+
+def select(instances: Sequence[Instance], pattern: str | None = None,
+           span: str | None = None) -> list[Instance]:
+    """Instances whose id matches ``pattern`` (re.search), then the ``span`` slice of those."""
+    chosen: Iterable[Instance] = instances
+    if pattern:
+        try:
+            regex = re.compile(pattern)
+        except re.error as exc:
+            raise BadInput(f"--filter {pattern!r} is not a valid regular expression: {exc}") from exc
+        chosen = [i for i in chosen if regex.search(i.instance_id)]
+    chosen = list(chosen)
+    if span:
+        chosen = chosen[parse_slice(span)]
+    return chosen

@@ -1,0 +1,126 @@
+"""Repositories for a batch: one cached bare clone per repository, a detached worktree per instance.
+
+The source of each repository comes from a template (``https://github.com/{repo}.git`` by default,
+or a local mirror such as ``/mirrors/{repo}``). Clones and fetches of one repository are
+serialized by an ``fcntl`` lock in the cache, so parallel workers share a single clone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from swebot.batch.store import locked
+from swebot.errors import BadInput, EnvironmentProblem
+
+DEFAULT_SOURCE = "https://github.com/{repo}.git"
+_GIT_ENV = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_AUTHOR_NAME": "swebot", "GIT_AUTHOR_EMAIL": "swebot@localhost",
+    "GIT_COMMITTER_NAME": "swebot", "GIT_COMMITTER_EMAIL": "swebot@localhost",
+}
+
+
+def default_cache_dir() -> Path:
+    if os.environ.get("SWEBOT_CACHE_DIR"):
+        return Path(os.environ["SWEBOT_CACHE_DIR"]).expanduser()
+    return Path.home() / ".cache" / "swebot" / "repos"
+
+
+def _git(*args: str, cwd: Path | None = None, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              env={**os.environ, **_GIT_ENV}, timeout=timeout)
+    except FileNotFoundError as exc:
+        raise EnvironmentProblem("git is not installed", hint="install git and retry") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise EnvironmentProblem(f"git {args[0]} took longer than {timeout:.0f}s") from exc
+
+
+def _check(proc: subprocess.CompletedProcess[str], what: str) -> str:
+    if proc.returncode != 0:
+        raise EnvironmentProblem(f"{what}: {(proc.stderr or proc.stdout).strip()[-500:]}")
+    return proc.stdout
+
+
+def check_template(template: str) -> str:
+    if "{repo}" not in template:
+        raise BadInput(f"--repo-source {template!r} has no {{repo}} placeholder",
+                       hint="for example https://github.com/{repo}.git or /mirrors/{repo}")
+    return template
+
+
+class RepoCache:
+    """Bare clones under ``cache_dir`` named after the repository (``owner__name.git``)."""
+
+    def __init__(self, cache_dir: Path | None = None, source: str = DEFAULT_SOURCE) -> None:
+        self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+        self.source = check_template(source)
+
+    def url(self, repo: str) -> str:
+        return self.source.format(repo=repo)
+
+    def bare_path(self, repo: str) -> Path:
+        return self.cache_dir / (re.sub(r"[^A-Za-z0-9._-]+", "__", repo) + ".git")
+
+    def ensure(self, repo: str, commit: str) -> Path:
+        """The bare clone of ``repo``, cloned or fetched so that it holds ``commit``."""
+        bare = self.bare_path(repo)
+        with locked(bare.with_name(bare.name + ".lock")):
+            if not (bare / "HEAD").exists():
+                shutil.rmtree(bare, ignore_errors=True)  # a clone killed half-way
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+                tmp = bare.with_name(bare.name + ".partial")
+                shutil.rmtree(tmp, ignore_errors=True)
+                _check(_git("clone", "--bare", "--quiet", self.url(repo), str(tmp)),
+                       f"cannot clone {repo} from {self.url(repo)}")
+                tmp.rename(bare)
+            if not self._has(bare, commit):
+                _check(_git("fetch", "--quiet", "origin", "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*",
+                            cwd=bare), f"cannot fetch {repo}")
+                if not self._has(bare, commit):  # servers that allow fetching a reachable sha
+                    _git("fetch", "--quiet", "origin", commit, cwd=bare)
+                if not self._has(bare, commit):
+                    raise EnvironmentProblem(f"commit {commit} is not in {self.url(repo)}")
+        return bare
+
+    @staticmethod
+    def _has(bare: Path, commit: str) -> bool:
+        return _git("cat-file", "-e", f"{commit}^{{commit}}", cwd=bare).returncode == 0
+
+    @contextmanager
+    def worktree(self, repo: str, commit: str, dest: Path) -> Iterator[Path]:
+        """A detached worktree of ``repo`` at ``commit`` in ``dest``, removed afterwards."""
+        bare = self.ensure(repo, commit)
+        dest = Path(dest).resolve()
+        lock = bare.with_name(bare.name + ".lock")
+        with locked(lock):
+            if dest.exists():  # left over from a killed run
+                _git("worktree", "remove", "--force", str(dest), cwd=bare)
+                shutil.rmtree(dest, ignore_errors=True)
+            _git("worktree", "prune", cwd=bare)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            _check(_git("worktree", "add", "--detach", "--force", str(dest), commit, cwd=bare),
+                   f"cannot check out {repo} at {commit}")
+        try:
+            yield dest
+        finally:
+            with locked(lock):
+                _git("worktree", "remove", "--force", str(dest), cwd=bare)
+                shutil.rmtree(dest, ignore_errors=True)
+                _git("worktree", "prune", cwd=bare)
+
+
+def apply_patch(worktree: Path, patch: str, what: str = "patch") -> None:
+    """``git apply`` a patch to a worktree's files (not the index); EnvironmentProblem if it fails."""
+    if not patch.strip():
+        return
+    proc = subprocess.run(["git", "apply", "--whitespace=nowarn", "-"], cwd=worktree, input=patch,
+                          capture_output=True, text=True, env={**os.environ, **_GIT_ENV})
+    if proc.returncode != 0:
+        raise EnvironmentProblem(f"the {what} does not apply: {proc.stderr.strip()[-500:]}")

@@ -1,0 +1,192 @@
+"""One instance of a batch, as a worker runs it: worktree -> (oracle tests) -> run_fix -> result.
+
+``run_instance`` never raises for a problem of the instance itself: it returns an
+``InstanceResult`` with status ``error`` (or ``cut`` when the total budget ran out), so a batch
+goes on with the next instance. The driver alone writes predictions and the summary.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import tempfile
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from swebot.batch.dataset import Instance
+from swebot.batch.environment import choose_sandbox
+from swebot.batch.ledger import LIMIT_NAME, Ledger
+from swebot.batch.patches import patch_files, without_files
+from swebot.batch.repos import RepoCache, apply_patch
+from swebot.batch.settings import BatchSettings
+from swebot.errors import LimitReached, SwebotError
+
+STATUSES = ("fixed", "not_fixed", "nothing_to_fix", "error", "cut")
+MAX_COLLECTED_BYTES = 20_000_000  # run-folder files shipped back from a remote worker
+
+
+@dataclass
+class InstanceResult:
+    instance_id: str
+    status: str  # one of STATUSES
+    patch: str = ""
+    seconds: float = 0.0  # wall time of the whole instance
+    overhead_seconds: float = 0.0  # clone/fetch + worktree + oracle setup, outside run_fix
+    cost: float = 0.0
+    tokens: int = 0
+    limit_hit: str | None = None
+    error: str = ""
+    sandbox: str = ""
+    oracle_tests: bool = False
+    failing_before: list[str] = field(default_factory=list)
+    failing_after: list[str] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # run-folder files from a remote worker
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("files")
+        data["seconds"] = round(self.seconds, 3)
+        data["overhead_seconds"] = round(self.overhead_seconds, 3)
+        return data
+
+
+def oracle_test_command(instance: Instance) -> str | None:
+    """pytest on the instance's FAIL_TO_PASS and PASS_TO_PASS ids (None when it lists none)."""
+    ids = list(dict.fromkeys([*instance.FAIL_TO_PASS, *instance.PASS_TO_PASS]))
+    if not instance.FAIL_TO_PASS:
+        return None
+    return "python -m pytest -q " + " ".join(shlex.quote(i) for i in ids)
+
+
+def issue_text(instance: Instance, hints: bool) -> str:
+    text = instance.problem_statement
+    if hints and instance.hints_text.strip():
+        text += "\n\nHints:\n" + instance.hints_text
+    return text
+
+
+FixFunction = Callable[..., Any]  # (FixRequest) -> FixReport; swebot.repair.run_fix by default
+
+
+def run_instance(
+    instance: Instance,
+    settings: BatchSettings,
+    ledger: Ledger,
+    *,
+    fix: FixFunction | None = None,
+    collect_files: bool = False,
+) -> InstanceResult:
+    """Run one instance end to end; the worktree is removed whatever happens."""
+    started = time.monotonic()
+    result = InstanceResult(instance.instance_id, "error", oracle_tests=settings.oracle_tests)
+    if ledger.exhausted():
+        result.status, result.limit_hit = "cut", LIMIT_NAME
+        return result
+    scratch = Path(tempfile.mkdtemp(prefix="swebot-batch-")) if collect_files else None
+    run_dir = (scratch / "run") if scratch else settings.output / "instances" / instance.instance_id
+    work = (scratch / "work") if scratch else settings.output / "work" / instance.instance_id
+    shutil.rmtree(run_dir, ignore_errors=True)  # a previous, unfinished attempt
+    run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        _run(instance, settings, ledger, fix, run_dir, work, result, started)
+    except LimitReached as exc:
+        result.status, result.limit_hit = ("cut" if exc.limit == LIMIT_NAME else "not_fixed"), exc.limit
+    except SwebotError as exc:
+        result.status, result.error = "error", str(exc)
+    except Exception as exc:  # a bug or surprise in one instance must not end the batch
+        result.status = "error"
+        result.error = f"{type(exc).__name__}: {exc}"
+        (run_dir / "error.txt").write_text(traceback.format_exc())
+    finally:
+        spend = ledger.spent(instance.instance_id)
+        result.cost, result.tokens = spend.cost, spend.tokens
+        result.seconds = time.monotonic() - started
+        if scratch is not None:
+            result.files = _collect(run_dir)
+            shutil.rmtree(scratch, ignore_errors=True)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+def _run(instance: Instance, settings: BatchSettings, ledger: Ledger, fix: FixFunction | None,
+         run_dir: Path, work: Path, result: InstanceResult, started: float) -> None:
+    from swebot.repair import FixRequest
+    from swebot.types import Budget
+
+    cache = RepoCache(settings.cache_dir, settings.repo_source)
+    with cache.worktree(instance.repo, instance.base_commit, work / "repo") as tree:
+        test_command = None
+        if settings.oracle_tests:
+            apply_patch(tree, instance.test_patch, "test_patch")
+            test_command = oracle_test_command(instance)
+        kind, note = choose_sandbox(instance.instance_id, settings.sandbox,
+                                    use_images=settings.use_swebench_images)
+        result.sandbox = note
+        result.overhead_seconds = time.monotonic() - started
+        request = FixRequest(
+            path=tree,
+            test_command=test_command,
+            issue=issue_text(instance, settings.hints),
+            engine=settings.engine,
+            sandbox=kind,
+            budget=Budget(time_limit=settings.time_limit, max_candidates=settings.max_candidates,
+                          max_steps=settings.max_steps, max_cost=settings.max_cost),
+            output_dir=run_dir,
+            engine_settings=engine_settings(settings, ledger, instance.instance_id, run_dir),
+            test_timeout=settings.test_timeout,
+        )
+        report = (fix or _run_fix)(request)
+    result.patch = without_files(report.patch, patch_files(instance.test_patch))
+    result.limit_hit = report.limit_hit
+    result.failing_before = list(report.failing_before)
+    result.failing_after = list(report.failing_after)
+    if report.limit_hit == LIMIT_NAME:
+        result.status = "cut"
+    else:
+        result.status = report.status
+
+
+def _run_fix(request: Any) -> Any:
+    from swebot.repair import run_fix
+
+    return run_fix(request)
+
+
+def engine_settings(settings: BatchSettings, ledger: Ledger, instance_id: str, run_dir: Path) -> object | None:
+    """The LLM settings for one instance: its own trajectory file, and every model call drawn
+    on the shared ledger through ``BudgetedModel``."""
+    llm = settings.llm
+    if llm is None or settings.engine == "builtin":
+        return None
+    from functools import partial
+
+    from swebot.batch.ledger import BudgetedModel
+
+    updates: dict[str, Any] = {}
+    fields = getattr(type(llm), "model_fields", {})
+    if "trajectory_path" in fields:
+        updates["trajectory_path"] = run_dir / "trajectory.json"
+    if "model_wrapper" in fields:
+        updates["model_wrapper"] = partial(BudgetedModel, ledger=ledger, instance_id=instance_id)
+    return llm.model_copy(update=updates) if updates else llm  # type: ignore[attr-defined]
+
+
+def _collect(run_dir: Path) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    total = 0
+    for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        total += len(data)
+        if total > MAX_COLLECTED_BYTES:
+            break
+        files[str(path.relative_to(run_dir))] = data
+    return files
+
+
+def result_from_json(data: Mapping[str, Any]) -> InstanceResult:
+    known = {k: data[k] for k in InstanceResult.__dataclass_fields__ if k in data and k != "files"}
+    return InstanceResult(**known)
