@@ -17,9 +17,19 @@ from __future__ import annotations
 import json
 import re
 import threading
+import os
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+
+# A tiny buggy project and the patch that fixes it, shared by the GitHub front-end tests.
+CALC = "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n"
+TESTS = "from calc import add, mul\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_mul():\n    assert mul(2, 3) == 6\n"
+PATCH = (
+    "diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -1,5 +1,5 @@\n"
+    " def add(a, b):\n-    return a - b\n+    return a + b\n \n \n def mul(a, b):\n"
+)
 
 
 @dataclass
@@ -263,3 +273,40 @@ class FakeGitHub:
             extra = "&".join(f"{k}={v}" for k, v in params.items() if k not in ("page",))
             headers["Link"] = f'<{self.url}{route}?{extra}&page={page + 1}>; rel="next"'
         return 200, chunk, headers
+
+
+@dataclass
+class FakeFixer:
+    """Stands in for run_fix: records the request, the environment, and what a sandbox sees."""
+
+    status: str = "fixed"
+    patch: str = PATCH
+    calls: list[Any] = field(default_factory=list)
+    environ: list[dict[str, str]] = field(default_factory=list)
+    sandbox_env: list[str] = field(default_factory=list)
+
+    def __call__(self, request: Any) -> Any:
+        from swebot.repair import FixReport
+        from swebot.sandbox.local import LocalSandbox
+
+        self.calls.append(request)
+        self.environ.append(dict(os.environ))
+        with LocalSandbox(Path(request.path)) as box:
+            self.sandbox_env.append(box.execute("env", timeout=30).stdout)
+        run_dir = request.output_dir or Path(request.path).parent / "run"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / "trajectory.json").write_text(json.dumps({"issue": request.issue, "env": "scrubbed"}))
+        fixed = self.status == "fixed"
+        return FixReport(
+            status=self.status,
+            patch=self.patch if self.status != "nothing_to_fix" else "",
+            files_changed=("calc.py",),
+            failing_before=("tests/test_calc.py::test_add",) if self.status != "nothing_to_fix" else (),
+            failing_after=() if fixed or self.status == "nothing_to_fix" else ("tests/test_calc.py::test_add",),
+            candidates_tried=4,
+            seconds=1.5,
+            run_dir=run_dir,
+            limit_hit=None if fixed else "max_candidates",
+            cost=0.0,
+            description="replaced '-' with '+' in calc.add (calc.py:2)",
+        )

@@ -17,63 +17,19 @@ from typing import Any
 import pytest
 
 try:
-    from tests.fake_github import FakeGitHub
+    from tests.fake_github import CALC, PATCH, TESTS, FakeFixer, FakeGitHub
 except ImportError:  # pragma: no cover
-    from fake_github import FakeGitHub
+    from fake_github import CALC, PATCH, TESTS, FakeFixer, FakeGitHub
 
 from swebot.errors import BadInput, EnvironmentProblem
 from swebot.github.action import ActionContext, ActionSettings, match_event, run_action
 from swebot.github.api import GitHubClient
-from swebot.repair import FixReport, FixRequest
-from swebot.sandbox.local import LocalSandbox
 
 TOKEN = "ghs_ACTIONtoken_abcdefghijklmnop123"
-CALC = "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n"
-TESTS = "from calc import add, mul\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\ndef test_mul():\n    assert mul(2, 3) == 6\n"
-PATCH = (
-    "diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@ -1,5 +1,5 @@\n"
-    " def add(a, b):\n-    return a - b\n+    return a + b\n \n \n def mul(a, b):\n"
-)
-
-
 def git(repo: Path, *args: str) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@l", "GIT_COMMITTER_NAME": "t",
            "GIT_COMMITTER_EMAIL": "t@l"}
     return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=env).stdout.strip()
-
-
-@dataclass
-class FakeFixer:
-    """Stands in for run_fix: records the request, the environment, and what a sandbox sees."""
-
-    status: str = "fixed"
-    patch: str = PATCH
-    calls: list[FixRequest] = field(default_factory=list)
-    environ: list[dict[str, str]] = field(default_factory=list)
-    sandbox_env: list[str] = field(default_factory=list)
-
-    def __call__(self, request: FixRequest) -> FixReport:
-        self.calls.append(request)
-        self.environ.append(dict(os.environ))
-        with LocalSandbox(Path(request.path)) as box:
-            self.sandbox_env.append(box.execute("env", timeout=30).stdout)
-        run_dir = request.output_dir or Path(request.path).parent / "run"
-        run_dir.mkdir(parents=True, exist_ok=True)
-        (run_dir / "trajectory.json").write_text(json.dumps({"issue": request.issue, "env": "scrubbed"}))
-        fixed = self.status == "fixed"
-        return FixReport(
-            status=self.status,
-            patch=self.patch if self.status != "nothing_to_fix" else "",
-            files_changed=("calc.py",),
-            failing_before=("tests/test_calc.py::test_add",) if self.status != "nothing_to_fix" else (),
-            failing_after=() if fixed or self.status == "nothing_to_fix" else ("tests/test_calc.py::test_add",),
-            candidates_tried=4,
-            seconds=1.5,
-            run_dir=run_dir,
-            limit_hit=None if fixed else "max_candidates",
-            cost=0.0,
-            description="replaced '-' with '+' in calc.add (calc.py:2)",
-        )
 
 
 @dataclass

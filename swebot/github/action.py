@@ -225,7 +225,7 @@ def _work_on_issue(
                              exit_status=0 if report.status == "nothing_to_fix" else 1)
 
     branch = text.branch_name(number, issue.title)
-    sha = _commit(ctx.workspace, report.patch, branch, issue, report)
+    sha = commit_fix(ctx.workspace, report.patch, branch, issue, report)
     log(f"committed {sha[:10]}; pushing {branch}")
     pushed = push_new_branch(ctx.workspace, sha, branch, default_branch=repo_info.default_branch, token=ctx.token)
     pull = client.create_pull(
@@ -263,7 +263,9 @@ def _repair(ctx: ActionContext, settings: ActionSettings, fixer: Fixer, issue: I
         return fixer(request)
 
 
-def _commit(workspace: Path, patch: str, branch: str, issue: Issue, report: Any) -> str:
+def commit_fix(workspace: Path, patch: str, branch: str, issue: Issue, report: Any) -> str:
+    """Commit the fix on a new local branch (``branch``, or ``branch-2``... if taken) without
+    switching the checkout; returns the commit sha."""
     from swebot.workspace import commit_to_new_branch
 
     message = f"Fix #{issue.number}: {text.defuse(issue.title)[:60]}\n\n{text.defuse(report.description)[:500]}\n\nFixes #{issue.number}\n"
