@@ -105,19 +105,28 @@ def _read_select(path: str | None) -> list[str] | None:
         return [line.rstrip("\n") for line in fh if line.strip()]
 
 
-def _selected(nodeid: str, wanted: list[str]) -> bool:
-    for want in wanted:
-        if nodeid == want or nodeid.startswith((want + "::", want + "[", want.rstrip("/") + "/")):
-            return True
-    return False
+def _prefixes(nodeid: str):  # type: ignore[no-untyped-def]
+    """The node id and every selection that includes it: parent directories, the file,
+    enclosing classes, the unparametrized function."""
+    yield nodeid
+    base = nodeid.split("[", 1)[0]
+    yield base
+    parts = base.split("::")
+    for i in range(1, len(parts)):
+        yield "::".join(parts[:i])
+    dirs = parts[0].split("/")
+    for i in range(1, len(dirs)):
+        yield "/".join(dirs[:i])
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if _state is None or _state.select is None:
         return
+    wanted = {s.rstrip("/") for s in _state.select}
     keep, drop = [], []
     for item in items:
-        (keep if _selected(_state.repo_id(item.nodeid), _state.select) else drop).append(item)
+        chosen = any(p in wanted for p in _prefixes(_state.repo_id(item.nodeid)))
+        (keep if chosen else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -8,6 +8,7 @@ can never pass for this run's output.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import posixpath
@@ -251,11 +252,21 @@ _OUTCOMES: dict[str, TestOutcome] = {
 }
 
 
-def _covers(nodeid: str, wanted: str) -> bool:
-    return nodeid == wanted or nodeid.startswith((wanted + "::", wanted + "[", wanted.rstrip("/") + "/"))
-
-
 def _with_missing(cases: list[TestCase], ids: Sequence[str]) -> list[TestCase]:
-    missing = [i for i in ids if not any(_covers(c.nodeid, i) for c in cases)]
+    """``cases`` plus a "no result" error case for every selected id no case answers to."""
+    ordered = sorted(c.nodeid for c in cases)
+    exact = set(ordered)
+
+    def answered(wanted: str) -> bool:
+        if wanted in exact:
+            return True
+        # A file, class or unparametrized id answers to the cases below it.
+        for prefix in (wanted + "::", wanted + "[", wanted.rstrip("/") + "/"):
+            i = bisect.bisect_left(ordered, prefix)
+            if i < len(ordered) and ordered[i].startswith(prefix):
+                return True
+        return False
+
+    missing = [i for i in ids if not answered(i)]
     return cases + [TestCase(nodeid=i, outcome="error", message=NO_RESULT) for i in missing]
 

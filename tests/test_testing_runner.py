@@ -1,0 +1,264 @@
+"""TestRunner against tiny generated repositories, real pytest, through a LocalSandbox."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from swebot.sandbox import LocalSandbox
+from swebot.testing import NO_RESULT, TestRunner
+from swebot.types import Frame
+
+
+def write_repo(root: Path, files: dict[str, str]) -> LocalSandbox:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    return LocalSandbox(root)
+
+
+CALC = {
+    "calc.py": """\
+        def add(a, b):
+            return a + b
+
+        def div(a, b):
+            return a // b
+        """,
+    "tests/test_calc.py": """\
+        import pytest
+        from calc import add, div
+
+        def test_add():
+            assert add(1, 2) == 3
+
+        def test_div():
+            assert div(1, 0) == 0
+
+        class TestMore:
+            @pytest.mark.parametrize("n", [1, 2, 3])
+            def test_param(self, n):
+                assert add(n, 0) != 2
+
+        @pytest.mark.skip(reason="later")
+        def test_later():
+            pass
+        """,
+    "pytest.ini": "[pytest]\npythonpath = .\n",
+}
+
+
+@pytest.fixture
+def calc(tmp_path: Path) -> LocalSandbox:
+    return write_repo(tmp_path, CALC)
+
+
+def test_run_reports_each_test_with_node_ids_and_frames(calc: LocalSandbox) -> None:
+    report = TestRunner(calc).run()
+    assert report.exit_code == 1 and not report.timed_out
+    assert report.failing == {"tests/test_calc.py::test_div", "tests/test_calc.py::TestMore::test_param[2]"}
+    assert report.passing == {
+        "tests/test_calc.py::test_add",
+        "tests/test_calc.py::TestMore::test_param[1]",
+        "tests/test_calc.py::TestMore::test_param[3]",
+    }
+    assert report.case("tests/test_calc.py::test_later").outcome == "skipped"  # type: ignore[union-attr]
+    div = report.case("tests/test_calc.py::test_div")
+    assert div is not None and "ZeroDivisionError" in div.message
+    assert div.frames[-1] == Frame("calc.py", 5, "div")
+    assert "1 skipped" in report.output_tail
+    assert not report.all_passed
+
+
+def test_run_leaves_no_cache_or_bytecode_in_the_workspace(calc: LocalSandbox) -> None:
+    TestRunner(calc).run()
+    root = Path(calc.root)
+    assert not (root / ".pytest_cache").exists()
+    assert not list(root.rglob("__pycache__"))
+
+
+def test_select_runs_only_the_given_ids_and_missing_ids_count_as_failing(calc: LocalSandbox) -> None:
+    runner = TestRunner(calc, "python -m pytest -x tests/")
+    report = runner.run(["tests/test_calc.py::TestMore::test_param[2]", "tests/test_calc.py::test_add", "tests/test_calc.py::test_gone"])
+    assert {c.nodeid for c in report.cases} == {
+        "tests/test_calc.py::TestMore::test_param[2]",
+        "tests/test_calc.py::test_add",
+        "tests/test_calc.py::test_gone",
+    }
+    assert report.passing == {"tests/test_calc.py::test_add"}
+    assert report.failing == {"tests/test_calc.py::TestMore::test_param[2]", "tests/test_calc.py::test_gone"}
+    assert report.case("tests/test_calc.py::test_gone").message == NO_RESULT  # type: ignore[union-attr]
+    # A class id selects its tests; ids from one run are valid selections for the next.
+    by_class = runner.run(["tests/test_calc.py::TestMore"])
+    assert len(by_class.cases) == 3
+    assert runner.run(sorted(by_class.failing)).failing == by_class.failing
+    assert runner.run([]).cases == ()
+
+
+def test_select_takes_more_ids_than_a_command_line_holds(tmp_path: Path) -> None:
+    sandbox = write_repo(
+        tmp_path,
+        {"tests/test_many.py": "import pytest\n@pytest.mark.parametrize('i', range(1000))\ndef test_i(i):\n    assert i != 7\n"},
+    )
+    # 3 MB of ids: past Linux's 2 MB limit for a command line.
+    bogus = [f"tests/test_many.py::test_i[{i}-{'x' * 3000}]" for i in range(1000)]
+    real = [f"tests/test_many.py::test_i[{i}]" for i in range(1000)]
+    report = TestRunner(sandbox).run(bogus + real)
+    assert len(report.passing) == 999
+    assert report.failing == {"tests/test_many.py::test_i[7]", *bogus}
+
+
+SUBDIR = {
+    "pkg/pyproject.toml": "[tool.pytest.ini_options]\npythonpath = ['.']\n",
+    "pkg/lib.py": "def f():\n    return 1\n",
+    "pkg/tests/test_lib.py": "from lib import f\n\nclass TestF:\n    def test_ok(self):\n        assert f() == 1\n\n    def test_bad(self):\n        assert f() == 2\n",
+}
+
+
+@pytest.mark.parametrize("command", ["python -m pytest", "python -m pytest -q"])
+def test_ids_are_repository_relative_when_the_command_runs_in_a_subdirectory(tmp_path: Path, command: str) -> None:
+    sandbox = write_repo(tmp_path, SUBDIR)
+    runner = TestRunner(sandbox, command, cwd="pkg")
+    report = runner.run()
+    assert report.failing == {"pkg/tests/test_lib.py::TestF::test_bad"}
+    assert report.passing == {"pkg/tests/test_lib.py::TestF::test_ok"}
+    bad = report.case("pkg/tests/test_lib.py::TestF::test_bad")
+    assert bad is not None and Frame("pkg/tests/test_lib.py", 8, "test_bad") in bad.frames
+    again = runner.run(sorted(report.failing))
+    assert [c.nodeid for c in again.cases] == ["pkg/tests/test_lib.py::TestF::test_bad"]
+
+
+def test_subdirectory_run_with_rootdir_at_the_repository_root(tmp_path: Path) -> None:
+    sandbox = write_repo(
+        tmp_path,
+        {"pytest.ini": "[pytest]\n", "sub/tests/test_s.py": "def test_s():\n    assert False\n"},
+    )
+    report = TestRunner(sandbox, "python -m pytest -q", cwd="sub").run()
+    assert report.failing == {"sub/tests/test_s.py::test_s"}
+
+
+def test_collection_error_is_reported_by_module(tmp_path: Path) -> None:
+    sandbox = write_repo(
+        tmp_path,
+        {"tests/test_ok.py": "def test_ok():\n    pass\n", "tests/test_broken.py": "def test_x(:\n    pass\n"},
+    )
+    report = TestRunner(sandbox).run()
+    assert report.collection_errors == ("tests/test_broken.py",)
+    assert report.exit_code == 2 and not report.all_passed
+    assert "SyntaxError" in report.output_tail
+
+
+def test_a_spinning_test_is_killed_at_the_timeout_and_finished_results_survive(tmp_path: Path) -> None:
+    sandbox = write_repo(
+        tmp_path,
+        {"tests/test_spin.py": "def test_fast():\n    pass\n\ndef test_spin():\n    while True:\n        pass\n"},
+    )
+    report = TestRunner(sandbox, timeout=60).run(
+        ["tests/test_spin.py::test_fast", "tests/test_spin.py::test_spin"], timeout=4
+    )
+    assert report.timed_out
+    assert report.passing == {"tests/test_spin.py::test_fast"}
+    assert report.failing == {"tests/test_spin.py::test_spin"}
+    assert not report.all_passed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")  # a zombie waiting for init to reap it is dead already
+
+
+def test_a_child_process_of_a_hung_test_is_killed_with_it(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    sandbox = write_repo(
+        tmp_path,
+        {
+            "tests/test_child.py": f"""\
+                import subprocess
+                def test_child():
+                    child = subprocess.Popen(["sleep", "1000"])
+                    open({str(pid_file)!r}, "w").write(str(child.pid))
+                    child.wait()
+                """
+        },
+    )
+    report = TestRunner(sandbox, timeout=6).run()
+    assert report.timed_out and report.cases == ()
+    pid = int(pid_file.read_text())
+    # SIGKILL is delivered asynchronously; give the kernel a moment to finish the job.
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
+
+
+def test_huge_output_is_bounded(tmp_path: Path) -> None:
+    sandbox = write_repo(
+        tmp_path,
+        {
+            "tests/test_loud.py": """\
+                import os, sys
+                def test_loud():
+                    for _ in range(200_000):
+                        print("x" * 99)
+                    sys.stdout.write("y" * 10_000_000)
+                    assert False
+                """
+        },
+    )
+    report = TestRunner(sandbox).run()
+    assert report.failing == {"tests/test_loud.py::test_loud"}
+    assert len(report.output_tail.splitlines()) <= 40
+    assert len(report.output_tail) <= 40 * 400
+    assert len(report.cases[0].traceback) <= 30 * 400
+
+
+def test_missing_junit_gives_exit_code_and_output_tail(tmp_path: Path) -> None:
+    sandbox = write_repo(tmp_path, {"tests/test_x.py": "def test_x():\n    pass\n"})
+    report = TestRunner(sandbox, "echo not running tests; exit 3").run()
+    assert report.cases == () and report.exit_code == 3
+    assert "not running tests" in report.output_tail
+
+
+def test_coverage_per_test(tmp_path: Path) -> None:
+    sandbox = write_repo(tmp_path, CALC)
+    report, coverage = TestRunner(sandbox).run_with_coverage()
+    assert report.failing == {"tests/test_calc.py::test_div", "tests/test_calc.py::TestMore::test_param[2]"}
+    assert coverage["tests/test_calc.py::test_div"]["calc.py"] == frozenset({5})
+    assert coverage["tests/test_calc.py::test_add"]["calc.py"] == frozenset({2})
+    assert coverage["tests/test_calc.py::TestMore::test_param[3]"]["calc.py"] == frozenset({2})
+    assert 8 in coverage["tests/test_calc.py::test_div"]["tests/test_calc.py"]
+    assert not any(path.startswith(".swebot") for per in coverage.values() for path in per)
+    # Selected coverage runs record only the selected tests.
+    _, selected = TestRunner(sandbox).run_with_coverage(["tests/test_calc.py::test_add"])
+    assert set(selected) == {"tests/test_calc.py::test_add"}
+
+
+def test_coverage_in_a_subdirectory_run_is_keyed_by_repository_paths(tmp_path: Path) -> None:
+    sandbox = write_repo(tmp_path, SUBDIR)
+    report, coverage = TestRunner(sandbox, "PYTHONPATH=. pytest -q", cwd="pkg").run_with_coverage()
+    assert set(coverage) == report.failing | report.passing
+    assert coverage["pkg/tests/test_lib.py::TestF::test_bad"]["pkg/lib.py"] == frozenset({2})
+
+
+def test_tests_that_run_pytest_themselves_do_not_see_our_settings(tmp_path: Path) -> None:
+    sandbox = write_repo(
+        tmp_path,
+        {
+            "tests/test_env.py": """\
+                import os
+                def test_env():
+                    assert "PYTEST_ADDOPTS" not in os.environ
+                    assert not [k for k in os.environ if k.startswith("SWEBOT_")]
+                """
+        },
+    )
+    assert TestRunner(sandbox).run(["tests/test_env.py::test_env"]).passing == {"tests/test_env.py::test_env"}
+    assert TestRunner(sandbox).run_with_coverage()[0].passing == {"tests/test_env.py::test_env"}
