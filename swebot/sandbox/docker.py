@@ -214,8 +214,20 @@ class DockerSandbox:
         if self._closed:
             raise SandboxError("the sandbox is closed")
 
-    def _lost(self, during: str) -> ContainerLost | None:
-        """A ContainerLost if the container is no longer running, else None."""
+    def _lost(self, during: str, settle: float = 0.0) -> ContainerLost | None:
+        """A ContainerLost if the container is no longer running, else None.
+
+        ``settle``: how long to keep looking. A killed container's exec streams end before
+        the daemon marks it stopped, so a broken stream alone is not yet proof.
+        """
+        deadline = time.monotonic() + settle
+        while True:
+            lost = self._check_lost(during)
+            if lost is not None or time.monotonic() >= deadline:
+                return lost
+            time.sleep(0.1)
+
+    def _check_lost(self, during: str) -> ContainerLost | None:
         import docker.errors
 
         try:
@@ -311,12 +323,12 @@ class DockerSandbox:
                     f"a command did not stop {HOST_GRACE:.0f}s after its {timeout}s timeout"
                 )
         if "error" in outcome:
-            raise self._lost("execute") or SandboxError(f"docker exec failed: {outcome['error']}")
+            raise self._lost("execute", settle=3.0) or SandboxError(f"docker exec failed: {outcome['error']}")
         raw_out, raw_err = outcome["output"]  # type: ignore[misc]
         try:
             result = json.loads((raw_out or b"").decode("utf-8"))
         except ValueError:
-            lost = self._lost("execute")
+            lost = self._lost("execute", settle=3.0)
             if lost:
                 raise lost from None
             tail = (raw_err or raw_out or b"").decode("utf-8", "replace")[-2000:]
