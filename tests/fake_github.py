@@ -284,6 +284,7 @@ class FakeFixer:
     calls: list[Any] = field(default_factory=list)
     environ: list[dict[str, str]] = field(default_factory=list)
     sandbox_env: list[str] = field(default_factory=list)
+    seen_files: list[set[str]] = field(default_factory=list)
 
     def __call__(self, request: Any) -> Any:
         from swebot.repair import FixReport
@@ -291,6 +292,8 @@ class FakeFixer:
 
         self.calls.append(request)
         self.environ.append(dict(os.environ))
+        root = Path(request.path)
+        self.seen_files.append({str(p.relative_to(root)) for p in root.rglob("*") if ".git" not in p.parts})
         with LocalSandbox(Path(request.path)) as box:
             self.sandbox_env.append(box.execute("env", timeout=30).stdout)
         run_dir = request.output_dir or Path(request.path).parent / "run"
