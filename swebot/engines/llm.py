@@ -106,7 +106,7 @@ class LLMEngine:
             submit=submit, hidden_env={key_var: ""} if key_var else {},
         )
         toolbox = Toolbox(TOOLS, ctx, limit=s.agent.observation_chars, secrets=[key] if key else [])
-        path = s.trajectory_path or task.workspace / ".swebot" / "llm" / f"trajectory-{_stamp()}.json"
+        path = s.trajectory_path or _default_trajectory_path(task)
         trajectory = Trajectory(path, self._meta(task, sandbox, budget, baseline), secrets=[key] if key else [])
 
         progress("stage", {"name": "agent", "detail": f"{model.name} via {s.provider_name()}"})
@@ -165,6 +165,7 @@ class LLMEngine:
             "budget": {"time_limit": budget.time_limit, "max_steps": budget.max_steps,
                        "max_cost": budget.max_cost, "max_tokens": budget.max_tokens},
             "sandbox_root": sandbox.root,
+            "baseline_commit": _head(sandbox),
             "baseline": report_summary(baseline) if baseline is not None else None,
             "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         }
@@ -172,6 +173,21 @@ class LLMEngine:
 
 def _stamp() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+
+
+def _default_trajectory_path(task: Task) -> Path:
+    """Under the runs home when the lead's module is there (workspaces are temporary)."""
+    try:
+        from swebot.repair import runs_home
+
+        return runs_home() / f"llm-{_stamp()}" / "trajectory.json"
+    except ImportError:
+        return task.workspace / ".swebot" / "llm" / f"trajectory-{_stamp()}.json"
+
+
+def _head(sandbox: Sandbox) -> str | None:
+    res = sandbox.execute(["git", "rev-parse", "HEAD"], timeout=30)
+    return res.stdout.strip() if res.exit_code == 0 else None
 
 
 def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
