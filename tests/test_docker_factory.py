@@ -1,0 +1,116 @@
+"""Choosing a sandbox (--sandbox auto|docker|local) and the `swebot sandbox` command."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+from pathlib import Path
+
+import pytest
+
+from swebot.commands import sandbox as sandbox_command
+from swebot.errors import BadInput, EnvironmentProblem
+from swebot.sandbox.factory import RetryingSandbox, open_sandbox
+from swebot.sandbox.images import KIND_LABEL, LABEL
+from swebot.sandbox.local import LocalSandbox
+from tests.docker_support import containers_of_this_process, docker_client, make_git_repo  # noqa: F401
+
+NO_DAEMON = "unix:///nonexistent/swebot-test-docker.sock"
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return make_git_repo(tmp_path / "repo", {"m.py": "def f():\n    return 1\n",
+                                             "test_m.py": "from m import f\n\ndef test_f():\n    assert f() == 2\n"})
+
+
+def _cli(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="swebot")
+    sandbox_command.register(parser.add_subparsers())
+    args = parser.parse_args(list(argv))
+    try:
+        return int(args.handler(args))
+    except (BadInput, EnvironmentProblem) as exc:
+        return exc.exit_status
+
+
+def test_local_uses_the_workspace_in_place(repo: Path) -> None:
+    box = open_sandbox("local", repo)
+    assert isinstance(box, LocalSandbox) and box.root == str(repo.resolve())
+
+
+def test_unknown_kind_is_bad_input(repo: Path) -> None:
+    with pytest.raises(BadInput):
+        open_sandbox("vm", repo)
+
+
+def test_docker_without_a_daemon_is_an_environment_problem(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", NO_DAEMON)
+    with pytest.raises(EnvironmentProblem) as info:
+        open_sandbox("docker", repo)
+    assert info.value.exit_status == 3
+    assert "daemon does not answer" in str(info.value) and NO_DAEMON in str(info.value)
+    assert "--sandbox local" in (info.value.hint or "")
+
+
+def test_auto_without_a_daemon_warns_and_runs_locally(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", NO_DAEMON)
+    warnings: list[str] = []
+    box = open_sandbox("auto", repo, on_warning=warnings.append)
+    assert isinstance(box, LocalSandbox)
+    assert len(warnings) == 1 and "without isolation" in warnings[0] and "daemon" in warnings[0]
+    assert box.execute("echo hi", timeout=30).stdout == "hi\n"
+
+
+def test_cli_commands_without_a_daemon_exit_3(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", NO_DAEMON)
+    assert _cli("sandbox", "build", str(repo)) == 3
+    assert _cli("sandbox", "prune") == 3
+
+
+def test_cli_build_of_a_missing_folder_is_bad_input(tmp_path: Path) -> None:
+    assert _cli("sandbox", "build", str(tmp_path / "nope")) == 2
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("kind", ["docker", "auto"])
+def test_docker_and_auto_give_a_container_with_the_workspace(
+    docker_client, repo: Path, kind: str  # noqa: F811
+) -> None:
+    warnings: list[str] = []
+    with open_sandbox(kind, repo, on_warning=warnings.append) as box:
+        assert isinstance(box, RetryingSandbox) and box.root == "/workspace"
+        result = box.execute("python3 -m pytest -q -p no:cacheprovider", timeout=120)
+        assert result.exit_code == 1 and "1 failed" in result.stdout
+        assert box.execute("git status --porcelain", timeout=30).stdout == ""
+    assert warnings == []
+    assert containers_of_this_process(docker_client) == []
+
+
+@pytest.mark.docker
+def test_prune_removes_orphans_but_not_live_sandboxes(docker_client, tmp_path: Path) -> None:  # noqa: F811
+    from swebot.sandbox.docker import OWNER_LABEL
+    from swebot.sandbox.images import BASE_IMAGE
+
+    labels = {LABEL: "1", KIND_LABEL: "sandbox"}
+    orphan = docker_client.containers.run(
+        BASE_IMAGE, ["sleep", "infinity"], detach=True, network_mode="none",
+        labels={**labels, OWNER_LABEL: f"{socket.gethostname()}:999999999"},
+    )
+    stopped = docker_client.containers.create(BASE_IMAGE, ["true"], labels=labels)
+    with open_sandbox("docker", make_git_repo(tmp_path / "r", {"a": ""})) as live:
+        try:
+            assert _cli("sandbox", "prune", "--dry-run") == 0
+            assert docker_client.containers.list(all=True, filters={"id": orphan.id})  # dry run kept it
+            assert _cli("sandbox", "prune") == 0
+            remaining = {c.id for c in docker_client.containers.list(all=True, filters={"label": f"{LABEL}=1"})}
+            assert orphan.id not in remaining and stopped.id not in remaining
+            assert live.inner.container.id in remaining
+            assert live.execute("true", timeout=30).ok
+        finally:
+            for c in (orphan, stopped):
+                try:
+                    c.remove(force=True)
+                except Exception:
+                    pass
+    assert docker_client.images.get(BASE_IMAGE)  # the base image stays without --base
