@@ -4,7 +4,7 @@ Loaded with ``-p swebot_pytest_plugin``; every feature is switched on by an envi
 variable, so loading it alone changes nothing:
 
 - ``SWEBOT_ROOT``: the repository root; node ids and paths written below are relative to it.
-- ``SWEBOT_META``: write ``{"rootdir": ...}`` (pytest's rootdir) as JSON at start-up.
+- ``SWEBOT_META``: write ``{"rootdir": ...}`` (pytest's rootdir, relative to the root) at start-up.
 - ``SWEBOT_SELECT``: a file listing repository-relative node ids, one per line. Only those
   tests run. Ids are matched after collection, so an id that no longer exists is simply
   absent from the results instead of aborting the whole run as a command-line id would.
@@ -62,8 +62,9 @@ def _write_json(path: str, payload: object) -> None:
 class _State:
     def __init__(self, config: pytest.Config) -> None:
         self.root = _root()
-        rootdir = str(config.rootpath)
-        self.prefix = os.path.relpath(os.path.realpath(rootdir), self.root).replace(os.sep, "/")
+        # rootpath: pytest >= 6.1; rootdir (a py.path) before that.
+        self.rootdir = os.path.realpath(str(getattr(config, "rootpath", None) or config.rootdir))
+        self.prefix = os.path.relpath(self.rootdir, self.root).replace(os.sep, "/")
         # Read once: the variables are hidden from the environment while tests run.
         self.select = _read_select(os.environ.get("SWEBOT_SELECT"))
         self.results = os.environ.get("SWEBOT_RESULTS", "")
@@ -89,7 +90,7 @@ def pytest_configure(config: pytest.Config) -> None:
     _state = _State(config)
     meta = os.environ.get("SWEBOT_META")
     if meta and not os.environ.get("PYTEST_XDIST_WORKER"):
-        _write_json(meta, {"rootdir": str(config.rootpath), "pytest": pytest.__version__})
+        _write_json(meta, {"rootdir": _state.prefix, "pytest": pytest.__version__})
     if _state.select is not None:
         # Collect whole files, then keep the selected items (see pytest_collection_modifyitems).
         files = dict.fromkeys(os.path.join(_state.root, s.split("::")[0]) for s in _state.select)
@@ -176,6 +177,9 @@ def _start_coverage(state: _State) -> None:
         import coverage
     except ImportError as exc:
         state.coverage_error = f"coverage is not importable by the test interpreter ({sys.executable}): {exc}"
+        return
+    if not hasattr(coverage.Coverage, "switch_context"):
+        state.coverage_error = f"coverage {coverage.__version__} is too old: per-test contexts need coverage 5 or later"
         return
     # config_file=False: the project's coverage settings (omit, plugins, branch) must not
     # change what we measure.

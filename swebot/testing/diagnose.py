@@ -9,6 +9,7 @@ from swebot.types import TestReport
 
 _NO_PYTEST = re.compile(r"No module named '?pytest'?\s*$", re.M)
 _NOT_FOUND = re.compile(r"(?:command )?not found|Error 127|No such file or directory", re.I)
+_SOURCE_LOCATION = re.compile(r'^E\s+File "(?P<path>[^"]+)", line (?P<line>\d+)', re.M)
 _ERROR_LINE = re.compile(r"^(?:E\s+)?(?:ERROR: .+|\w*(?:Error|Exception)\b.*)$", re.M)
 
 PYTEST_USAGE_ERROR = 4
@@ -40,13 +41,8 @@ def diagnose_baseline(report: TestReport, command: str, *, timeout: float | None
             "pytest is not installed for the interpreter that runs the tests",
             hint="install pytest in the project's environment (pip install pytest)",
         )
-    if report.exit_code == 127 or (report.exit_code != 0 and _NOT_FOUND.search(tail) and "pytest" not in tail):
-        program = command.split()[0] if command.split() else command
-        raise BadInput(
-            f"the test command was not found: `{command}`" + _excerpt(tail),
-            hint=f"check that `{program}` exists in the sandbox and the test command's directory is right"
-            + ("; is pytest installed?" if "pytest" in program else ""),
-        )
+    if report.exit_code == 127:
+        raise _not_found(command, tail)
     if report.exit_code == PYTEST_USAGE_ERROR:
         raise BadInput(
             f"pytest rejected the test command `{command}`" + _excerpt(tail),
@@ -54,8 +50,11 @@ def diagnose_baseline(report: TestReport, command: str, *, timeout: float | None
         )
     if report.collection_errors:
         files = ", ".join(report.collection_errors)
+        # The module that fails to import is often not the test module pytest names.
+        source = _SOURCE_LOCATION.search(tail)
+        where = f" (error in {source['path']}, line {source['line']})" if source else ""
         raise BadInput(
-            f"pytest could not import/collect {files}" + _excerpt(tail),
+            f"pytest could not import/collect {files}{where}" + _excerpt(tail),
             hint="fix the import or syntax error first: no test can run while collection fails",
         )
     if report.exit_code == PYTEST_NO_TESTS:
@@ -63,6 +62,8 @@ def diagnose_baseline(report: TestReport, command: str, *, timeout: float | None
             f"the test command `{command}` collected no tests",
             hint="check the directory the command runs in and pytest's testpaths/python_files settings",
         )
+    if report.exit_code != 0 and _NOT_FOUND.search(tail):  # e.g. make's "Error 127"
+        raise _not_found(command, tail)
     if report.exit_code == PYTEST_INTERNAL_ERROR:
         raise EnvironmentProblem(
             f"pytest failed internally running `{command}`" + _excerpt(tail),
@@ -73,6 +74,15 @@ def diagnose_baseline(report: TestReport, command: str, *, timeout: float | None
         "pytest results" + _excerpt(tail),
         hint="swebot reads pytest's JUnit XML through PYTEST_ADDOPTS: the command must run pytest "
         "and pass that variable through (tox needs `passenv = PYTEST_ADDOPTS`)",
+    )
+
+
+def _not_found(command: str, tail: str) -> BadInput:
+    program = command.split()[0] if command.split() else command
+    return BadInput(
+        f"the test command was not found: `{command}`" + _excerpt(tail),
+        hint=f"check that `{program}` exists in the sandbox and the test command's directory is right"
+        + ("; is pytest installed?" if "pytest" in program else ""),
     )
 
 

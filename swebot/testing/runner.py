@@ -145,7 +145,7 @@ class TestRunner:
             meta = self._read(files.rel("meta.json"))
             if meta:
                 try:
-                    return posixpath.relpath(json.loads(meta)["rootdir"], self.sandbox.root)
+                    return str(json.loads(meta)["rootdir"])
                 except (ValueError, KeyError, TypeError):
                     pass
         header = _ROOTDIR_HEADER.search(stdout)
