@@ -333,3 +333,12 @@ def test_cli_action_reads_settings_from_env(world: World, swebot_cli):
     assert proc.returncode == 0 and world.outputs()["status"] == "ignored"
     proc = swebot_cli("action", "--max-candidates", "-1", env=world.env(), cwd=world.workspace, timeout=120)
     assert proc.returncode == 2
+
+
+def test_cli_stops_workflow_commands_while_it_runs(world: World, swebot_cli):
+    world.event(labeled(label="other"))
+    proc = swebot_cli("action", env=world.env(GITHUB_ACTIONS="true"), cwd=world.workspace, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    first, last = proc.stdout.splitlines()[0], proc.stdout.splitlines()[-1]
+    guard = first.removeprefix("::stop-commands::")
+    assert first.startswith("::stop-commands::") and len(guard) == 32 and last == f"::{guard}::"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import uuid
 from pathlib import Path
 from typing import Mapping
 
@@ -119,12 +120,30 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> "object":
 
 def run(args: argparse.Namespace) -> int:
     from swebot.github.action import ActionContext, run_action
+    from swebot.progress import TerminalProgress
     from swebot.repair import run_fix
 
     env = dict(os.environ)
     settings = settings_from(args, env)
     ctx = ActionContext.from_env(env)
-    outcome = run_action(ctx, settings, lambda request: run_fix(request), stream=sys.stderr)  # type: ignore[arg-type]
+
+    def fixer(request: object) -> object:
+        progress = TerminalProgress(sys.stderr)
+        try:
+            return run_fix(request, progress)  # type: ignore[arg-type]
+        finally:
+            progress.finish()
+
+    # Issue text is untrusted and may be echoed in the log (model output, test names): stop the
+    # runner from reading workflow commands ("::set-output ...") out of it for the whole run.
+    guard = uuid.uuid4().hex if env.get("GITHUB_ACTIONS") == "true" else None
+    if guard:
+        print(f"::stop-commands::{guard}", flush=True)
+    try:
+        outcome = run_action(ctx, settings, fixer, stream=sys.stderr)
+    finally:
+        if guard:
+            print(f"::{guard}::", flush=True)
     if outcome.pr_url:
         print(outcome.pr_url)
     return outcome.exit_status
