@@ -180,3 +180,34 @@ def test_parse_issue_url():
 )
 def test_repo_from_remote_url(url, expected):
     assert repo_from_remote_url(url) == expected
+
+
+class _ScriptedTransport:
+    """A transport that answers from a script (status, body) or raises what it is given."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.sent = []
+
+    def request(self, method, url, headers, body, timeout):
+        from swebot.github.api import HttpResponse
+
+        self.sent.append((method, url, dict(headers)))
+        answer = self.answers.pop(0)
+        if isinstance(answer, BaseException):
+            raise answer
+        return HttpResponse(answer[0], {}, answer[1])
+
+
+def test_broken_answers_are_server_errors():
+    import http.client
+
+    api = GitHubClient("o/r", token=TOKEN, transport=_ScriptedTransport((200, b"<html>oops</html>")), retries=0)
+    with pytest.raises(GitHubServerError, match="not JSON"):
+        api.get_issue(1)
+    api = GitHubClient("o/r", token=TOKEN, transport=_ScriptedTransport((200, b"[1, 2]")), retries=0)
+    with pytest.raises(GitHubServerError, match="expected an object"):
+        api.get_repo()
+    flaky = _ScriptedTransport(http.client.IncompleteRead(b""), (200, b'{"number": 1, "title": "t"}'))
+    api = GitHubClient("o/r", token=TOKEN, transport=flaky, backoff=0.0)
+    assert api.get_issue(1, with_comments=False).title == "t" and len(flaky.sent) == 2

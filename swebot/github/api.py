@@ -9,6 +9,7 @@ from a response goes through ``redact`` so the token cannot leak into logs or ex
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import time
@@ -300,7 +301,7 @@ class GitHubClient:
         for attempt in range(attempts):
             try:
                 resp = self.transport.request(method, url, self._headers(body is not None), body, self.timeout)
-            except OSError as exc:
+            except (OSError, http.client.HTTPException) as exc:
                 if attempt + 1 < attempts:
                     time.sleep(delay)
                     delay *= 2
@@ -311,7 +312,7 @@ class GitHubClient:
                 time.sleep(delay)
                 delay *= 2
                 continue
-            if resp.status >= 400:
+            if resp.status >= 300:  # redirects are not followed: they could carry the token elsewhere
                 raise self._error(method, url, resp)
             return resp
         raise AssertionError("unreachable")  # pragma: no cover
@@ -335,8 +336,20 @@ class GitHubClient:
             message += " (rate limit exhausted)"
         return error_for_status(resp.status, self.redact(message))
 
+    def _json(self, method: str, url: str, payload: Any = None) -> Any:
+        resp = self._send(method, url, payload)
+        try:
+            return resp.json()
+        except (ValueError, UnicodeDecodeError):
+            path = urllib.parse.urlsplit(url).path
+            raise GitHubServerError(f"GitHub API {method} {path} answered HTTP {resp.status} with a body "
+                                    "that is not JSON", status=resp.status) from None
+
     def _get_json(self, path: str, query: Mapping[str, str | int] | None = None) -> Any:
-        return self._send("GET", self._url(path, query)).json()
+        data = self._json("GET", self._url(path, query))
+        if not isinstance(data, Mapping):
+            raise GitHubServerError(f"GitHub API GET {path}: expected an object", status=200)
+        return data
 
     def _get_pages(self, path: str, query: Mapping[str, str | int] | None = None) -> list[Any]:
         url: str | None = self._url(path, {"per_page": 100, **(query or {})})
@@ -345,9 +358,12 @@ class GitHubClient:
             if url is None:
                 break
             resp = self._send("GET", url)
-            page = resp.json() or []
+            try:
+                page = resp.json() or []
+            except (ValueError, UnicodeDecodeError):
+                page = None
             if not isinstance(page, list):
-                raise GitHubError(f"GitHub API GET {path}: expected a list", status=resp.status)
+                raise GitHubServerError(f"GitHub API GET {path}: expected a list", status=resp.status)
             items.extend(page)
             link = resp.headers.get("Link") or resp.headers.get("link") or ""
             match = _NEXT_LINK.search(link)
@@ -383,17 +399,19 @@ class GitHubClient:
     def create_pull(
         self, *, title: str, head: str, base: str, body: str, draft: bool = True
     ) -> PullRequest:
-        data = self._send(
+        data = self._json(
             "POST",
             self._url(f"/repos/{self.repo}/pulls"),
             {"title": title, "head": head, "base": base, "body": body, "draft": draft, "maintainer_can_modify": True},
-        ).json()
+        )
+        if not isinstance(data, Mapping) or "number" not in data:
+            raise GitHubServerError("GitHub API POST /pulls: the answer carries no pull request", status=None)
         return _pull_from_json(data)
 
     def comment_on_issue(self, number: int, body: str) -> str:
         """Post a comment; returns its URL."""
-        data = self._send("POST", self._url(f"/repos/{self.repo}/issues/{int(number)}/comments"), {"body": body}).json()
-        return str((data or {}).get("html_url") or "")
+        data = self._json("POST", self._url(f"/repos/{self.repo}/issues/{int(number)}/comments"), {"body": body})
+        return str((data if isinstance(data, Mapping) else {}).get("html_url") or "")
 
     def collaborator_permission(self, username: str) -> str:
         """``admin``, ``maintain``, ``write``, ``triage``, ``read`` or ``none`` (not a collaborator)."""
