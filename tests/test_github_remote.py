@@ -53,7 +53,7 @@ def test_clone_default_branch_into_private_folder(bare: Path):
         assert (cloned.path / "a.txt").read_text() == "two\n"
         folder = cloned.path.parent
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-        assert folder.name.startswith("swebot-clone-")
+        assert folder.name.startswith("swebot-clone-") and cloned.path.name == "remote"
     assert not folder.exists()
 
 

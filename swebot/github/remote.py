@@ -118,7 +118,8 @@ def clone(
 
     folder = Path(tempfile.mkdtemp(prefix="swebot-clone-", dir=parent))
     os.chmod(folder, 0o700)
-    target = folder / "repo"
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git"))
+    target = folder / (name.strip(".-") or "repo")  # run folders are named after it
     secrets = (token,) if token else ()
     env = git_auth_env(token, url)
     shown = strip_userinfo(url)
