@@ -123,6 +123,7 @@ def test_labeled_issue_becomes_a_draft_pr_with_evidence(world: World):
     # the repair saw the issue as its problem statement, in the checked-out workspace
     request = fixer.calls[0]
     assert Path(request.path) == world.workspace
+    assert request.test_command == "python -m pytest"  # explicit: the suite must pass for a PR
     assert "add() subtracts instead of adding" in request.issue and "Seen on 1.2 too" in request.issue
     assert request.output_dir is not None and world.runner_temp in Path(request.output_dir).parents
     # the branch is on origin, holds the fix, and the default branch is untouched

@@ -249,7 +249,9 @@ def _repair(ctx: ActionContext, settings: ActionSettings, fixer: Fixer, issue: I
         output_dir = ctx.runner_temp / f"swebot-issue-{issue.number}-{uuid.uuid4().hex[:8]}"
     request = FixRequest(
         path=ctx.workspace,
-        test_command=settings.test_command,
+        # Always explicit: the baseline and the final check run the suite even for an issue-only
+        # repair, so a PR is only opened for a patch the sandboxed tests accept.
+        test_command=settings.test_command or DEFAULT_TEST_COMMAND,
         issue=text.problem_statement(issue, trigger=settings.trigger),
         engine=settings.engine,
         sandbox=settings.sandbox,

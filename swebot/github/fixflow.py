@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, TextIO
 
@@ -171,6 +171,8 @@ def fix_with_github(
         statement = "\n\n".join(t for t in (text.problem_statement(issue) if issue else None, extra) if t) or None
 
         request = build_request(args, request_path, statement)
+        if args.pr and not request.test_command:  # a PR needs test evidence, even for an issue-only fix
+            request = replace(request, test_command="python -m pytest")
         with secrets_hidden(token):
             report = fixer(request)
 
