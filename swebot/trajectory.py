@@ -40,13 +40,25 @@ class Trajectory:
         self.events: list[dict[str, Any]] = []
         self.result: dict[str, Any] = {}
         self._secrets = sorted((s for s in secrets if len(s) >= 6), key=len, reverse=True)
+        # Messages and steps never change once added: encode each once, so saving after
+        # every step costs a join and a write, not a re-encode of the whole session.
+        self._messages_json: list[str] = []
+        self._steps_json: list[str] = []
+
+    def _encode(self, value: Any) -> str:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        for secret in self._secrets:
+            text = text.replace(secret, "[REDACTED]").replace(json.dumps(secret)[1:-1], "[REDACTED]")
+        return text
 
     def add_message(self, message: Message) -> int:
         self.messages.append(message)
+        self._messages_json.append(self._encode(message.to_dict()))
         return len(self.messages) - 1
 
     def add_step(self, step: Mapping[str, Any]) -> None:
         self.steps.append(dict(step))
+        self._steps_json.append(self._encode(self.steps[-1]))
 
     def add_event(self, kind: str, **fields: Any) -> None:
         self.events.append({"kind": kind, "step": len(self.steps), **fields})
@@ -62,11 +74,13 @@ class Trajectory:
         }
 
     def dumps(self) -> str:
-        text = json.dumps(self.to_dict(), indent=1, ensure_ascii=False, default=str)
-        for secret in self._secrets:
-            text = text.replace(secret, "[REDACTED]")
-            text = text.replace(json.dumps(secret)[1:-1], "[REDACTED]")
-        return text
+        """The record as JSON text (one message or step a line), secrets scrubbed."""
+        return (
+            f'{{"format": {json.dumps(FORMAT)},\n"meta": {self._encode(self.meta)},\n'
+            f'"messages": [\n' + ",\n".join(self._messages_json) + "\n],\n"
+            f'"steps": [\n' + ",\n".join(self._steps_json) + "\n],\n"
+            f'"events": {self._encode(self.events)},\n"result": {self._encode(self.result)}}}\n'
+        )
 
     def save(self) -> None:
         """Write the whole record to ``path`` atomically (a reader never sees half a file)."""
