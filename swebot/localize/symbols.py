@@ -8,6 +8,7 @@ Large trees are parsed in worker processes.
 from __future__ import annotations
 
 import ast
+import keyword
 import os
 import re
 import warnings
@@ -159,7 +160,22 @@ def iter_python_files(root: Path) -> list[str]:
     return out
 
 
-class _Visitor(ast.NodeVisitor):
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+_CALL_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_NOT_CALLS = frozenset(keyword.kwlist) | {"def", "class", "print", "len", "isinstance", "super"}
+
+
+def _calls_in(source: str) -> set[str]:
+    """Names called in a definition's source. A regex, not an AST walk: it is several times faster,
+    and a stray match (a name before a parenthesis in a string) only adds a weak call-graph edge."""
+    return set(_CALL_RE.findall(source)) - _NOT_CALLS
+
+
+class _Collector:
+    """Walks statements only (definitions and imports never hide inside expressions that matter)."""
+
     def __init__(self, path: str, lines: list[str], module: str) -> None:
         self.path = path
         self.lines = lines
@@ -173,7 +189,7 @@ class _Visitor(ast.NodeVisitor):
             # A class's methods are symbols of their own; keep only its header-level text.
             parts = [ast.get_docstring(node) or ""]  # type: ignore[arg-type]
             for stmt in node.body:  # type: ignore[attr-defined]
-                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if isinstance(stmt, _DEFS):
                     parts.append(stmt.name)
                 else:
                     parts.append("\n".join(self.lines[stmt.lineno - 1 : (stmt.end_lineno or stmt.lineno)]))
@@ -184,18 +200,18 @@ class _Visitor(ast.NodeVisitor):
         start = min([node.lineno] + [d.lineno for d in node.decorator_list])
         end = node.end_lineno or node.lineno
         qual = ".".join([n for n, _ in self.stack] + [node.name])
-        calls: set[str] = set()
-        if kind != "class":
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.Call):
-                    fn = sub.func
-                    if isinstance(fn, ast.Name):
-                        calls.add(fn.id)
-                    elif isinstance(fn, ast.Attribute):
-                        calls.add(fn.attr)
-            signature = _signature(node) if not isinstance(node, ast.ClassDef) else ""
-        else:
+        if isinstance(node, ast.ClassDef):
+            calls: set[str] = set()
             signature = ", ".join(_dotted(b) for b in node.bases)
+        else:
+            signature = _signature(node)
+        text = self._body_text(node, start, end, kind)
+        if kind != "class":
+            # Calls come from the body after the docstring: the def line and prose are not calls.
+            first = node.body[0]
+            doc = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+            from_line = (first.end_lineno or first.lineno) + 1 if doc else first.lineno
+            calls = _calls_in("\n".join(self.lines[from_line - 1 : end]))
         calls.discard(node.name)
         self.symbols.append(
             Symbol(
@@ -206,30 +222,39 @@ class _Visitor(ast.NodeVisitor):
                 end=end,
                 calls=tuple(sorted(calls)),
                 signature=signature,
-                text=self._body_text(node, start, end, kind),
+                text=text,
             )
         )
 
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self._add(node, "class")
-        self.stack.append((node.name, "class"))
-        self.generic_visit(node)
-        self.stack.pop()
+    def walk(self, stmts: list[ast.stmt]) -> None:
+        for st in stmts:
+            if isinstance(st, ast.ClassDef):
+                self._add(st, "class")
+                self.stack.append((st.name, "class"))
+                self.walk(st.body)
+                self.stack.pop()
+            elif isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                kind = "method" if self.stack and self.stack[-1][1] == "class" else "function"
+                self._add(st, kind)
+                self.stack.append((st.name, "function"))
+                self.walk(st.body)
+                self.stack.pop()
+            elif isinstance(st, ast.Import):
+                self.imports.extend(a.name for a in st.names)
+            elif isinstance(st, ast.ImportFrom):
+                self._import_from(st)
+            else:
+                # if/try/with/for/match bodies can still define things (version-dependent defs).
+                for fld in ("body", "orelse", "finalbody", "handlers", "cases"):
+                    sub = getattr(st, fld, None)
+                    if isinstance(sub, list):
+                        for item in sub:
+                            if isinstance(item, ast.stmt):
+                                self.walk([item])
+                            elif isinstance(getattr(item, "body", None), list):
+                                self.walk(item.body)
 
-    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        kind = "method" if self.stack and self.stack[-1][1] == "class" else "function"
-        self._add(node, kind)
-        self.stack.append((node.name, "function"))
-        self.generic_visit(node)
-        self.stack.pop()
-
-    visit_FunctionDef = _visit_function
-    visit_AsyncFunctionDef = _visit_function
-
-    def visit_Import(self, node: ast.Import) -> None:
-        self.imports.extend(a.name for a in node.names)
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+    def _import_from(self, node: ast.ImportFrom) -> None:
         base = node.module or ""
         if node.level:
             # Relative import: resolve against this module's package.
@@ -286,9 +311,9 @@ def index_file(root: Path, rel: str) -> FileEntry | None:
             tree = ast.parse(source, filename=rel)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return FileEntry(rel, module, classify(rel), (), (), source[:MAX_FILE_TEXT_CHARS], parsed=False)
-    visitor = _Visitor(rel, lines, module)
+    visitor = _Collector(rel, lines, module)
     try:
-        visitor.visit(tree)
+        visitor.walk(tree.body)
     except RecursionError:
         return FileEntry(rel, module, classify(rel), (), (), source[:MAX_FILE_TEXT_CHARS], parsed=False)
     return FileEntry(

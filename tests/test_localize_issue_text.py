@@ -1,0 +1,66 @@
+"""Clues pulled out of issue prose: tracebacks, paths, dotted names, identifiers, test names."""
+
+from __future__ import annotations
+
+from swebot.localize.issue_text import code_regions, extract_frames, latin_word_count, parse_issue
+
+TRACEBACK_ISSUE = '''
+Converting prices crashes
+
+```
+Traceback (most recent call last):
+  File "/home/me/app.py", line 3, in <module>
+    total(cart)
+  File "/venv/lib/python3.11/site-packages/shop/pricing.py", line 12, in total
+    return sum(apply_discount(p) for p in cart)
+  File "/venv/lib/python3.11/site-packages/shop/discounts.py", line 7, in apply_discount
+    return price.amount * rate
+AttributeError: 'float' object has no attribute 'amount'
+```
+'''
+
+
+def test_frames_are_read_innermost_last_with_functions() -> None:
+    sig = parse_issue(TRACEBACK_ISSUE)
+    assert [(f.path.rsplit("/", 1)[-1], f.line, f.function) for f in sig.frames] == [
+        ("app.py", 3, "<module>"), ("pricing.py", 12, "total"), ("discounts.py", 7, "apply_discount")]
+    assert sig.exceptions == ("AttributeError",)
+    assert "apply_discount" in sig.code_idents and "total" in sig.code_idents
+
+
+def test_pytest_short_frames_are_understood() -> None:
+    frames = extract_frames("src/shop/cart.py:41: in add_item\n    x()\nsrc/shop/util.py:9: KeyError")
+    assert [(f.path, f.line, f.function) for f in frames] == [
+        ("src/shop/cart.py", 41, "add_item"), ("src/shop/util.py", 9, "")]
+
+
+def test_paths_dotted_names_and_identifiers() -> None:
+    sig = parse_issue(
+        "Since 2.0, `Cart.add_item` in shop/cart.py ignores quantity; shop.pricing.total is fine, e.g. "
+        "when calling parseAmount(x). See test_add_twice."
+    )
+    assert "shop/cart.py" in sig.paths
+    assert "Cart.add_item" in sig.dotted and "shop.pricing.total" in sig.dotted
+    assert "e.g" not in sig.dotted
+    assert {"add_item", "parseAmount", "Cart"} <= set(sig.code_idents)
+    assert sig.test_names == ("test_add_twice",)
+
+
+def test_plain_prose_words_are_not_code_identifiers() -> None:
+    sig = parse_issue("The total is wrong when the cart is empty")
+    assert sig.code_idents == ()
+    assert not sig.has_clues
+    assert "total" in sig.words
+
+
+def test_code_regions_cover_fences_backticks_and_prompts() -> None:
+    text = "Run `make_cart()`:\n\n```python\ncart = Cart()\n```\n>>> cart.add('x')\n"
+    regions = code_regions(text)
+    assert any("Cart()" in r for r in regions)
+    assert "make_cart()" in regions
+    assert any("cart.add('x')" in r for r in regions)
+
+
+def test_latin_word_count_tells_other_scripts_apart() -> None:
+    assert latin_word_count("购物车的总价计算错误") == 0
+    assert latin_word_count("total is wrong") == 3
