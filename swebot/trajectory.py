@@ -45,11 +45,23 @@ class Trajectory:
         self._messages_json: list[str] = []
         self._steps_json: list[str] = []
 
+    def _scrub(self, value: Any) -> Any:
+        if isinstance(value, str):
+            for secret in self._secrets:
+                if secret in value:
+                    value = value.replace(secret, "[REDACTED]")
+            if "\\" in value and any(json.dumps(s)[1:-1] in value for s in self._secrets):
+                for secret in self._secrets:  # a secret inside JSON text (tool-call arguments)
+                    value = value.replace(json.dumps(secret)[1:-1], "[REDACTED]")
+            return value
+        if isinstance(value, Mapping):
+            return {k: self._scrub(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._scrub(v) for v in value]
+        return value
+
     def _encode(self, value: Any) -> str:
-        text = json.dumps(value, ensure_ascii=False, default=str)
-        for secret in self._secrets:
-            text = text.replace(secret, "[REDACTED]").replace(json.dumps(secret)[1:-1], "[REDACTED]")
-        return text
+        return json.dumps(self._scrub(value) if self._secrets else value, ensure_ascii=False, default=str)
 
     def add_message(self, message: Message) -> int:
         self.messages.append(message)
