@@ -262,3 +262,27 @@ def test_tests_that_run_pytest_themselves_do_not_see_our_settings(tmp_path: Path
     )
     assert TestRunner(sandbox).run(["tests/test_env.py::test_env"]).passing == {"tests/test_env.py::test_env"}
     assert TestRunner(sandbox).run_with_coverage()[0].passing == {"tests/test_env.py::test_env"}
+
+
+def test_a_command_that_hides_our_plugin_still_runs_the_selection(calc: LocalSandbox) -> None:
+    # `env -u PYTHONPATH` drops the directory our plugin is imported from.
+    runner = TestRunner(calc, select_command="env -u PYTHONPATH python -m pytest")
+    wanted = ["tests/test_calc.py::test_add", "tests/test_calc.py::TestMore::test_param[2]"]
+    report = runner.run(wanted)
+    assert report.passing == {"tests/test_calc.py::test_add"}
+    assert report.failing == {"tests/test_calc.py::TestMore::test_param[2]"}
+
+
+def test_a_command_that_hides_our_plugin_gives_results_without_coverage(calc: LocalSandbox) -> None:
+    report, coverage = TestRunner(calc, "env -u PYTHONPATH python -m pytest").run_with_coverage()
+    assert len(report.failing) == 2 and coverage == {}
+
+
+def test_command_line_chunks_respect_the_budget_and_keep_every_id() -> None:
+    from swebot.testing.runner import _chunks
+
+    ids = [f"t.py::test[{i}]" for i in range(50)]
+    chunks = _chunks(ids, ids, 100)
+    assert [pair[1] for chunk in chunks for pair in chunk] == ids
+    assert all(sum(len(a) + 3 for a, _ in chunk) <= 100 + 20 for chunk in chunks)
+    assert _chunks(["x" * 500], ["x" * 500], 100) == [[("x" * 500, "x" * 500)]]

@@ -14,6 +14,7 @@ import json
 import posixpath
 import re
 import shlex
+import time
 import uuid
 from pathlib import Path
 from typing import Sequence
@@ -31,6 +32,7 @@ OUTPUT_TAIL_LINES = 40
 PLUGIN_NAME = "swebot_pytest_plugin"
 PLUGIN_DIR = ".swebot/plugin"
 RUNS_DIR = ".swebot/runs"
+COMMAND_LINE_BUDGET = 100_000  # characters of node ids per command when they go on the command line
 NO_RESULT = "no result: the run timed out or crashed before this test finished, or the id matched no test"
 
 _ROOTDIR_HEADER = re.compile(r"^rootdir: (?P<path>.+?)(?:, (?:configfile|inifile|testpaths): .*)?$", re.M)
@@ -89,13 +91,28 @@ class TestRunner:
         ids = None if select is None else list(dict.fromkeys(select))
         if ids == []:
             return TestReport(cases=(), exit_code=0), {}
+        limit = timeout if timeout is not None else self.timeout
+        if ids is None and not coverage:
+            return self._attempt(self.command, None, limit, plugin=False, coverage=False)[:2]
+        report, cov, plugin_failed = self._attempt(
+            self.command if ids is None else self.select_command, ids, limit, plugin=True, coverage=coverage
+        )
+        if plugin_failed:
+            # The command hid our plugin (it resets PYTHONPATH, say). Run without it: no
+            # coverage, and ids go on the command line.
+            report = self._without_plugin(ids, limit)
+            cov = {} if coverage else None
+        return report, cov
+
+    def _attempt(
+        self, command: str, ids: list[str] | None, timeout: float, *, plugin: bool, coverage: bool
+    ) -> tuple[TestReport, CoverageMap | None, bool]:
+        """One execution; the flag says our plugin could not be loaded."""
         files = _RunFiles(self.sandbox.root, f"{RUNS_DIR}/{self._token}-{next(self._counter)}")
         addopts = [f"--junitxml={files.abs('xml')}", "-p", "no:cacheprovider",
                    "-o", "junit_family=xunit1", "-o", "junit_logging=no"]
         env = {"PYTHONDONTWRITEBYTECODE": "1"}
-        command = self.command if ids is None else self.select_command
-        use_plugin = ids is not None or coverage
-        if use_plugin:
+        if plugin:
             self._install_plugin()
             addopts += ["-p", PLUGIN_NAME]
             env.update(
@@ -110,12 +127,12 @@ class TestRunner:
                 env["SWEBOT_COVERAGE"] = files.abs("coverage.json")
             command = with_pythonpath(command, posixpath.join(self.sandbox.root, PLUGIN_DIR))
         env["PYTEST_ADDOPTS"] = shlex.join(addopts)
-        result = self.sandbox.execute(
-            command, timeout=timeout if timeout is not None else self.timeout, cwd=self.cwd, env=env
-        )
+        result = self.sandbox.execute(command, timeout=timeout, cwd=self.cwd, env=env)
         output = result.stdout + ("\n" if result.stdout and result.stderr else "") + result.stderr
-        rootdir = self._rootdir(files, use_plugin, result.stdout)
-        cases, collection_errors = self._results(files, rootdir, use_plugin, output)
+        rootdir = self._rootdir(files, plugin, result.stdout)
+        cases, collection_errors = self._results(files, rootdir, plugin, output)
+        # No meta file: the plugin never started, and pytest says why.
+        plugin_failed = plugin and not cases and PLUGIN_NAME in output and not self._read(files.rel("meta.json"))
         if ids is not None:
             cases = _with_missing(cases, ids)
         report = TestReport(
@@ -126,7 +143,29 @@ class TestRunner:
             output_tail=tail_lines(output, OUTPUT_TAIL_LINES),
             collection_errors=tuple(collection_errors),
         )
-        return report, self._coverage(files) if coverage else None
+        if plugin_failed:
+            return report, None, True
+        return report, self._coverage(files) if coverage else None, False
+
+    def _without_plugin(self, ids: list[str] | None, timeout: float) -> TestReport:
+        if ids is None:
+            return self._attempt(self.command, None, timeout, plugin=False, coverage=False)[0]
+        # ``sh -c`` takes the command as one argument, which Linux caps at 128 KiB.
+        reports: list[TestReport] = []
+        deadline = time.monotonic() + timeout
+        for chunk in _chunks([self._cwd_relative(i) for i in ids], ids, COMMAND_LINE_BUDGET):
+            args, wanted = zip(*chunk)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                reports.append(TestReport(tuple(_with_missing([], wanted)), exit_code=-9, timed_out=True))
+                continue
+            command = self.select_command + " " + shlex.join(args)
+            reports.append(self._attempt(command, list(wanted), left, plugin=False, coverage=False)[0])
+        return _merge(reports)
+
+    def _cwd_relative(self, nodeid: str) -> str:
+        path, sep, rest = nodeid.partition("::")
+        return posixpath.relpath(posixpath.join("/", path), posixpath.join("/", self.cwd)) + sep + rest
 
     def _install_plugin(self) -> None:
         # Written before every run that needs it: a workspace reset may have removed .swebot/.
@@ -245,6 +284,31 @@ class _RunFiles:
 
     def abs(self, suffix: str) -> str:
         return posixpath.join(self._root, self.rel(suffix))
+
+
+def _chunks(args: list[str], ids: list[str], budget: int) -> list[list[tuple[str, str]]]:
+    chunks: list[list[tuple[str, str]]] = [[]]
+    size = 0
+    for pair in zip(args, ids):
+        cost = len(shlex.quote(pair[0])) + 1
+        if chunks[-1] and size + cost > budget:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(pair)
+        size += cost
+    return chunks
+
+
+def _merge(reports: list[TestReport]) -> TestReport:
+    """One report for several runs of parts of a selection."""
+    return TestReport(
+        cases=tuple(c for r in reports for c in r.cases),
+        exit_code=next((r.exit_code for r in reports if r.exit_code != 0), 0),
+        timed_out=any(r.timed_out for r in reports),
+        duration=sum(r.duration for r in reports),
+        output_tail=reports[-1].output_tail,
+        collection_errors=tuple(dict.fromkeys(e for r in reports for e in r.collection_errors)),
+    )
 
 
 _OUTCOMES: dict[str, TestOutcome] = {
