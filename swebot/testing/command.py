@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import shlex
 
-DEFAULT_SELECT_COMMAND = "python -m pytest"
+# python3: the one name every sandbox image guarantees (Debian has no bare `python`).
+DEFAULT_SELECT_COMMAND = "python3 -m pytest"
 # Options of the user's pytest call that shape how tests import and configure, and so
 # must survive when we run selected tests. Everything else (paths, -k, -m, -x, ...) would
 # filter or stop the run and is dropped.
@@ -22,7 +23,7 @@ _PYTHONPATH_ASSIGNMENT = re.compile(r"(?<![\w$])PYTHONPATH=")
 def select_command_for(command: str) -> str:
     """The command to run given node ids with: the user's own pytest invocation (interpreter,
     environment assignments, configuration options) when the test command is a plain pytest
-    call, else ``python -m pytest``."""
+    call, else ``python3 -m pytest``."""
     try:
         tokens = shlex.split(command)
     except ValueError:

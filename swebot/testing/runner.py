@@ -44,7 +44,7 @@ class TestRunner:
 
     ``command`` runs in ``cwd`` (relative to the sandbox root). Selected runs use
     ``select_command`` (default: derived from ``command`` when it is a plain pytest call,
-    else ``python -m pytest``).
+    else ``python3 -m pytest``).
 
     A selected id with no result (the run timed out, crashed, or the id matched nothing)
     appears in the report as an ``error`` case with a "no result" message, so
@@ -173,9 +173,11 @@ class TestRunner:
         self.sandbox.write_file(f"{PLUGIN_DIR}/{PLUGIN_NAME}.py", source)
 
     def _read(self, path: str) -> bytes | None:
+        # A missing file is an outcome (the run died first); a lost sandbox is not, so
+        # SandboxError propagates.
         try:
             return self.sandbox.read_file(path)
-        except Exception:  # noqa: BLE001 - sandboxes differ in how they report a missing file
+        except OSError:
             return None
 
     def _rootdir(self, files: "_RunFiles", use_plugin: bool, stdout: str) -> str | None:
@@ -226,7 +228,8 @@ class TestRunner:
             probe = next(iter([c.nodeid for c in parsed.cases] + list(parsed.collection_errors)), None)
             if probe is None or len(candidates) == 1:
                 return parsed
-            if self._read(probe.split("::")[0]) is not None:
+            path = probe.split("::")[0]
+            if not path.startswith("../") and self._read(path) is not None:
                 return parsed
         assert first is not None
         return first
