@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 
 DefNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 
@@ -26,7 +27,21 @@ class Definition:
 
 def definitions(source: str) -> list[Definition]:
     """Every definition in ``source`` in file order; raises SyntaxError when it does not parse."""
-    tree = ast.parse(source)
+    found, problem = _analyze(source)
+    if problem is not None:
+        raise problem
+    return list(found)
+
+
+@lru_cache(maxsize=32)
+def _analyze(source: str) -> tuple[tuple[Definition, ...], SyntaxError | None]:
+    """One parse per distinct text: an edit's syntax check also indexes the new text."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        return (), exc
+    except ValueError as exc:  # e.g. null bytes
+        return (), SyntaxError(str(exc))
     lines = source.splitlines()
     found: list[Definition] = []
 
@@ -49,7 +64,7 @@ def definitions(source: str) -> list[Definition]:
                     walk(stmts, prefix, in_class)
 
     walk(tree.body, "", False)
-    return found
+    return tuple(found), None
 
 
 def find(source: str, qualname: str) -> list[Definition]:
@@ -78,12 +93,10 @@ def enclosing(source: str, line: int) -> Definition | None:
 def syntax_error(source: str, path: str = "<edit>") -> str | None:
     """The parser's message for ``source``, or None when it parses."""
     try:
-        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        definitions(source)
     except SyntaxError as exc:
         where = f"{path}:{exc.lineno}" + (f":{exc.offset}" if exc.offset else "")
         text = (exc.text or "").rstrip("\n")
         pointer = f"\n    {text}\n    {' ' * max((exc.offset or 1) - 1, 0)}^" if text.strip() else ""
         return f"SyntaxError at {where}: {exc.msg}{pointer}"
-    except ValueError as exc:  # e.g. null bytes
-        return f"cannot parse {path}: {exc}"
     return None

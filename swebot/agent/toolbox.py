@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from swebot.agent.files import PathRefused
+from swebot.errors import SwebotError
 from swebot.models.base import ToolCall
 from swebot.types import TestReport
 
@@ -131,5 +132,9 @@ class Toolbox:
             obs = error(f"refused: {exc}")
         except UnicodeDecodeError:
             obs = error("that file is not text")
+        except SwebotError:
+            raise  # the sandbox or the endpoint failed underneath: not the model's business
+        except Exception as exc:  # a tool bug must not end a long session; it is recorded
+            obs = error(f"internal error in {call.name}: {type(exc).__name__}: {exc}")
         text = bound(redact(obs.text, self.secrets), self.limit)
         return Observation(text, obs.ok, obs.malformed, obs.edit, obs.report, obs.submitted, obs.data)
