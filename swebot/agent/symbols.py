@@ -95,7 +95,7 @@ def syntax_error(source: str, path: str = "<edit>") -> str | None:
     try:
         definitions(source)
     except SyntaxError as exc:
-        where = f"{path}:{exc.lineno}" + (f":{exc.offset}" if exc.offset else "")
+        where = path + (f":{exc.lineno}" if exc.lineno else "") + (f":{exc.offset}" if exc.lineno and exc.offset else "")
         text = (exc.text or "").rstrip("\n")
         pointer = f"\n    {text}\n    {' ' * max((exc.offset or 1) - 1, 0)}^" if text.strip() else ""
         return f"SyntaxError at {where}: {exc.msg}{pointer}"

@@ -1,0 +1,76 @@
+"""LLM settings: provider presets, keys from the environment, CLI arguments, prices."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from pydantic import ValidationError
+
+from swebot.agent.config import LLMSettings
+from swebot.engines.llm import add_llm_arguments, llm_settings_from_args
+from swebot.errors import BadInput
+from swebot.models import Price, Usage, find_price
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "provider", "base_url", "key_env", "echo"),
+    [
+        ({"model": "kimi-k2-thinking"}, "moonshot", "https://api.moonshot.ai/v1", "MOONSHOT_API_KEY", True),
+        ({"model": "kimi-k3-thinking-preview"}, "moonshot", "https://api.moonshot.ai/v1", "MOONSHOT_API_KEY", True),
+        ({"model": "deepseek-reasoner"}, "deepseek", "https://api.deepseek.com", "DEEPSEEK_API_KEY", True),
+        ({"model": "gpt-4.1"}, "openai", None, "OPENAI_API_KEY", False),
+        ({"model": "moonshotai/kimi-k2"}, "openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", False),
+        ({"model": "qwen3-coder", "base_url": "http://127.0.0.1:8000/v1"}, "vllm", "http://127.0.0.1:8000/v1", None, False),
+        ({"model": "qwen3", "provider": "ollama"}, "ollama", "http://127.0.0.1:11434/v1", None, False),
+        ({"model": "kimi-k2-thinking", "echo_reasoning": False, "api_key_env": "MY_KEY"},
+         "moonshot", "https://api.moonshot.ai/v1", "MY_KEY", False),
+    ],
+)
+def test_provider_presets(kwargs: dict, provider: str, base_url: str | None, key_env: str | None, echo: bool) -> None:
+    s = LLMSettings(**kwargs)
+    assert (s.provider_name(), s.resolved_base_url(), s.resolved_key_env(), s.resolved_echo()) == (
+        provider, base_url, key_env, echo)
+
+
+def test_api_key_comes_from_the_environment_and_is_never_in_settings() -> None:
+    s = LLMSettings(model="deepseek-chat")
+    assert s.api_key({"DEEPSEEK_API_KEY": "sk-ds-123456"}) == "sk-ds-123456"
+    with pytest.raises(BadInput, match=r"\$DEEPSEEK_API_KEY is not set"):
+        s.api_key({})
+    assert LLMSettings(model="m", provider="vllm").api_key({}) == ""
+    assert "sk-ds-123456" not in str(s.public())
+
+
+def test_settings_are_strict() -> None:
+    with pytest.raises(ValidationError):
+        LLMSettings(model="m", temprature=0.2)  # type: ignore[call-arg]
+    with pytest.raises(ValidationError):
+        LLMSettings(model="m", provider="skynet")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        LLMSettings(model="m", agent={"max_malformed": 0})
+
+
+def test_cli_arguments_to_settings() -> None:
+    parser = argparse.ArgumentParser()
+    add_llm_arguments(parser)
+    args = parser.parse_args(["--model", "kimi-k2-thinking", "--base-url", "http://127.0.0.1:9/v1",
+                              "--api-key-env", "K", "--max-steps", "300", "--max-cost", "2.5", "--show-thinking"])
+    s = llm_settings_from_args(args)
+    assert (s.model, s.base_url, s.api_key_env, s.show_thinking) == ("kimi-k2-thinking", "http://127.0.0.1:9/v1", "K", True)
+    assert s.provider_name() == "moonshot" and s.resolved_echo()
+    assert (args.max_steps, args.max_cost) == (300, 2.5)
+    assert parser.parse_args([]).max_steps == 100
+    with pytest.raises(BadInput, match="needs a model"):
+        llm_settings_from_args(parser.parse_args([]))
+
+
+def test_prices_match_longest_prefix_and_count_cached_tokens() -> None:
+    s = LLMSettings(model="kimi-k2-thinking-turbo", prices={"my-model": Price(input=1, output=2)})
+    prices = s.all_prices()
+    assert find_price("kimi-k2-thinking-turbo-0905", prices) == prices["kimi-k2-thinking-turbo"]
+    assert find_price("moonshotai/kimi-k2-thinking", prices) == prices["kimi-k2-thinking"]
+    assert find_price("my-model", prices) == Price(input=1, output=2)
+    assert find_price("unknown", prices) is None
+    usage = Usage(prompt_tokens=1_000_000, completion_tokens=500_000, reasoning_tokens=400_000, cached_tokens=250_000)
+    assert Price(input=2, output=8, cached_input=0.5).cost(usage) == pytest.approx(1.5 + 0.125 + 4.0)
