@@ -156,15 +156,26 @@ def test_collection_error_is_reported_by_module(tmp_path: Path) -> None:
 def test_a_spinning_test_is_killed_at_the_timeout_and_finished_results_survive(tmp_path: Path) -> None:
     sandbox = write_repo(
         tmp_path,
-        {"tests/test_spin.py": "def test_fast():\n    pass\n\ndef test_spin():\n    while True:\n        pass\n"},
+        {
+            "lib.py": "def f():\n    raise KeyError('missing')\n",
+            "tests/test_t.py": (
+                "from lib import f\n\ndef test_fast():\n    pass\n\ndef test_f():\n    f()\n\n"
+                "def test_spin():\n    while True:\n        pass\n"
+            ),
+            "pytest.ini": "[pytest]\npythonpath = .\n",
+        },
     )
-    report = TestRunner(sandbox, timeout=60).run(
-        ["tests/test_spin.py::test_fast", "tests/test_spin.py::test_spin"], timeout=4
-    )
-    assert report.timed_out
-    assert report.passing == {"tests/test_spin.py::test_fast"}
-    assert report.failing == {"tests/test_spin.py::test_spin"}
-    assert not report.all_passed
+    ids = ["tests/test_t.py::test_fast", "tests/test_t.py::test_f", "tests/test_t.py::test_spin"]
+    report = TestRunner(sandbox, timeout=60).run(ids, timeout=4)
+    assert report.timed_out and not report.all_passed
+    assert report.passing == {"tests/test_t.py::test_fast"}
+    assert report.failing == {"tests/test_t.py::test_f", "tests/test_t.py::test_spin"}
+    assert report.case("tests/test_t.py::test_spin").message == NO_RESULT  # type: ignore[union-attr]
+    # A failure that finished before the kill keeps its message and frames.
+    finished = report.case("tests/test_t.py::test_f")
+    assert finished is not None and finished.outcome == "failed"
+    assert finished.message == "KeyError: 'missing'"
+    assert finished.frames[-1] == Frame("lib.py", 2, "f")
 
 
 def _alive(pid: int) -> bool:
@@ -286,3 +297,4 @@ def test_command_line_chunks_respect_the_budget_and_keep_every_id() -> None:
     assert [pair[1] for chunk in chunks for pair in chunk] == ids
     assert all(sum(len(a) + 3 for a, _ in chunk) <= 100 + 20 for chunk in chunks)
     assert _chunks(["x" * 500], ["x" * 500], 100) == [[("x" * 500, "x" * 500)]]
+

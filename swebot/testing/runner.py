@@ -225,9 +225,10 @@ class TestRunner:
         for candidate in candidates:
             parsed = parse_junit(xml, root=root, cwd=self.cwd, rootdir=candidate)
             first = first or parsed
-            probe = next(iter([c.nodeid for c in parsed.cases] + list(parsed.collection_errors)), None)
-            if probe is None or len(candidates) == 1:
+            probes = [c.nodeid for c in parsed.cases[:1]] + list(parsed.collection_errors[:1])
+            if not probes or len(candidates) == 1:
                 return parsed
+            probe = probes[0]
             path = probe.split("::")[0]
             if not path.startswith("../") and self._read(path) is not None:
                 return parsed
@@ -249,7 +250,7 @@ class TestRunner:
                 TestCase(
                     nodeid=nodeid,
                     outcome=_OUTCOMES[outcome],
-                    message=(text.strip().splitlines() or [""])[-1][:500],
+                    message=_message_of(text),
                     traceback=tail_lines(text, TRACEBACK_LINES),
                     frames=parse_frames(text, root=self.sandbox.root, cwd=self.cwd),
                 )
@@ -287,6 +288,13 @@ class _RunFiles:
 
     def abs(self, suffix: str) -> str:
         return posixpath.join(self._root, self.rel(suffix))
+
+
+def _message_of(text: str) -> str:
+    """pytest's last ``E`` line (the exception), else the text's last line."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    errors = [line[1:].strip() for line in lines if line.startswith("E ")]
+    return (errors or lines or [""])[-1][:500]
 
 
 def _chunks(args: list[str], ids: list[str], budget: int) -> list[list[tuple[str, str]]]:
