@@ -51,7 +51,9 @@ chroot "$ROOT" apt-get clean
 rm -rf "$ROOT"/var/lib/apt/lists/* "$ROOT"/var/cache/apt/* "$ROOT"/var/log/* \
        "$ROOT"/usr/share/doc/* "$ROOT"/usr/share/man/* "$ROOT"/usr/share/info/* \
        "$ROOT"/usr/share/locale/* "$ROOT"/tmp/* "$ROOT"/var/tmp/*
-find "$ROOT/usr/lib" -name __pycache__ -type d -prune -exec rm -rf {} +
+# Keep the compiled bytecode Debian's postinst wrote: without it every python3 start in the
+# sandbox (where /usr is read-only to the user) recompiles the stdlib and pytest, ~0.4s a run.
+chroot "$ROOT" python3 -m compileall -q /usr/lib/python3 /usr/lib/python3.* >/dev/null 2>&1 || true
 
 echo ">> docker import as $TAG"
 tar --numeric-owner -C "$ROOT" -c . | docker import \
