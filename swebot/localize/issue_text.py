@@ -68,11 +68,33 @@ def extract_frames(text: str) -> list[Frame]:
     return frames
 
 
+def strip_frames(text: str) -> str:
+    """The text without traceback frame lines and the source line printed under each.
+
+    Names in a traceback already count as frames; counting them again as names the user wrote
+    would let every outer frame look as deliberate as the innermost one.
+    """
+    out: list[str] = []
+    skip_source = False
+    for line in text.splitlines():
+        if _PY_FRAME.search(line) or _PYTEST_FRAME.match(line):
+            skip_source = True
+            continue
+        if skip_source and line.startswith((" ", "\t")) and line.strip():
+            # Python 3.11 adds a "^^^^" marker line under the source line; skip it too.
+            continue
+        skip_source = False
+        out.append(line)
+    return "\n".join(out)
+
+
 def parse_issue(text: str) -> IssueSignals:
     frames = extract_frames(text)
     frame_paths = {f.path for f in frames}
     exceptions = [m.group(1) for m in _EXC_LINE.finditer(text)]
-    no_frames = _PY_FRAME.sub(" ", text)
+    full_text = text
+    text = strip_frames(text)
+    no_frames = text
     paths = [p for p in _PATH.findall(no_frames) if p not in frame_paths]
     dotted = []
     for d in _DOTTED.findall(no_frames):
@@ -88,7 +110,6 @@ def parse_issue(text: str) -> IssueSignals:
     idents += [w for w in _IDENT.findall(text) if _looks_like_code(w)]
     for d in dotted:
         idents += d.split(".")
-    idents += [f.function for f in frames if f.function and not f.function.startswith("<")]
     words = _IDENT.findall(text)
     return IssueSignals(
         frames=tuple(frames),
@@ -98,7 +119,7 @@ def parse_issue(text: str) -> IssueSignals:
         code_idents=tuple(dict.fromkeys(i for i in idents if len(i) > 1 and not i.isdigit())),
         words=tuple(dict.fromkeys(w for w in words if len(w) > 2)),
         test_names=tuple(dict.fromkeys(_TEST_NAME.findall(text))),
-        text=text,
+        text=full_text,
     )
 
 

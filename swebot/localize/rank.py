@@ -215,8 +215,17 @@ def compute_features(
                 sym_set(si, "exact", 1.0 / math.sqrt(len(cands)), f"qualified name in issue: {dotted}")
                 named_strength[si] = max(named_strength.get(si, 0.0), 0.8)
 
+    # Tests named in the issue are evidence about the code they exercise, not about themselves.
+    tests_named = set(signals.test_names)
+    for tname in tests_named:
+        for t in index.by_simple_name.get(tname, [])[:5]:
+            if files[file_pos[t.path]].kind == "test":
+                named_strength[sym_pos[(t.path, t.name)]] = 1.0
+
     # Identifiers: code-looking ones count fully, plain words that happen to name a symbol weakly.
     for ident in signals.code_idents:
+        if ident in tests_named:
+            continue
         cands = index.by_simple_name.get(ident, [])
         if not cands or len(cands) > 50:
             continue
@@ -227,7 +236,7 @@ def compute_features(
             sym_set(si, "ident", v, f"identifier in issue: {ident}")
             named_strength[si] = max(named_strength.get(si, 0.0), v)
     for word in signals.words:
-        if word in simple_hits:
+        if word in simple_hits or word in tests_named:
             continue
         cands = index.by_simple_name.get(word, [])
         if not cands or len(cands) > 20:

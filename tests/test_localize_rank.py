@@ -1,0 +1,204 @@
+"""localize(): the combined ranking on a small generated library, and its refusals of bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from swebot.errors import BadInput
+from swebot.localize.rank import FileHit, Localization, SymbolHit, localize
+from tests.conftest import write_files
+
+LIBRARY = {
+    "src/shop/__init__.py": "from .cart import Cart\nfrom .pricing import total\n",
+    "src/shop/cart.py": '''
+        from .pricing import total
+
+
+        class Cart:
+            """Items a customer is about to buy."""
+
+            def __init__(self):
+                self.items = []
+
+            def add_item(self, name, price, quantity=1):
+                """Add ``quantity`` units of an item."""
+                for _ in range(quantity):
+                    self.items.append((name, price))
+
+            def remove_item(self, name):
+                self.items = [i for i in self.items if i[0] != name]
+
+            def checkout(self):
+                return total([p for _, p in self.items])
+        ''',
+    "src/shop/pricing.py": '''
+        from .discounts import apply_discount
+
+
+        def total(prices):
+            """Sum of the prices after discounts, rounded to cents."""
+            return round(sum(apply_discount(p) for p in prices), 2)
+
+
+        def format_price(amount, currency="EUR"):
+            """Human readable price with its currency symbol."""
+            symbol = {"EUR": "€", "USD": "$"}[currency]
+            return f"{symbol}{amount:.2f}"
+        ''',
+    "src/shop/discounts.py": '''
+        RATE = 0.9
+
+
+        def apply_discount(price):
+            """Seasonal discount applied to every price."""
+            return price.amount * RATE
+
+
+        def coupon_value(code):
+            """Value of a coupon code such as SAVE10."""
+            return int(code[4:])
+        ''',
+    "src/shop/inventory.py": '''
+        class Warehouse:
+            """Stock levels per item."""
+
+            def restock(self, name, count):
+                self.stock[name] = self.stock.get(name, 0) + count
+
+            def reserve(self, name, count):
+                if self.stock.get(name, 0) < count:
+                    raise ValueError("not enough stock")
+                self.stock[name] -= count
+        ''',
+    "tests/test_pricing.py": '''
+        from shop.pricing import format_price, total
+
+
+        def test_format_price_dollars():
+            assert format_price(3, "USD") == "$3.00"
+
+
+        def test_total_of_prices_with_discount():
+            assert total([10, 20]) == 27.0
+        ''',
+    "docs/conf.py": "project = 'shop'\n# discount price total format currency\n",
+}
+
+TRACEBACK = '''
+Checkout crashes for any cart
+
+```
+Traceback (most recent call last):
+  File "/home/me/buy.py", line 4, in <module>
+    cart.checkout()
+  File "/venv/lib/python3.11/site-packages/shop/cart.py", line 19, in checkout
+    return total([p for _, p in self.items])
+  File "/venv/lib/python3.11/site-packages/shop/pricing.py", line 6, in total
+    return round(sum(apply_discount(p) for p in prices), 2)
+  File "/venv/lib/python3.11/site-packages/shop/discounts.py", line 6, in apply_discount
+    return price.amount * RATE
+AttributeError: 'float' object has no attribute 'amount'
+```
+'''
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SWEBOT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "lib"
+    write_files(root, LIBRARY)
+    return root
+
+
+def top_symbol(loc: Localization) -> tuple[str, str]:
+    f = loc.files[0]
+    return f.path, f.symbols[0].name
+
+
+def test_traceback_puts_the_innermost_frame_first(library: Path) -> None:
+    loc = localize(library, TRACEBACK)
+    assert top_symbol(loc) == ("src/shop/discounts.py", "apply_discount")
+    assert any("traceback frame" in e for e in loc.files[0].evidence)
+    assert any("traceback frame" in e for e in loc.files[0].symbols[0].evidence)
+    # Outer frames rank, but below the innermost one.
+    paths = [f.path for f in loc.files]
+    assert paths.index("src/shop/pricing.py") < paths.index("src/shop/inventory.py")
+
+
+def test_identifier_named_in_prose_wins(library: Path) -> None:
+    loc = localize(library, "`Cart.remove_item` keeps the item when the name has different case")
+    assert top_symbol(loc) == ("src/shop/cart.py", "Cart.remove_item")
+    assert any("qualified name in issue" in e for e in loc.files[0].symbols[0].evidence)
+
+
+def test_prose_without_names_uses_lexical_similarity(library: Path) -> None:
+    loc = localize(library, "The currency symbol shown for dollars is wrong in the human readable price")
+    assert top_symbol(loc) == ("src/shop/pricing.py", "format_price")
+    assert any("lexical similarity" in e for e in loc.files[0].evidence)
+
+
+def test_code_comes_before_tests_and_docs(library: Path) -> None:
+    loc = localize(library, "format price with currency is wrong for dollars; total discount")
+    kinds = [f.path.split("/")[0] for f in loc.files]
+    assert kinds[0] == "src"
+    assert kinds.index("tests") > kinds.index("src") if "tests" in kinds else True
+    test_hits = [f for f in loc.files if f.path.startswith("tests/")]
+    assert all("test file" in f.evidence for f in test_hits)
+
+
+def test_named_test_points_at_the_module_it_imports(library: Path) -> None:
+    loc = localize(library, "test_format_price_dollars fails after the upgrade")
+    assert loc.files[0].path == "src/shop/pricing.py"
+    assert any("imported by test test_format_price_dollars" in e for e in loc.files[0].evidence)
+
+
+def test_call_graph_neighbours_are_candidates(library: Path) -> None:
+    loc = localize(library, "`total` gives 0 for every cart")
+    pricing = next(f for f in loc.files if f.path == "src/shop/pricing.py")
+    assert pricing.symbols[0].name == "total"
+    evidence = [e for f in loc.files for s in f.symbols for e in s.evidence]
+    assert any(e.startswith("called by total") for e in evidence)
+
+
+def test_json_shape_and_top(library: Path) -> None:
+    loc = localize(library, TRACEBACK, top=2)
+    data = loc.to_json()
+    json.dumps(data)
+    assert len(data["files"]) == 2
+    f = data["files"][0]
+    assert set(f) == {"path", "score", "evidence", "symbols"}
+    assert set(f["symbols"][0]) == {"name", "start", "end", "score", "evidence"}
+    assert data["files"][0]["score"] >= data["files"][1]["score"]
+    assert isinstance(loc.files[0], FileHit) and isinstance(loc.files[0].symbols[0], SymbolHit)
+    s = loc.files[0].symbols[0]
+    assert s.start <= s.end
+
+
+@pytest.mark.parametrize("issue", ["", "   \n\t", "购物车结账时程序崩溃了", "the and of it"])
+def test_unusable_issues_are_bad_input(library: Path, issue: str) -> None:
+    with pytest.raises(BadInput):
+        localize(library, issue)
+
+
+def test_issue_in_another_language_with_a_traceback_still_works(library: Path) -> None:
+    loc = localize(library, "结账时崩溃:\n" + TRACEBACK.split("```")[1])
+    assert top_symbol(loc) == ("src/shop/discounts.py", "apply_discount")
+
+
+def test_repository_without_python_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWEBOT_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "README.md").write_text("hello")
+    with pytest.raises(BadInput, match="no Python files"):
+        localize(tmp_path / "repo", "the total is wrong")
+    with pytest.raises(BadInput):
+        localize(tmp_path / "missing", "the total is wrong")
+
+
+def test_unparsable_files_do_not_break_ranking(library: Path) -> None:
+    (library / "src" / "shop" / "legacy.py").write_text("def total(:\n    print 'py2'\n")
+    loc = localize(library, TRACEBACK)
+    assert top_symbol(loc) == ("src/shop/discounts.py", "apply_discount")
