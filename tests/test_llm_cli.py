@@ -1,0 +1,54 @@
+"""``swebot fix --engine llm`` and ``swebot replay`` from the command line, against a fake
+OpenAI-compatible server on loopback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from swebot.cli import main
+from tests.fake_openai import FakeOpenAI, call_reply
+
+FILES = {
+    "textutil.py": '''
+        def shout(text):
+            return text.lower() + "!"
+        ''',
+}
+KEY = "sk-moonshot-cli-secret-42"
+
+
+def test_fix_with_llm_engine_then_replay(make_repo: Callable[..., Path], tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(FILES)
+    monkeypatch.setenv("SWEBOT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("MOONSHOT_API_KEY", KEY)
+    script = [
+        call_reply("find_symbol", {"name": "shout"}, reasoning="Where is shout defined?"),
+        call_reply("str_replace", {"path": "textutil.py", "old_str": "text.lower()", "new_str": "text.upper()"},
+                   reasoning="It lowercases; shouting is uppercase."),
+        call_reply("submit", {"summary": "shout() upper-cases"}, reasoning="Done."),
+    ]
+    with FakeOpenAI(script, require_reasoning_echo=True) as server:
+        status = main(["fix", str(repo), "--engine", "llm", "--issue", "shout('hi') gives 'hi!' not 'HI!'",
+                       "--model", "kimi-k2-thinking", "--base-url", server.base_url, "--sandbox", "local",
+                       "--show-thinking", "--json"])
+    out, err = capsys.readouterr()
+    assert status == 0, (out, err)
+    report = json.loads(out)
+    assert report["status"] == "fixed"
+    assert "+    return text.upper() + \"!\"" in report["patch"]
+    assert "Where is shout defined?" in err and "It lowercases" in err  # --show-thinking streamed it
+    assert KEY not in out + err
+    assert all(r.body.get("stream") is True for r in server.requests)
+    assert server.rejected_for_reasoning == 0
+    trajectory = Path(report["details"]["trajectory"])
+    assert trajectory.is_file() and KEY not in trajectory.read_text()
+    assert (repo / "textutil.py").read_text().count("lower") == 1  # the user's tree is untouched
+
+    # the workspace is gone; replay on the user's (unchanged) tree, offline
+    assert main(["replay", str(trajectory), "--repo", str(repo)]) == 0
+    assert "same patch" in capsys.readouterr().out
