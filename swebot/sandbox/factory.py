@@ -17,6 +17,8 @@ from swebot.sandbox.local import LocalSandbox
 from swebot.types import ExecResult, Sandbox
 
 if TYPE_CHECKING:
+    import docker
+
     from swebot.sandbox.docker import DockerSandbox
 
 KINDS = ("auto", "docker", "local")
@@ -86,12 +88,13 @@ def open_docker(
     network: bool = False,
     on_warning: Callable[[str], None] = _warn,
     on_log: Callable[[str], None] | None = None,
+    client: "docker.DockerClient | None" = None,
 ) -> RetryingSandbox:
     """A Docker sandbox on the workspace's environment image, with the workspace copied in."""
     from swebot.sandbox.docker import DockerSandbox, connect
     from swebot.sandbox.images import build_env_image
 
-    client = connect()
+    client = client or connect()
     image = build_env_image(client, workspace, on_log=on_log)
     sandbox = DockerSandbox(client, image, network=network)
     try:
@@ -125,8 +128,9 @@ def open_sandbox(
     from swebot.sandbox.images import ensure_base_image
 
     try:
-        ensure_base_image(connect())
+        client = connect()
+        ensure_base_image(client)
     except EnvironmentProblem as exc:
         on_warning(f"running tests as local processes, without isolation: {exc}")
         return LocalSandbox(workspace)
-    return open_docker(workspace, network=network, on_warning=on_warning)
+    return open_docker(workspace, network=network, on_warning=on_warning, client=client)
