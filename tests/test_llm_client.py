@@ -122,7 +122,7 @@ def test_show_thinking_streams_reasoning_and_assembles_tool_calls() -> None:
     with FakeOpenAI([body]) as server:
         model, _ = make(server, thinking_stream=shown)
         reply = model.complete([Message("user", "hi")], TOOLS)
-    assert shown.getvalue() == "the bug is in mod.py"
+    assert shown.getvalue() == "the bug is in mod.py\n"
     assert reply.message.reasoning == "the bug is in mod.py"
     assert reply.message.tool_calls == (
         ToolCall(body["choices"][0]["message"]["tool_calls"][0]["id"], "view", '{"path": "pkg/mod.py", "start": 3}'),

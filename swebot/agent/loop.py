@@ -62,11 +62,12 @@ class AgentLoop:
         self.state = RunState()
         self.history: list[Message] = []
 
-    def run(self, history: list[Message]) -> LoopOutcome:
+    def run(self, history: list[Message], *, started: float | None = None) -> LoopOutcome:
+        """Run from ``history`` (system prompt, task); ``started``: when the time budget began."""
         self.history = list(history)
         for m in history:
             self.trajectory.add_message(m)
-        started = self.clock()
+        started = self.clock() if started is None else started
         while True:
             limit = limit_reached(self.budget, self.state, self.clock() - started)
             if limit:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+import time
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -71,6 +72,7 @@ class LLMEngine:
         self._stderr = stderr
 
     def repair(self, task: Task, sandbox: Sandbox, budget: Budget, progress: ProgressCallback) -> EngineResult:
+        started = time.monotonic()
         s = self.settings
         key = "" if self._model is not None else s.api_key(self._environ)
         model = self._model or build_model(s, key, stderr=self._stderr)
@@ -120,7 +122,7 @@ class LLMEngine:
                 has_tests=runner is not None, test_command=task.test_command or "",
                 hints=issue_hints(task.workspace, task.issue, task.test_command))),
         ]
-        outcome = AgentLoop(model, toolbox, trajectory, s.agent, budget, progress).run(history)
+        outcome = AgentLoop(model, toolbox, trajectory, s.agent, budget, progress).run(history, started=started)
         return self._result(outcome, verifier, failing, trajectory, summaries)
 
     def _result(self, outcome: LoopOutcome, verifier: Verifier, failing: tuple[str, ...],

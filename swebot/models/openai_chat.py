@@ -225,11 +225,12 @@ class OpenAIChatModel:
         stream = self._client.chat.completions.create(
             **request, stream=True, stream_options={"include_usage": True}
         )
+        shown: list[str] = []
         try:
-            return _merge_stream(stream, self._show)
+            return _merge_stream(stream, lambda piece: (shown.append(piece), self._show(piece)))
         finally:
-            if self._thinking is not None:
-                self._thinking.flush()
+            if shown and not shown[-1].endswith("\n"):
+                self._show("\n")  # one reply's thinking per paragraph
 
     def _show(self, piece: str) -> None:
         assert self._thinking is not None
@@ -260,6 +261,8 @@ class OpenAIChatModel:
                 failure = f"HTTP {exc.status_code}: {text}"
             except (openai.APITimeoutError, openai.APIConnectionError) as exc:
                 wait, failure = None, f"{type(exc).__name__}: {exc}"
+            except openai.OpenAIError as exc:  # e.g. a body that is not a chat completion
+                raise ModelError(f"the model endpoint gave an unusable answer: {exc}") from None
             if attempt >= self._retry.max_retries:
                 raise ModelError(
                     f"the model endpoint failed after {attempt + 1} attempts ({failure})",
