@@ -16,7 +16,8 @@ import numpy as np
 from swebot.localize.symbols import FileEntry, Symbol, SymbolIndex
 
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
-_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+# Acronym plurals ("URLs") first, so they do not split into "UR" + "Ls".
+_CAMEL = re.compile(r"[A-Z]{2,}s(?![a-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
 # English glue words and Python keywords carry no location signal.
 STOPWORDS = frozenset(

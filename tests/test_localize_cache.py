@@ -1,0 +1,77 @@
+"""The index cache: reused while the tree is unchanged, rebuilt when any Python file changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from swebot.localize.index_cache import cache_dir, load_or_build, tree_key
+from tests.conftest import write_files
+
+FILES = {"pkg/a.py": "def alpha():\n    return 1\n", "pkg/b.py": "def beta():\n    return 2\n"}
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SWEBOT_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def names(repo_index) -> set[str]:
+    return {s.name for s in repo_index.symbols.symbols}
+
+
+def test_cache_dir_follows_the_environment(private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cache_dir() == private_cache
+    monkeypatch.delenv("SWEBOT_CACHE_DIR")
+    assert cache_dir() == Path.home() / ".cache" / "swebot" / "index"
+
+
+def test_plain_directory_is_keyed_by_content(tmp_path: Path, private_cache: Path) -> None:
+    root = tmp_path / "tree"
+    write_files(root, FILES)
+    first = load_or_build(root)
+    assert not first.from_cache and list(private_cache.glob("*.pkl"))
+    second = load_or_build(root)
+    assert second.from_cache and names(second) == {"alpha", "beta"}
+    (root / "pkg" / "b.py").write_text("def gamma():\n    return 3\n")
+    third = load_or_build(root)
+    assert not third.from_cache and names(third) == {"alpha", "gamma"}
+
+
+def test_git_tree_is_keyed_by_head_and_dirty_files(make_repo: Callable[..., Path]) -> None:
+    repo = make_repo(FILES)
+    clean_key = tree_key(repo)
+    assert load_or_build(repo).from_cache is False
+    assert load_or_build(repo).from_cache is True
+    (repo / "pkg" / "a.py").write_text("def alpha2():\n    return 1\n")
+    dirty_key = tree_key(repo)
+    assert dirty_key != clean_key
+    assert names(load_or_build(repo)) == {"alpha2", "beta"}
+    # A second edit of the same dirty file changes the key again (contents, not just the file list).
+    (repo / "pkg" / "a.py").write_text("def alpha3():\n    return 1\n")
+    assert tree_key(repo) != dirty_key
+    (repo / "pkg" / "new.py").write_text("def delta():\n    pass\n")  # untracked files count too
+    assert "delta" in names(load_or_build(repo))
+
+
+def test_corrupt_cache_entry_is_rebuilt(tmp_path: Path, private_cache: Path) -> None:
+    root = tmp_path / "tree"
+    write_files(root, FILES)
+    load_or_build(root)
+    for entry in private_cache.glob("*.pkl"):
+        entry.write_bytes(b"not a pickle")
+    again = load_or_build(root)
+    assert not again.from_cache and names(again) == {"alpha", "beta"}
+    assert load_or_build(root).from_cache
+
+
+def test_unwritable_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("SWEBOT_CACHE_DIR", str(blocker / "cache"))
+    root = tmp_path / "tree"
+    write_files(root, FILES)
+    assert names(load_or_build(root)) == {"alpha", "beta"}

@@ -1,0 +1,46 @@
+"""The shared code/prose tokenizer and BM25 over symbol documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from swebot.localize.retrieval import LexicalIndex, tokenize
+from swebot.localize.symbols import build_index
+from tests.conftest import write_files
+
+
+def test_identifiers_are_split_and_kept_whole() -> None:
+    toks = tokenize("parse_isoformat HTTPResponseError fetchURLs")
+    assert {"parse_isoformat", "parse", "isoformat"} <= set(toks)
+    assert {"httpresponseerror", "http", "response", "error"} <= set(toks)
+    assert {"fetch", "url"} <= set(toks)  # "URLs" stays one word and stems to "url"
+
+
+def test_stopwords_numbers_and_keywords_are_dropped() -> None:
+    assert tokenize("the 42 and self return None") == []
+
+
+def test_inflections_meet_their_stem() -> None:
+    assert set(tokenize("parsing")) == set(tokenize("parses")) == {"pars"}
+
+
+def test_symbol_bm25_ranks_the_matching_definition_first(tmp_path: Path) -> None:
+    write_files(tmp_path, {
+        "m.py": '''
+            def parse_date(text):
+                """Parse an ISO date string."""
+                return text.split("-")
+
+
+            def render_table(rows):
+                """Render rows as a text table with borders."""
+                return "\\n".join(rows)
+            ''',
+    })
+    index = build_index(tmp_path)
+    lexical = LexicalIndex.build(index)
+    scores = lexical.symbols.scores(tokenize("dates are parsed wrong from ISO strings"))
+    best = lexical.symbol_list[int(scores.argmax())]
+    assert best.name == "parse_date"
+    assert lexical.symbols.scores([]).tolist() == [0.0, 0.0]
+    assert lexical.files.scores(tokenize("unknownword")).tolist() == [0.0]
