@@ -7,7 +7,8 @@ Score of a line = Ochiai(ef, ep) + frame boost, where
   traceback frame outside test code and ``FRAME_BOOST`` when it is any other such frame,
   averaged over the failing tests. Tracebacks point at where a failure surfaced, which is
   often the faulty line or its caller, and they break Ochiai's frequent ties.
-Lines no failing test reached (ef = 0) and no traceback names are left out.
+Scores therefore lie in [0, 1 + INNERMOST_BOOST]. Lines no failing test reached (ef = 0)
+and no traceback names are left out.
 """
 
 from __future__ import annotations
@@ -64,14 +65,19 @@ def rank_lines(
     keep = (lambda path: not is_test_file(path)) if exclude_tests else (lambda path: True)
     ef: dict[tuple[str, int], int] = defaultdict(int)
     ep: dict[tuple[str, int], int] = defaultdict(int)
-    for nodeid, per_file in coverage.items():
-        counts = ef if nodeid in failing_set else ep if nodeid in passing_set else None
-        if counts is None:
-            continue
-        for path, lines in per_file.items():
+    reached: dict[str, set[int]] = defaultdict(set)  # lines some failing test ran, by file
+    for nodeid in failing_set:
+        for path, lines in coverage.get(nodeid, {}).items():
             if keep(path):
+                reached[path].update(lines)
                 for line in lines:
-                    counts[(path, line)] += 1
+                    ef[(path, line)] += 1
+    # Passing tests only matter on lines a failing test reached: intersect, don't walk
+    # every line the whole suite ran.
+    for nodeid in passing_set:
+        for path, lines in coverage.get(nodeid, {}).items():
+            for line in reached.get(path, set()).intersection(lines):
+                ep[(path, line)] += 1
     boost = _frame_boost(frames or {}, failing_set, keep)
     total_failed = len(failing_set)
     ranked = []
