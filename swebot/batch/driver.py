@@ -20,7 +20,7 @@ from typing import Any, Sequence, TextIO
 from swebot.batch.dataset import Instance
 from swebot.batch.ledger import FileLedger
 from swebot.batch.progress import BatchProgress
-from swebot.batch.runner import STATUSES, InstanceResult, result_from_json
+from swebot.batch.runner import STATUSES, FixFunction, InstanceResult, result_from_json
 from swebot.batch.settings import BatchSettings
 from swebot.batch.store import PredictionStore, read_json, write_json_atomic
 from swebot.errors import EnvironmentProblem
@@ -41,7 +41,8 @@ def output_paths(output: Path) -> dict[str, Path]:
 
 
 def run_batch(instances: Sequence[Instance], settings: BatchSettings,
-              progress_stream: TextIO | None = sys.stderr) -> BatchOutcome:
+              progress_stream: TextIO | None = sys.stderr, *, fix: FixFunction | None = None) -> BatchOutcome:
+    """Run what is left of ``instances``; ``fix`` replaces ``swebot.repair.run_fix`` (tests)."""
     output = Path(settings.output)
     try:
         output.mkdir(parents=True, exist_ok=True)
@@ -72,7 +73,7 @@ def run_batch(instances: Sequence[Instance], settings: BatchSettings,
     if pending:
         from swebot.batch.executors import make_executor
 
-        executor = make_executor(settings, ledger)
+        executor = make_executor(settings, ledger, fix)
         try:
             for result in executor.run(pending):
                 record_result(result, settings, paths, store)

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Protocol, Sequence
 
 from swebot.batch.dataset import Instance
 from swebot.batch.ledger import FileLedger, Spend
-from swebot.batch.runner import InstanceResult, run_instance
+from swebot.batch.runner import FixFunction, InstanceResult, run_instance
 from swebot.batch.settings import BatchSettings
 from swebot.errors import BadInput, EnvironmentProblem
 
@@ -31,12 +31,12 @@ class Executor(Protocol):
 class InlineExecutor:
     """One instance after another in the driver's own process (``--workers 1``)."""
 
-    def __init__(self, settings: BatchSettings, ledger: FileLedger) -> None:
-        self.settings, self.ledger = settings, ledger
+    def __init__(self, settings: BatchSettings, ledger: FileLedger, fix: FixFunction | None = None) -> None:
+        self.settings, self.ledger, self.fix = settings, ledger, fix
 
     def run(self, instances: Sequence[Instance]) -> Iterator[InstanceResult]:
         for instance in instances:
-            yield run_instance(instance, self.settings, self.ledger)
+            yield run_instance(instance, self.settings, self.ledger, fix=self.fix)
 
     def close(self) -> None:
         pass
@@ -53,16 +53,16 @@ def _worker_init() -> None:
 
 
 class ProcessPoolExecutor:
-    """``workers`` local processes sharing the file ledger."""
+    """``workers`` local processes sharing the file ledger. ``fix`` (tests) must be picklable."""
 
-    def __init__(self, settings: BatchSettings, ledger: FileLedger) -> None:
-        self.settings, self.ledger = settings, ledger
+    def __init__(self, settings: BatchSettings, ledger: FileLedger, fix: FixFunction | None = None) -> None:
+        self.settings, self.ledger, self.fix = settings, ledger, fix
         context = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
         self._pool = cf.ProcessPoolExecutor(max_workers=settings.workers, mp_context=context,
                                             initializer=_worker_init)
 
     def run(self, instances: Sequence[Instance]) -> Iterator[InstanceResult]:
-        futures = {self._pool.submit(run_instance, i, self.settings, self.ledger): i for i in instances}
+        futures = {self._pool.submit(run_instance, i, self.settings, self.ledger, fix=self.fix): i for i in instances}
         for future in cf.as_completed(futures):
             try:
                 yield future.result()
@@ -174,11 +174,14 @@ class RayExecutor:
             self._ray.shutdown()
 
 
-def make_executor(settings: BatchSettings, ledger: FileLedger) -> Executor:
+def make_executor(settings: BatchSettings, ledger: FileLedger, fix: FixFunction | None = None) -> Executor:
+    """The executor ``settings`` ask for. ``fix`` replaces ``run_fix`` (a seam for tests; local only)."""
     if settings.executor == "ray":
+        if fix is not None:
+            raise BadInput("a custom fix function cannot run on Ray")
         return RayExecutor(settings, ledger)
     if settings.executor != "local":
         raise BadInput(f"unknown executor {settings.executor!r}")
     if settings.workers == 1:
-        return InlineExecutor(settings, ledger)
-    return ProcessPoolExecutor(settings, ledger)
+        return InlineExecutor(settings, ledger, fix)
+    return ProcessPoolExecutor(settings, ledger, fix)

@@ -1,0 +1,192 @@
+"""``swebot batch evaluate``: does each predicted patch resolve its instance?
+
+Per prediction: a fresh worktree at ``base_commit``, the model patch, then the instance's
+``test_patch``; FAIL_TO_PASS and PASS_TO_PASS run in a sandbox. Resolved means every one of them
+passes (the SWE-bench definition). ``error`` means the evaluation itself could not conclude: the
+patch does not apply, the test run timed out, or the environment failed.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence, TextIO
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from swebot.batch.dataset import Instance
+from swebot.batch.repos import DEFAULT_SOURCE, RepoCache, apply_patch, check_template
+from swebot.errors import BadInput, SwebotError
+from swebot.types import Sandbox, TestReport
+
+EVAL_COMMAND = "python -m pytest"
+
+
+class EvaluateSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    workers: int = Field(1, ge=1, le=256)
+    sandbox: str = "auto"
+    repo_source: str = DEFAULT_SOURCE
+    cache_dir: Path | None = None
+    test_timeout: float = Field(1800.0, gt=0)
+    test_command: str = EVAL_COMMAND
+
+
+@dataclass(frozen=True)
+class Verdict:
+    instance_id: str
+    outcome: str  # resolved | unresolved | error
+    fail_to_pass_failing: tuple[str, ...] = ()
+    pass_to_pass_failing: tuple[str, ...] = ()
+    error: str = ""
+    seconds: float = 0.0
+    empty_patch: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "fail_to_pass_failing": list(self.fail_to_pass_failing),
+                "pass_to_pass_failing": list(self.pass_to_pass_failing), "error": self.error,
+                "seconds": round(self.seconds, 3), "empty_patch": self.empty_patch}
+
+
+SandboxOpener = Callable[[str, Path], Sandbox]
+TestRun = Callable[[Sandbox, Sequence[str], float], TestReport]
+
+
+def load_predictions(path: Path) -> dict[str, str]:
+    """instance_id -> model_patch from a JSONL (preds.jsonl) or JSON (list or id-keyed dict) file.
+
+    A truncated last line (a run killed mid-write) is ignored; any other bad line is BadInput.
+    """
+    path = Path(path).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot read the predictions file {path}: {exc.strerror or exc}") from exc
+    records: list[tuple[str, Any]] = []
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        try:
+            records = [(f"item {n}", r) for n, r in enumerate(json.loads(text), start=1)]
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"{path}: not valid JSON ({exc.msg})") from exc
+    else:
+        lines = text.splitlines()
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append((f"line {number}", json.loads(line)))
+            except json.JSONDecodeError as exc:
+                if number == len(lines) and not text.endswith("\n"):
+                    continue  # a line cut by a crash
+                if number == 1 and len(lines) > 1:  # maybe one pretty-printed JSON object keyed by id
+                    try:
+                        data = json.loads(text)
+                    except json.JSONDecodeError:
+                        data = None
+                    if isinstance(data, dict):
+                        records = [(f"key {k}", {"instance_id": k, **v}) for k, v in data.items()
+                                   if isinstance(v, dict)]
+                        break
+                raise BadInput(f"{path} line {number}: not valid JSON ({exc.msg})") from exc
+    found: dict[str, str] = {}
+    for where, record in records:
+        if not isinstance(record, dict) or not isinstance(record.get("instance_id"), str):
+            raise BadInput(f"{path} {where}: a prediction needs a string 'instance_id'")
+        patch = record.get("model_patch")
+        if patch is not None and not isinstance(patch, str):
+            raise BadInput(f"{path} {where}: prediction {record['instance_id']!r}: field 'model_patch' "
+                           "must be a string")
+        found[record["instance_id"]] = patch or ""
+    return found
+
+
+def _default_open(kind: str, workspace: Path) -> Sandbox:
+    from swebot.repair import open_sandbox
+
+    return open_sandbox(kind, workspace, lambda message: None)
+
+
+def _default_tests(command: str) -> TestRun:
+    def run(sandbox: Sandbox, ids: Sequence[str], timeout: float) -> TestReport:
+        from swebot.testing import TestRunner
+
+        return TestRunner(sandbox, command, cwd=".", timeout=timeout).run(select=list(ids))
+    return run
+
+
+def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
+                 open_sandbox: SandboxOpener = _default_open, run_tests: TestRun | None = None) -> Verdict:
+    started = time.monotonic()
+    run_tests = run_tests or _default_tests(settings.test_command)
+    if not patch.strip():
+        return Verdict(instance.instance_id, "unresolved", error="empty patch", empty_patch=True,
+                       fail_to_pass_failing=instance.FAIL_TO_PASS)
+    scratch = Path(tempfile.mkdtemp(prefix="swebot-eval-"))
+    try:
+        cache = RepoCache(settings.cache_dir, settings.repo_source)
+        with cache.worktree(instance.repo, instance.base_commit, scratch / "repo") as tree:
+            try:
+                apply_patch(tree, patch, "model patch")
+            except SwebotError as exc:
+                return Verdict(instance.instance_id, "error", error=str(exc),
+                               seconds=time.monotonic() - started)
+            apply_patch(tree, instance.test_patch, "test_patch")
+            sandbox = open_sandbox(settings.sandbox, tree)
+            try:
+                ids = list(dict.fromkeys([*instance.FAIL_TO_PASS, *instance.PASS_TO_PASS]))
+                report = run_tests(sandbox, ids, settings.test_timeout)
+            finally:
+                sandbox.close()
+    except SwebotError as exc:
+        return Verdict(instance.instance_id, "error", error=str(exc), seconds=time.monotonic() - started)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if report.timed_out:
+        return Verdict(instance.instance_id, "error", error="the test run timed out",
+                       seconds=time.monotonic() - started)
+    f2p = tuple(t for t in instance.FAIL_TO_PASS if t not in report.passing)
+    p2p = tuple(t for t in instance.PASS_TO_PASS if t not in report.passing)
+    outcome = "resolved" if not f2p and not p2p else "unresolved"
+    return Verdict(instance.instance_id, outcome, f2p, p2p, seconds=time.monotonic() - started)
+
+
+def evaluate(instances: Sequence[Instance], predictions: Mapping[str, str], settings: EvaluateSettings, *,
+             progress: TextIO | None = None, open_sandbox: SandboxOpener = _default_open,
+             run_tests: TestRun | None = None) -> dict[str, Any]:
+    """Evaluate every selected instance that has a prediction; the report as a JSON-ready dict."""
+    check_template(settings.repo_source)
+    by_id = {i.instance_id: i for i in instances}
+    todo = [i for i in instances if i.instance_id in predictions]
+    missing = [i.instance_id for i in instances if i.instance_id not in predictions]
+    verdicts: dict[str, Verdict] = {}
+
+    def one(instance: Instance) -> Verdict:
+        try:
+            return evaluate_one(instance, predictions[instance.instance_id], settings,
+                                open_sandbox=open_sandbox, run_tests=run_tests)
+        except Exception as exc:  # one instance's surprise must not end the evaluation
+            return Verdict(instance.instance_id, "error", error=f"{type(exc).__name__}: {exc}")
+
+    with cf.ThreadPoolExecutor(max_workers=settings.workers) as pool:
+        for verdict in pool.map(one, todo):
+            verdicts[verdict.instance_id] = verdict
+            if progress is not None:
+                progress.write(f"[{len(verdicts)}/{len(todo)}] {verdict.instance_id}: {verdict.outcome}\n")
+                progress.flush()
+    ordered = [by_id[i.instance_id].instance_id for i in todo]
+    return {
+        "total": len(todo),
+        "resolved": [i for i in ordered if verdicts[i].outcome == "resolved"],
+        "unresolved": [i for i in ordered if verdicts[i].outcome == "unresolved"],
+        "error": [i for i in ordered if verdicts[i].outcome == "error"],
+        "missing": missing,
+        "empty_patch": [i for i in ordered if verdicts[i].empty_patch],
+        "instances": {i: verdicts[i].to_json() for i in ordered},
+    }
