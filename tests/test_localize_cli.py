@@ -69,6 +69,7 @@ def test_text_output_from_an_issue_file(swebot_cli: Cli, tree: Path, tmp_path: P
         (["--issue", "@/nonexistent/issue.md"], "does not exist"),
         (["--issue", ""], "empty"),
         (["--issue", "divide is wrong", "--top", "0"], "--top"),
+        ([], "say what is wrong"),
     ],
 )
 def test_bad_input_exits_2(swebot_cli: Cli, tree: Path, tmp_path: Path, args: list[str], message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,58 @@ def test_unparsable_files_do_not_break_ranking(library: Path) -> None:
     (library / "src" / "shop" / "legacy.py").write_text("def total(:\n    print 'py2'\n")
     loc = localize(library, TRACEBACK)
     assert top_symbol(loc) == ("src/shop/discounts.py", "apply_discount")
+
+
+BUGGY_PROJECT = {
+    "calc/__init__.py": "",
+    "calc/stats.py": '''
+        def mean(values):
+            return sum(values) / len(values)
+
+
+        def median(values):
+            ordered = sorted(values)
+            mid = len(ordered) // 2
+            if len(ordered) % 2:
+                return ordered[mid]
+            return ordered[mid - 1]  # bug: should average the two middle values
+
+
+        def spread(values):
+            return max(values) - min(values)
+        ''',
+    "tests/test_stats.py": '''
+        from calc.stats import mean, median, spread
+
+
+        def test_mean():
+            assert mean([1, 2, 3]) == 2
+
+
+        def test_median_odd():
+            assert median([3, 1, 2]) == 2
+
+
+        def test_median_even():
+            assert median([1, 2, 3, 4]) == 2.5
+
+
+        def test_spread():
+            assert spread([1, 5]) == 4
+        ''',
+}
+
+
+def test_failing_tests_add_spectrum_evidence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWEBOT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "proj"
+    write_files(root, BUGGY_PROJECT)
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    command = f"{sys.executable} -m pytest -q"
+    loc = localize(root, "", test_command=command)
+    assert top_symbol(loc) == ("calc/stats.py", "median")
+    assert any("failing tests cover" in e for e in loc.files[0].symbols[0].evidence)
+    # The run happened on a copy: the user's tree is untouched.
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+    with pytest.raises(BadInput, match="no test fails"):
+        localize(root, "median is wrong", test_command=f"{sys.executable} -m pytest -q -k mean")

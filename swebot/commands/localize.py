@@ -21,8 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Exit status: 0 ranked, 2 bad input, 3 environment problem.",
     )
     parser.add_argument("path", metavar="PATH", type=Path, help="repository root (need not be a git tree)")
-    parser.add_argument("--issue", metavar="TEXT|@FILE", required=True,
-                        help="the problem in prose: literal text, or @file to read it from a file")
+    parser.add_argument("--issue", metavar="TEXT|@FILE",
+                        help="the problem in prose: literal text, or @file to read it from a file "
+                        "(required unless --test is given)")
     parser.add_argument("--test", metavar="CMD", dest="test_command",
                         help="failing test command; adds spectrum-based ranking from its coverage")
     parser.add_argument("--top", metavar="N", type=int, default=10, help="how many files to show (default 10)")
@@ -72,11 +73,13 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput(f"{root} does not exist")
     if not root.is_dir():
         raise BadInput(f"{root} is not a directory")
-    issue = read_issue_arg(args.issue)
+    if args.issue is None and not args.test_command:
+        raise BadInput("say what is wrong: --issue TEXT, --issue @FILE, or a failing --test CMD")
+    issue = read_issue_arg(args.issue) if args.issue is not None else ""
     result = localize(root, issue, test_command=args.test_command, top=args.top)
     if args.json:
         json.dump(result.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print(format_text(result))
+        print(format_text(result) or "no candidates")
     return 0

@@ -44,6 +44,7 @@ SYMBOL_WEIGHTS: dict[str, float] = {
 
 RR_DEPTH = 50  # reciprocal-rank features only for the top of a BM25 list
 SYMBOLS_PER_FILE = 5
+MAX_SBFL_LINES = 2000  # the tail of a spectrum ranking is noise, and each line costs a lookup
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,7 @@ def compute_features(
     # SBFL line scores map to the symbols enclosing the lines.
     if sbfl_lines:
         top = max(score for _, _, score in sbfl_lines) or 1.0
-        for path, line, score in sbfl_lines:
+        for path, line, score in list(sbfl_lines)[:MAX_SBFL_LINES]:
             p = index.resolve_path(path) if path not in file_pos else path
             if p is None or score <= 0:
                 continue
@@ -359,28 +360,31 @@ def check_issue(issue: str) -> IssueSignals:
     return signals
 
 
-def sbfl_signal(root: Path, test_command: str) -> list[tuple[str, int, float]]:
-    """Run the failing tests with coverage and rank lines (Ochiai), as (path, line, score)."""
-    from swebot.errors import EnvironmentProblem
+def sbfl_signal(root: Path, test_command: str, *, timeout: float = 300.0) -> list[tuple[str, int, float]]:
+    """Run the test command with per-test coverage on a private copy and rank lines (Ochiai).
 
-    try:
-        from swebot.localize.sbfl import rank_lines  # type: ignore[import-not-found]
-        from swebot.sandbox.local import LocalSandbox
-        from swebot.testing import TestRunner  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise EnvironmentProblem(
-            f"--test needs swebot's coverage runner, which is not available here ({exc})"
-        ) from exc
-    sandbox = LocalSandbox(root)
-    try:
-        report, coverage = TestRunner(sandbox, test_command).run_with_coverage()
-    finally:
-        sandbox.close()
+    A copy, because the runner writes its plugin and results under the tree it runs in, and
+    localization must leave the user's tree as it found it.
+    """
+    import tempfile
+
+    from swebot.localize.sbfl import rank_report
+    from swebot.sandbox.local import LocalSandbox
+    from swebot.testing import TestRunner
+
+    with tempfile.TemporaryDirectory(prefix="swebot-localize-") as tmp:
+        sandbox = LocalSandbox(Path(tmp))
+        try:
+            sandbox.copy_in(root.resolve())
+            report, coverage = TestRunner(sandbox, test_command, timeout=timeout).run_with_coverage()
+        finally:
+            sandbox.close()
     if not report.failing:
-        raise BadInput(f"no test fails under {test_command!r}: nothing for spectrum ranking to use")
-    frames = tuple(fr for c in report.cases if c.failing for fr in c.frames)
-    lines = rank_lines(coverage, report.failing, report.passing, frames=frames)
-    return [(ln.path, ln.line, ln.score) for ln in lines]
+        raise BadInput(
+            f"no test fails under {test_command!r}: spectrum ranking needs a failing test",
+            hint="drop --test to rank from the issue text alone",
+        )
+    return [(ln.path, ln.line, ln.score) for ln in rank_report(report, coverage)]
 
 
 def localize(root: Path, issue: str, *, test_command: str | None = None, top: int = 10) -> Localization:
@@ -390,7 +394,8 @@ def localize(root: Path, issue: str, *, test_command: str | None = None, top: in
         raise BadInput(f"{root} is not a directory")
     if top < 1:
         raise BadInput("--top must be at least 1")
-    signals = check_issue(issue)
+    # With failing tests, the issue may be left out: the spectrum alone still ranks.
+    signals = parse_issue(issue or "") if test_command and not (issue or "").strip() else check_issue(issue)
     repo = load_or_build(root)
     if not repo.symbols.files:
         raise BadInput(f"no Python files under {root}", hint="swebot localize indexes *.py files")
