@@ -117,3 +117,17 @@ def test_engine_with_scripted_model_and_unknown_price(repo: Path, tmp_path: Path
     # submit without any change is refused and goes back; the script then runs out
     assert result.status == "not_fixed" and result.details["cost_known"] is False
     assert "no reply left" in result.details["model_error"]
+
+
+def test_submit_rejections_are_bounded(repo: Path, tmp_path: Path) -> None:
+    submit = ModelReply(Message("assistant", "", "r", (ToolCall("s", "submit", "{}"),)))
+    settings = LLMSettings(model="local-model", trajectory_path=tmp_path / "t.json",
+                           agent=AgentSettings(max_submit_rejections=2))
+    model = ScriptedModel([submit] * 10)
+    with LocalSandbox(repo) as sandbox:
+        result = LLMEngine(settings, model=model).repair(
+            Task(workspace=repo, test_command=None, issue="x"), sandbox, Budget(max_steps=50), lambda *_: None)
+    assert len(model.calls) == 3  # two refusals go back to the model; the third submit ends the run
+    assert result.details["end_reason"] == "submitted" and result.status == "not_fixed"
+    refusal = [m for m in model.calls[1][0] if m.role == "tool"][-1].content
+    assert "nothing to submit" in refusal and "2 more submit(s) will be checked" in refusal

@@ -129,3 +129,17 @@ def test_show_thinking_streams_reasoning_and_assembles_tool_calls() -> None:
     )
     assert reply.usage.reasoning_tokens == 9
     assert server.requests[0].body["stream"] is True
+
+
+def test_timeout_is_retried() -> None:
+    import time as _time
+
+    def slow(body: dict) -> dict:
+        _time.sleep(1.0)
+        return completion("late")
+
+    with FakeOpenAI([slow, completion("on time")]) as server:
+        model, sleeps = make(server, request_timeout=0.2)
+        reply = model.complete([Message("user", "hi")], [])
+    assert reply.message.content == "on time" and reply.retries == 1
+    assert sleeps == [0.5] and len(server.requests) == 2
