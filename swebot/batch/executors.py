@@ -14,7 +14,7 @@ import sys
 from typing import Any, Iterator, Protocol, Sequence
 
 from swebot.batch.dataset import Instance
-from swebot.batch.ledger import FileLedger, Spend
+from swebot.batch.ledger import EPSILON, FileLedger, Spend
 from swebot.batch.runner import FixFunction, InstanceResult, run_instance
 from swebot.batch.settings import BatchSettings
 from swebot.errors import BadInput, EnvironmentProblem
@@ -83,7 +83,7 @@ class RayLedgerActor:
         self.entries = {k: Spend.from_dict(v) for k, v in spent.items()}
 
     def exhausted(self) -> bool:
-        return bool(self.limit) and sum(e.cost for e in self.entries.values()) >= self.limit
+        return bool(self.limit) and sum(e.cost for e in self.entries.values()) >= self.limit - EPSILON
 
     def charge(self, instance_id: str, cost: float, tokens: int) -> None:
         self.entries[instance_id] = self.entries.get(instance_id, Spend()) + Spend(max(cost, 0.0), tokens, 1)

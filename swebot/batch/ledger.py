@@ -20,6 +20,7 @@ from swebot.errors import LimitReached
 from swebot.models.base import Message, Model, ModelReply
 
 LIMIT_NAME = "max_total_cost"
+EPSILON = 1e-9  # sums of float costs: 10 x 0.1 must count as 1.0
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class FileLedger:
         return sum(entries.values(), Spend())
 
     def exhausted(self) -> bool:
-        return bool(self.limit) and self.spent().cost >= self.limit
+        return bool(self.limit) and self.spent().cost >= self.limit - EPSILON
 
     def charge(self, instance_id: str, cost: float, tokens: int) -> None:
         with locked(self._lock):
