@@ -85,8 +85,8 @@ class RayLedgerActor:
     def exhausted(self) -> bool:
         return bool(self.limit) and sum(e.cost for e in self.entries.values()) >= self.limit - EPSILON
 
-    def charge(self, instance_id: str, cost: float, tokens: int) -> None:
-        self.entries[instance_id] = self.entries.get(instance_id, Spend()) + Spend(max(cost, 0.0), tokens, 1)
+    def charge(self, instance_id: str, cost: float, tokens: int, calls: int = 1) -> None:
+        self.entries[instance_id] = self.entries.get(instance_id, Spend()) + Spend(max(cost, 0.0), tokens, calls)
 
     def spent(self, instance_id: str | None = None) -> dict[str, Any]:
         if instance_id is not None:
@@ -105,10 +105,10 @@ class RayLedger:
 
         return bool(ray.get(self.actor.exhausted.remote()))
 
-    def charge(self, instance_id: str, cost: float, tokens: int) -> None:
+    def charge(self, instance_id: str, cost: float, tokens: int, calls: int = 1) -> None:
         import ray
 
-        ray.get(self.actor.charge.remote(instance_id, cost, tokens))
+        ray.get(self.actor.charge.remote(instance_id, cost, tokens, calls))
 
     def spent(self, instance_id: str | None = None) -> Spend:
         import ray

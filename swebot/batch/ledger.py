@@ -46,7 +46,7 @@ class Ledger(Protocol):
 
     def exhausted(self) -> bool: ...
 
-    def charge(self, instance_id: str, cost: float, tokens: int) -> None: ...
+    def charge(self, instance_id: str, cost: float, tokens: int, calls: int = 1) -> None: ...
 
     def spent(self, instance_id: str | None = None) -> Spend: ...
 
@@ -81,10 +81,10 @@ class FileLedger:
     def exhausted(self) -> bool:
         return bool(self.limit) and self.spent().cost >= self.limit - EPSILON
 
-    def charge(self, instance_id: str, cost: float, tokens: int) -> None:
+    def charge(self, instance_id: str, cost: float, tokens: int, calls: int = 1) -> None:
         with locked(self._lock):
             entries = self._read()
-            entries[instance_id] = entries.get(instance_id, Spend()) + Spend(max(cost, 0.0), tokens, 1)
+            entries[instance_id] = entries.get(instance_id, Spend()) + Spend(max(cost, 0.0), tokens, calls)
             self._write(entries)
 
     def set(self, instance_id: str, spend: Spend) -> None:

@@ -140,6 +140,7 @@ def _run(instance: Instance, settings: BatchSettings, ledger: Ledger, fix: FixFu
             test_timeout=settings.test_timeout,
         )
         report = (fix or _run_fix)(request)
+    charge_afterwards(ledger, instance.instance_id, report)
     result.patch = without_files(report.patch, patch_files(instance.test_patch))
     result.limit_hit = report.limit_hit
     result.failing_before = list(report.failing_before)
@@ -148,6 +149,20 @@ def _run(instance: Instance, settings: BatchSettings, ledger: Ledger, fix: FixFu
         result.status = "cut"
     else:
         result.status = report.status
+
+
+def charge_afterwards(ledger: Ledger, instance_id: str, report: Any) -> None:
+    """Charge a run's cost in one go when its engine did not draw on the ledger call by call
+    (an engine without the model-wrapper hook): the budget then holds per instance."""
+    details = getattr(report, "details", {}) or {}
+    cost = float(getattr(report, "cost", 0.0) or 0.0)
+    usage = details.get("usage") if isinstance(details, Mapping) else None
+    tokens = 0
+    if isinstance(usage, Mapping):
+        tokens = int(usage.get("prompt_tokens", 0) or 0) + int(usage.get("completion_tokens", 0) or 0)
+    if (cost > 0 or tokens > 0) and ledger.spent(instance_id).calls == 0:
+        steps = details.get("steps") if isinstance(details, Mapping) else None
+        ledger.charge(instance_id, cost, tokens, int(steps) if isinstance(steps, int) and steps > 0 else 1)
 
 
 def _run_fix(request: Any) -> Any:
