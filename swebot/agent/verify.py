@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
+from swebot.agent.toolbox import Observation
 from swebot.types import TestReport
 
 MAX_FAILURES_SHOWN = 8
@@ -64,6 +65,7 @@ class Verifier:
         self.diff = diff
         self.best_patch = ""
         self.best_score = len(self.targets) if baseline else None
+        self.best_failing: tuple[str, ...] = ()
         self.verified_patch: str | None = None
 
     def _score(self, report: TestReport) -> int:
@@ -75,6 +77,7 @@ class Verifier:
         score = self._score(report)
         if self.best_score is None or score < self.best_score:
             self.best_score, self.best_patch = score, self.diff()
+            self.best_failing = tuple(sorted(report.failing))
 
     def run(self, select: list[str] | None) -> tuple[TestReport, str]:
         assert self.runner is not None
@@ -112,3 +115,31 @@ class Verifier:
         if self.best_patch:
             return self.best_patch, False
         return self.diff(), False
+
+    def failing_after(self) -> tuple[str, ...]:
+        """Failing tests with the final patch, as far as a full run showed them."""
+        if self.verified_patch is not None:
+            return ()
+        return self.best_failing if self.best_patch else self.targets
+
+
+class SubmitGate:
+    """The ``submit`` tool: verification decides; a refusal goes back to the model, at most
+    ``max_rejections`` times, after which the next submit ends the run unverified."""
+
+    def __init__(self, verifier: Verifier, max_rejections: int) -> None:
+        self.verifier = verifier
+        self.max_rejections = max_rejections
+        self.rejected = 0
+        self.summaries: list[str] = []
+
+    def __call__(self, summary: str) -> Observation:
+        self.summaries.append(summary)
+        verdict = self.verifier.verify()
+        if verdict.accepted or self.rejected >= self.max_rejections:
+            return Observation(verdict.text, ok=verdict.accepted, submitted=True, report=verdict.report,
+                               data={"verified": verdict.accepted})
+        self.rejected += 1
+        left = self.max_rejections - self.rejected + 1
+        return Observation(f"{verdict.text}\n(submit refused; {left} more submit(s) will be checked)",
+                           ok=False, report=verdict.report)

@@ -15,9 +15,9 @@ from swebot.agent.context import issue_hints, sbfl_localizer
 from swebot.agent.files import Files
 from swebot.agent.loop import AgentLoop, LoopOutcome
 from swebot.agent.prompts import render
-from swebot.agent.toolbox import Observation, Toolbox
+from swebot.agent.toolbox import Toolbox
 from swebot.agent.tools import TOOLS, ToolContext
-from swebot.agent.verify import Verifier, format_report
+from swebot.agent.verify import SubmitGate, Verifier, format_report
 from swebot.models.base import Message, Model
 from swebot.trajectory import Trajectory, report_summary
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
@@ -86,26 +86,13 @@ class LLMEngine:
         failing = tuple(sorted(baseline.failing)) if baseline else ()
         files = Files(sandbox)
         verifier = Verifier(runner, baseline, lambda: _sandbox_diff(sandbox))
-        summaries: list[str] = []  # every submit's summary
-        rejected = [0]
-
-        def submit(summary: str) -> Observation:
-            summaries.append(summary)
-            verdict = verifier.verify()
-            if verdict.accepted or rejected[0] >= s.agent.max_submit_rejections:
-                return Observation(verdict.text, ok=verdict.accepted, submitted=True, report=verdict.report,
-                                   data={"verified": verdict.accepted})
-            rejected[0] += 1
-            left = s.agent.max_submit_rejections - rejected[0] + 1
-            return Observation(f"{verdict.text}\n(submit refused; {left} more submit(s) will be checked)",
-                               ok=False, report=verdict.report)
-
+        gate = SubmitGate(verifier, s.agent.max_submit_rejections)
         key_var = s.resolved_key_env()
         ctx = ToolContext(
             sandbox=sandbox, files=files, settings=s.agent,
             run_tests=verifier.run if runner else None,
             localize=sbfl_localizer(runner, files) if runner and failing else None,
-            submit=submit, hidden_env={key_var: ""} if key_var else {},
+            submit=gate, hidden_env={key_var: ""} if key_var else {},
         )
         toolbox = Toolbox(TOOLS, ctx, limit=s.agent.observation_chars, secrets=[key] if key else [])
         path = s.trajectory_path or _default_trajectory_path(task)
@@ -123,14 +110,13 @@ class LLMEngine:
                 hints=issue_hints(task.workspace, task.issue, task.test_command))),
         ]
         outcome = AgentLoop(model, toolbox, trajectory, s.agent, budget, progress).run(history, started=started)
-        return self._result(outcome, verifier, failing, trajectory, summaries)
+        return self._result(outcome, verifier, failing, trajectory, gate.summaries)
 
     def _result(self, outcome: LoopOutcome, verifier: Verifier, failing: tuple[str, ...],
                 trajectory: Trajectory, summaries: list[str]) -> EngineResult:
         patch, verified = verifier.final_patch()
         st = outcome.state
-        reports = [t["tests"] for step in trajectory.steps for t in step["tools"] if "tests" in t]
-        after = () if verified else tuple(reports[-1]["failing"]) if reports else failing
+        after = verifier.failing_after()
         details = {
             "steps": st.steps,
             "usage": st.usage.to_dict(),
