@@ -33,11 +33,11 @@ class CompactionPolicy:
     stub_chars: int = 160  # how much of a stale observation survives
 
 
-def _stub_text(text: str, keep: int) -> str:
+def _stub_text(text: str, keep: int, note: str = "run the tool again if you need it") -> str:
     if text.startswith(STUB_MARK) or len(text) <= keep + 40:
         return text
     first = text[:keep].rsplit("\n", 1)[0] if "\n" in text[:keep] else text[:keep]
-    return f"{STUB_MARK} {first} ... ({len(text)} chars elided; run the tool again if you need it)"
+    return f"{STUB_MARK} {first} ... ({len(text)} chars elided; {note})"
 
 
 def _shrink_args(call: ToolCall) -> ToolCall:
@@ -74,11 +74,11 @@ def compact(history: Sequence[Message], policy: CompactionPolicy, *, head: int =
         elif m.role == "tool":
             out.append(m.with_(content=_stub_text(m.content, policy.stub_chars)))
         elif m.role == "assistant":
-            reasoning = m.reasoning if i == last_call_turn else _stub_text(m.reasoning, 80)
-            out.append(m.with_(reasoning=reasoning, content=_stub_text(m.content, 400),
+            reasoning = m.reasoning if i == last_call_turn else _stub_text(m.reasoning, 80, "earlier thinking")
+            out.append(m.with_(reasoning=reasoning, content=_stub_text(m.content, 400, "earlier reply"),
                                tool_calls=tuple(_shrink_args(c) for c in m.tool_calls)))
         elif m.role == "user":
-            out.append(m.with_(content=_stub_text(m.content, 600)))
+            out.append(m.with_(content=_stub_text(m.content, 600, "earlier message")))
         else:
             out.append(m)
     return out
