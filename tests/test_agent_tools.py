@@ -106,6 +106,15 @@ def test_paths_outside_the_workspace_are_refused(box: Toolbox, path: str) -> Non
     assert not call(box, "view", path=path).ok
 
 
+def test_symlink_leading_out_is_refused_not_a_crash(box: Toolbox, tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("top secret")
+    Path(box.ctx.sandbox.root, "link.txt").symlink_to(tmp_path / "secret.txt")
+    obs = call(box, "view", path="link.txt")
+    assert not obs.ok and obs.text == "refused: link.txt leads outside the workspace"
+    assert not call(box, "str_replace", path="link.txt", old_str="top", new_str="bottom").ok
+    assert (tmp_path / "secret.txt").read_text() == "top secret"
+
+
 def test_absolute_path_inside_the_workspace_is_fine() -> None:
     assert clean_path("/ws/root/pkg/a.py", "/ws/root") == "pkg/a.py"
     with pytest.raises(PathRefused):

@@ -36,6 +36,12 @@ def clean_path(path: str, root: str) -> str:
     return norm
 
 
+def _refuse_escapes(exc: SandboxError, path: str) -> None:
+    """A sandbox refusing a path (a symlink leading out) is the model's problem, not a crash."""
+    if "outside the workspace" in exc.message:
+        raise PathRefused(f"{path} leads outside the workspace") from None
+
+
 class Files:
     """Text files of the workspace, read and written through the sandbox."""
 
@@ -50,11 +56,10 @@ class Files:
         rel = self.path(path)
         try:
             return self.sandbox.read_file(rel)
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            return None
-        except SandboxError:
+        except SandboxError as exc:
+            _refuse_escapes(exc, path)
             raise
-        except OSError:
+        except OSError:  # missing, a directory, unreadable
             return None
 
     def read_text(self, path: str) -> str | None:
@@ -62,7 +67,11 @@ class Files:
         return None if data is None else data.decode("utf-8", "replace")
 
     def write_bytes(self, path: str, data: bytes) -> None:
-        self.sandbox.write_file(self.path(path), data)
+        try:
+            self.sandbox.write_file(self.path(path), data)
+        except SandboxError as exc:
+            _refuse_escapes(exc, path)
+            raise
 
     def delete(self, path: str) -> None:
         self.sandbox.execute(["rm", "-f", "--", self.path(path)], timeout=30)
