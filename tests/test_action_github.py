@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 try:
-    from tests.fake_github import CALC, PATCH, TESTS, FakeFixer, FakeGitHub
+    from tests.fake_github import CALC, TESTS, FakeFixer, FakeGitHub
 except ImportError:  # pragma: no cover
-    from fake_github import CALC, PATCH, TESTS, FakeFixer, FakeGitHub
+    from fake_github import CALC, TESTS, FakeFixer, FakeGitHub
 
 from swebot.errors import BadInput, EnvironmentProblem
 from swebot.github.action import ActionContext, ActionSettings, match_event, run_action
