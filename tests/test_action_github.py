@@ -343,3 +343,13 @@ def test_cli_stops_workflow_commands_while_it_runs(world: World, swebot_cli):
     first, last = proc.stdout.splitlines()[0], proc.stdout.splitlines()[-1]
     guard = first.removeprefix("::stop-commands::")
     assert first.startswith("::stop-commands::") and len(guard) == 32 and last == f"::{guard}::"
+
+
+def test_push_goes_to_the_configured_remote(world: World, tmp_path: Path):
+    fork = tmp_path / "fork.git"
+    git(tmp_path, "clone", "-q", "--bare", str(world.bare), str(fork))
+    git(world.workspace, "remote", "add", "enterprise", str(fork))
+    outcome = world.run(FakeFixer(), settings=ActionSettings(sandbox="local", remote="enterprise"))
+    assert outcome.status == "pr_opened"
+    assert "return a + b" in git(fork, "show", "swebot/issue-5-add-subtracts-instead-of-adding:calc.py")
+    assert git(world.bare, "branch", "--list", "swebot/*") == ""

@@ -74,6 +74,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add("--test-timeout", type=float, default=None, metavar="SECONDS", help="default $SWEBOT_TEST_TIMEOUT or 300")
     add("--ready", action="store_true", default=None, help="open a normal PR instead of a draft (or SWEBOT_READY=true)")
     add("--output", type=Path, default=None, metavar="DIR", help="run folder")
+    add("--remote", default=None, metavar="NAME", help="git remote to push to (default $SWEBOT_REMOTE or origin)")
     parser.set_defaults(handler=run)
 
 
@@ -115,6 +116,7 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> "object":
         test_timeout=args.test_timeout if args.test_timeout is not None else _env_float(env, "SWEBOT_TEST_TIMEOUT", 300.0),
         ready=bool(args.ready) if args.ready is not None else _env_bool(env, "SWEBOT_READY"),
         output_dir=args.output,
+        remote=args.remote or env.get("SWEBOT_REMOTE", "").strip() or "origin",
     )
 
 

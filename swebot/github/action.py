@@ -50,6 +50,7 @@ class ActionSettings:
     test_timeout: float = 300.0
     ready: bool = False  # open a normal PR instead of a draft
     output_dir: Path | None = None  # run folder; default under $SWEBOT_HOME or RUNNER_TEMP
+    remote: str = "origin"  # git remote of the workspace to push the branch to
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,8 @@ def _work_on_issue(
     branch = text.branch_name(number, issue.title)
     sha = commit_fix(ctx.workspace, report.patch, branch, issue, report)
     log(f"committed {sha[:10]}; pushing {branch}")
-    pushed = push_new_branch(ctx.workspace, sha, branch, default_branch=repo_info.default_branch, token=ctx.token)
+    pushed = push_new_branch(ctx.workspace, sha, branch, default_branch=repo_info.default_branch,
+                             remote=settings.remote, token=ctx.token)
     pull = client.create_pull(
         title=text.pr_title(issue),
         head=pushed,
