@@ -266,3 +266,44 @@ def wrong_patch(dataset: Dataset, instance_id: str) -> str:
     instance = dataset.by_id(instance_id)
     repo = dataset.mirrors / instance["repo"]
     return _side_diff(repo, instance["base_commit"], {"NOTES.md": "not a fix\n"}, f"wrong-{instance_id}")
+
+
+# The edit a scripted model makes for each instance (path, old, new) through the str_replace tool.
+LLM_EDITS = {
+    "acme__shop-1": ("shop/pricing.py", "total > 100", "total >= 100"),
+    "acme__shop-2": ("shop/pricing.py", "total > 50", "total >= 50"),
+    "acme__geom-3": ("geom/shapes.py", "self.width - self.height", "self.width + self.height"),
+    "acme__geom-4": ("geom/shapes.py", 'return "rect"', 'return "Rect"'),  # not the fix
+    "acme__geom-5": ("geom/shapes.py", "self.width - self.height", "self.width + self.height"),
+}
+PROMPT_TOKENS_PER_CALL = 1_000_000  # with gpt-4o-mini prices: $0.15 per call
+COST_PER_CALL = 0.15
+
+
+def llm_responder(dataset: Dataset, *, delay: float = 0.0, seen: list[str] | None = None):
+    """A fake-server step answering any instance: first the instance's edit, then submit.
+
+    The instance is recognized by its problem statement in the request; ``seen`` collects the
+    instance id of every request.
+    """
+    import time
+
+    from tests.fake_openai import call_reply
+
+    problems = {i["problem_statement"]: i["instance_id"] for i in dataset.instances}
+
+    def respond(body: dict[str, Any]) -> dict[str, Any]:
+        messages = body["messages"]
+        text = " ".join(m.get("content") or "" for m in messages if m["role"] == "user")
+        instance_id = next(v for k, v in problems.items() if k in text)
+        if seen is not None:
+            seen.append(instance_id)
+        if delay:
+            time.sleep(delay)
+        if not any(m["role"] == "assistant" for m in messages):
+            path, old, new = LLM_EDITS[instance_id]
+            return call_reply("str_replace", {"path": path, "old_str": old, "new_str": new},
+                              prompt_tokens=PROMPT_TOKENS_PER_CALL, completion_tokens=0)
+        return call_reply("submit", {"summary": "fixed"}, prompt_tokens=PROMPT_TOKENS_PER_CALL,
+                          completion_tokens=0)
+    return respond
