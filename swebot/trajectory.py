@@ -110,8 +110,8 @@ class Trajectory:
 
 
 def load(path: Path) -> dict[str, Any]:
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if data.get("format") != FORMAT:
+    data: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"{path} is not a swebot trajectory ({data.get('format')!r})")
     return data
 

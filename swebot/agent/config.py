@@ -56,11 +56,11 @@ DEFAULT_PRICES: dict[str, Price] = {
 class RetrySettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    max_retries: int = Field(5, ge=0)
-    initial_backoff: float = Field(1.0, ge=0)
-    multiplier: float = Field(2.0, ge=1)
-    max_backoff: float = Field(60.0, ge=0)
-    request_timeout: float = Field(600.0, gt=0)
+    max_retries: int = Field(default=5, ge=0)
+    initial_backoff: float = Field(default=1.0, ge=0)
+    multiplier: float = Field(default=2.0, ge=1)
+    max_backoff: float = Field(default=60.0, ge=0)
+    request_timeout: float = Field(default=600.0, gt=0)
 
 
 class AgentSettings(BaseModel):
@@ -68,14 +68,14 @@ class AgentSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    max_malformed: int = Field(3, ge=1)  # malformed tool calls in a row that end the run
-    max_nudges: int = Field(3, ge=1)  # replies without a tool call in a row that end the run
-    max_submit_rejections: int = Field(3, ge=0)  # failed self-verifications before giving up
-    observation_chars: int = Field(12_000, ge=500)  # bound on one tool result
-    keep_recent: int = Field(6, ge=1)  # latest observations always kept in full
-    compact_batch: int = Field(8, ge=1)  # stub older observations in batches (keeps prompt caches warm)
-    context_tokens: int = Field(128_000, ge=4_000)  # the model's window, for the compaction trigger
-    bash_timeout: float = Field(120.0, gt=0)
+    max_malformed: int = Field(default=3, ge=1)  # malformed tool calls in a row that end the run
+    max_nudges: int = Field(default=3, ge=1)  # replies without a tool call in a row that end the run
+    max_submit_rejections: int = Field(default=3, ge=0)  # failed self-verifications before giving up
+    observation_chars: int = Field(default=12_000, ge=500)  # bound on one tool result
+    keep_recent: int = Field(default=6, ge=1)  # latest observations always kept in full
+    compact_batch: int = Field(default=8, ge=1)  # stub older observations in batches (keeps prompt caches warm)
+    context_tokens: int = Field(default=128_000, ge=4_000)  # the model's window, for the compaction trigger
+    bash_timeout: float = Field(default=120.0, gt=0)
 
 
 class LLMSettings(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Literal
+from typing import Any, Callable, Literal
 
 from swebot.agent.compaction import CompactionPolicy, compact, estimate_tokens, maybe_compact
 from swebot.agent.config import AgentSettings
@@ -78,7 +78,7 @@ class AgentLoop:
             except ModelError as exc:
                 return self._end("model_error", error=str(exc))
             self._account(reply)
-            step = {"n": self.state.steps, "reply_index": self.trajectory.add_message(reply.message),
+            step: dict[str, Any] = {"n": self.state.steps, "reply_index": self.trajectory.add_message(reply.message),
                     "usage": reply.usage.to_dict(), "cost": reply.cost, "model_seconds": round(reply.duration, 4),
                     "prompt_tokens_estimate": estimate_tokens(self.history), "tools": []}
             self.history.append(reply.message)
@@ -121,7 +121,7 @@ class AgentLoop:
         else:
             self.state.cost += reply.cost
 
-    def _act(self, message: Message, step: dict) -> bool:
+    def _act(self, message: Message, step: dict[str, Any]) -> bool:
         """Run each tool call; True when a submit ended the session."""
         submitted = False
         for call in message.tool_calls:

@@ -17,7 +17,7 @@ from swebot.errors import BadInput
 EXIT_SAME, EXIT_DIFFERENT = 0, 1
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     parser = subparsers.add_parser(
         "replay",
         help="re-run a recorded LLM session offline and check it reaches the same patch",
@@ -103,7 +103,8 @@ def replay(trajectory: Path, *, repo: Path | None = None, out: Path | None = Non
     finally:
         shutil.rmtree(holder, ignore_errors=True)
     before = recorded.get("patch", "")
-    return ReplayResult(result.patch == before, before, result.patch, int(result.details.get("steps", 0)), out_path)
+    steps = result.details.get("steps", 0)
+    return ReplayResult(result.patch == before, before, result.patch, steps if isinstance(steps, int) else 0, out_path)
 
 
 def run(args: argparse.Namespace, stdout: TextIO | None = None) -> int:

@@ -20,7 +20,7 @@ from swebot.agent.tools import TOOLS, ToolContext
 from swebot.agent.verify import SubmitGate, Verifier, format_report
 from swebot.models.base import Message, Model
 from swebot.trajectory import Trajectory, report_summary
-from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
+from swebot.types import Budget, EngineResult, ProgressCallback, RunStatus, Sandbox, Task
 
 DEFAULT_MAX_STEPS = 100
 
@@ -49,7 +49,7 @@ def _test_runner(task: Task, sandbox: Sandbox) -> Any:
     try:
         from swebot.testing.runner import TestRunner
     except ImportError:  # the contract's original location
-        from swebot.testing import TestRunner  # type: ignore[no-redef,attr-defined]
+        from swebot.testing import TestRunner  # type: ignore[no-redef,attr-defined,unused-ignore]
     return TestRunner(sandbox, task.test_command or "python -m pytest", cwd=task.test_cwd, timeout=task.test_timeout)
 
 
@@ -130,7 +130,7 @@ class LLMEngine:
             **({"model_error": outcome.error} if outcome.reason == "model_error" else {}),
             **({"error": outcome.error} if outcome.error and outcome.reason != "model_error" else {}),
         }
-        status = "fixed" if verified and patch.strip() else "not_fixed"
+        status: RunStatus = "fixed" if verified and patch.strip() else "not_fixed"
         summary = next((t for t in reversed(summaries) if t), "")
         description = f"llm agent ({self.settings.model}), {st.steps} steps" + (
             ", verified" if verified and verifier.runner else ", not verified by tests" if verified else "") + (

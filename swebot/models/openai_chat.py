@@ -221,13 +221,19 @@ class OpenAIChatModel:
 
     def _call_once(self, request: dict[str, Any]) -> dict[str, Any]:
         if self._thinking is None:
-            return self._client.chat.completions.create(**request).model_dump()
+            body: dict[str, Any] = self._client.chat.completions.create(**request).model_dump()
+            return body
         stream = self._client.chat.completions.create(
             **request, stream=True, stream_options={"include_usage": True}
         )
         shown: list[str] = []
+
+        def show(piece: str) -> None:
+            shown.append(piece)
+            self._show(piece)
+
         try:
-            return _merge_stream(stream, lambda piece: (shown.append(piece), self._show(piece)))
+            return _merge_stream(stream, show)
         finally:
             if shown and not shown[-1].endswith("\n"):
                 self._show("\n")  # one reply's thinking per paragraph
