@@ -17,12 +17,9 @@ from swebot.github.api import (
     GitHubNotFound,
     GitHubServerError,
     GitHubValidationError,
-    api_url_from_env,
-    parse_issue_url,
-    redact,
-    repo_from_remote_url,
-    token_from_env,
 )
+from swebot.github.secrets import redact, token_from_env
+from swebot.github.urls import api_url_from_env, parse_issue_url, repo_from_remote_url
 
 TOKEN = "ghs_s3cretTOKENvalue1234567890"
 
@@ -190,7 +187,7 @@ class _ScriptedTransport:
         self.sent = []
 
     def request(self, method, url, headers, body, timeout):
-        from swebot.github.api import HttpResponse
+        from swebot.github.transport import HttpResponse
 
         self.sent.append((method, url, dict(headers)))
         answer = self.answers.pop(0)

@@ -22,9 +22,10 @@ from typing import Any, Callable, Mapping, TextIO
 
 from swebot.errors import BadInput, EnvironmentProblem, SwebotError
 from swebot.github import pr as text
-from swebot.github.api import GitHubClient, Issue, api_url_from_env, redact, token_from_env
+from swebot.github.api import GitHubClient, Issue
 from swebot.github.remote import push_new_branch
-from swebot.github.secrets import secrets_hidden
+from swebot.github.secrets import redact, secrets_hidden, token_from_env
+from swebot.github.urls import api_url_from_env
 from swebot.types import Budget
 
 TRUSTED_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})

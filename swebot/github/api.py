@@ -1,6 +1,6 @@
 """A small GitHub REST client: issues, comments, pull requests, collaborator permissions.
 
-The HTTP layer is a one-method seam (``Transport``); the default uses stdlib urllib. Tests point
+The HTTP layer is a one-method seam (``swebot.github.transport.Transport``); the default uses urllib. Tests point
 the client at a fake API server on loopback through ``base_url`` (``GITHUB_API_URL``).
 
 The token is only ever placed in the ``Authorization`` header. Every message this module builds
@@ -13,16 +13,14 @@ import http.client
 import json
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping
 
 from swebot.errors import SwebotError
-
-DEFAULT_API_URL = "https://api.github.com"
-TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
+from swebot.github.secrets import redact
+from swebot.github.transport import HttpResponse, Transport, UrllibTransport
+from swebot.github.urls import DEFAULT_API_URL
 WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 _MAX_PAGES = 20
 
@@ -73,91 +71,6 @@ def error_for_status(status: int | None, message: str) -> GitHubError:
     if status is None or status >= 500:
         return GitHubServerError(message, status=status, hint="GitHub may be unavailable; try again later")
     return GitHubError(message, status=status)
-
-
-# ----------------------------------------------------------------------------- secrets
-
-
-def redact(text: str, secrets: tuple[str, ...] | list[str]) -> str:
-    """``text`` with every secret (and its basic-auth base64 forms) replaced by ``***``."""
-    import base64
-
-    for secret in secrets:
-        if not secret:
-            continue
-        forms = {secret}
-        for user in ("x-access-token", "oauth2", "token", ""):
-            forms.add(base64.b64encode(f"{user}:{secret}".encode()).decode())
-        for form in sorted(forms, key=len, reverse=True):  # longest first: forms can nest
-            text = text.replace(form, "***")
-    return text
-
-
-def token_from_env(env: Mapping[str, str]) -> str | None:
-    """The token from ``GITHUB_TOKEN`` or ``GH_TOKEN`` (first non-empty), else ``None``."""
-    for name in TOKEN_VARIABLES:
-        value = env.get(name, "").strip()
-        if value:
-            return value
-    return None
-
-
-def api_url_from_env(env: Mapping[str, str], *, web_host: str | None = None) -> str:
-    """The REST base URL: ``GITHUB_API_URL`` if set; else derived from a web host (GitHub
-    Enterprise serves the API under ``https://HOST/api/v3``); else api.github.com."""
-    configured = env.get("GITHUB_API_URL", "").strip()
-    if configured:
-        return configured.rstrip("/")
-    if web_host and web_host.lower() not in ("github.com", "www.github.com"):
-        return f"https://{web_host}/api/v3"
-    return DEFAULT_API_URL
-
-
-# ----------------------------------------------------------------------------- transport
-
-
-@dataclass(frozen=True)
-class HttpResponse:
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        if not self.body:
-            return None
-        return json.loads(self.body.decode("utf-8"))
-
-
-class Transport(Protocol):
-    """The HTTP seam: send one request, return the response whatever its status.
-
-    Raises ``OSError`` (or a subclass) only when no response came back at all."""
-
-    def request(
-        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None, timeout: float
-    ) -> HttpResponse: ...
-
-
-class UrllibTransport:
-    """The default transport, stdlib only. Redirects are not followed (no header leaks)."""
-
-    class _NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-            return None
-
-    def __init__(self) -> None:
-        self._opener = urllib.request.build_opener(self._NoRedirect())
-
-    def request(
-        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None, timeout: float
-    ) -> HttpResponse:
-        req = urllib.request.Request(url, data=body, method=method, headers=dict(headers))
-        try:
-            with self._opener.open(req, timeout=timeout) as resp:
-                return HttpResponse(resp.status, dict(resp.headers.items()), resp.read())
-        except urllib.error.HTTPError as exc:
-            data = exc.read() if exc.fp is not None else b""
-            return HttpResponse(exc.code, dict(exc.headers.items()) if exc.headers else {}, data)
 
 
 # ----------------------------------------------------------------------------- values
@@ -429,55 +342,3 @@ class GitHubClient:
 
     def has_write_access(self, username: str) -> bool:
         return self.collaborator_permission(username) in WRITE_PERMISSIONS
-
-
-# ----------------------------------------------------------------------------- URLs
-
-
-@dataclass(frozen=True)
-class IssueRef:
-    host: str
-    owner: str
-    repo: str
-    number: int
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.owner}/{self.repo}"
-
-
-_ISSUE_URL = re.compile(r"^https?://([^/\s]+)/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+)/(?:issues|pull)/(\d+)/?(?:[#?].*)?$")
-
-
-def parse_issue_url(url: str) -> IssueRef:
-    """``https://HOST/OWNER/REPO/issues/N`` -> IssueRef; raises ``BadInput`` otherwise."""
-    from swebot.errors import BadInput
-
-    match = _ISSUE_URL.match(url.strip())
-    if not match:
-        raise BadInput(
-            f"not an issue URL: {url!r}", hint="expected https://github.com/OWNER/REPO/issues/NUMBER"
-        )
-    host, owner, repo, number = match.groups()
-    if "@" in host:
-        raise BadInput("an issue URL must not carry credentials", hint="put the token in GITHUB_TOKEN instead")
-    return IssueRef(host=host, owner=owner, repo=repo.removesuffix(".git"), number=int(number))
-
-
-_REMOTE_PATTERNS = (
-    re.compile(r"^(?:https?|ssh|git)://(?:[^@/]+@)?([^/:]+)(?::\d+)?/(?:.*/)?([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$"),
-    re.compile(r"^(?:[^@/]+@)?([^/:]+):(?:.*/)?([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$"),
-)
-
-
-def repo_from_remote_url(url: str) -> tuple[str, str] | None:
-    """(host, "owner/name") for a GitHub-style remote URL (https, ssh, scp-like); else ``None``."""
-    url = url.strip()
-    if url.startswith("file://") or url.startswith("/"):
-        return None
-    for pattern in _REMOTE_PATTERNS:
-        match = pattern.match(url)
-        if match:
-            host, owner, name = match.groups()
-            return host, f"{owner}/{name}"
-    return None

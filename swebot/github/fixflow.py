@@ -18,18 +18,11 @@ from typing import Any, Callable, Mapping, TextIO
 
 from swebot.errors import BadInput, EnvironmentProblem, SwebotError
 from swebot.github import pr as text
-from swebot.github.api import (
-    GitHubClient,
-    Issue,
-    api_url_from_env,
-    parse_issue_url,
-    redact,
-    repo_from_remote_url,
-    token_from_env,
-)
+from swebot.github.api import GitHubClient, Issue
 from swebot.github.cli import is_issue_number
 from swebot.github.remote import clone, is_remote_source, push_new_branch, remote_url, strip_userinfo
-from swebot.github.secrets import secrets_hidden
+from swebot.github.secrets import redact, secrets_hidden, token_from_env
+from swebot.github.urls import api_url_from_env, parse_issue_url, repo_from_remote_url
 from swebot.types import Budget
 
 Fixer = Callable[[Any], Any]  # FixRequest -> FixReport

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Mapping
 
 from swebot.errors import BadInput, EnvironmentProblem
-from swebot.github.api import redact
+from swebot.github.secrets import redact
 
 BRANCH_PREFIX = "swebot/"
 _URL_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")

@@ -1,4 +1,7 @@
-"""Keep GitHub credentials out of everything a repair touches.
+"""Keep GitHub credentials out of everything a repair touches, and out of every message.
+
+``redact(text, secrets)`` scrubs a token (and its basic-auth forms) from text;
+``token_from_env`` reads ``GITHUB_TOKEN``/``GH_TOKEN``.
 
 ``secrets_hidden(token)`` removes, for the duration of a repair, every environment variable that
 holds the token (``GITHUB_TOKEN``, ``GH_TOKEN``, ``INPUT_TOKEN``, any other with the same value)
@@ -8,11 +11,34 @@ them. The model API key (e.g. ``OPENAI_API_KEY``) stays: the engine runs in this
 
 from __future__ import annotations
 
+import base64
 import os
 from contextlib import contextmanager
-from typing import Iterator, MutableMapping
+from typing import Iterator, Mapping, MutableMapping
 
-from swebot.github.api import TOKEN_VARIABLES
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
+
+
+def redact(text: str, secrets: tuple[str, ...] | list[str]) -> str:
+    """``text`` with every secret (and its basic-auth base64 forms) replaced by ``***``."""
+    for secret in secrets:
+        if not secret:
+            continue
+        forms = {secret}
+        for user in ("x-access-token", "oauth2", "token", ""):
+            forms.add(base64.b64encode(f"{user}:{secret}".encode()).decode())
+        for form in sorted(forms, key=len, reverse=True):  # longest first: forms can nest
+            text = text.replace(form, "***")
+    return text
+
+
+def token_from_env(env: Mapping[str, str]) -> str | None:
+    """The token from ``GITHUB_TOKEN`` or ``GH_TOKEN`` (first non-empty), else ``None``."""
+    for name in TOKEN_VARIABLES:
+        value = env.get(name, "").strip()
+        if value:
+            return value
+    return None
 
 ALWAYS_HIDDEN = TOKEN_VARIABLES + (
     "INPUT_TOKEN",
