@@ -37,6 +37,10 @@ def test_with_pythonpath_prepends_even_where_the_command_sets_pythonpath(tmp_pat
         "/plug dir",
     )
     out = subprocess.run(
-        ["sh", "-c", script], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": "/old"}, check=True
+        ["sh", "-c", script],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": "/old"},
+        check=True,
     )
     assert out.stdout.splitlines() == ["/plug dir:src", "/plug dir:/old"]

@@ -48,7 +48,11 @@ def test_no_tests_collected_is_bad_input(tmp_path: Path) -> None:
 
 
 def test_syntax_error_in_the_repository_names_the_file(tmp_path: Path) -> None:
-    files = {"app.py": "def f(:\n    pass\n", "tests/test_app.py": "import app\n\ndef test_f():\n    pass\n", "pytest.ini": "[pytest]\npythonpath = .\n"}
+    files = {
+        "app.py": "def f(:\n    pass\n",
+        "tests/test_app.py": "import app\n\ndef test_f():\n    pass\n",
+        "pytest.ini": "[pytest]\npythonpath = .\n",
+    }
     report = baseline(tmp_path, "python -m pytest", files)
     with pytest.raises(BadInput) as caught:
         diagnose_baseline(report, "python -m pytest")

@@ -121,7 +121,8 @@ src/mod.py:3: ValueError
 
 
 def test_frames_from_a_long_and_short_pytest_traceback_innermost_last() -> None:
-    xml = junit(case("tests.test_a", "test_exc", "tests/test_a.py", f"<failure message='ValueError: bad 3'>{LONG_TRACEBACK}</failure>"))
+    failure = f"<failure message='ValueError: bad 3'>{LONG_TRACEBACK}</failure>"
+    xml = junit(case("tests.test_a", "test_exc", "tests/test_a.py", failure))
     (result,) = parse_junit(xml, root=ROOT).cases
     assert result.frames == (
         Frame("tests/test_a.py", 7, "test_exc"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 import time
 from pathlib import Path
@@ -84,7 +83,9 @@ def test_run_leaves_no_cache_or_bytecode_in_the_workspace(calc: LocalSandbox) ->
 
 def test_select_runs_only_the_given_ids_and_missing_ids_count_as_failing(calc: LocalSandbox) -> None:
     runner = TestRunner(calc, "python -m pytest -x tests/")
-    report = runner.run(["tests/test_calc.py::TestMore::test_param[2]", "tests/test_calc.py::test_add", "tests/test_calc.py::test_gone"])
+    report = runner.run(
+        ["tests/test_calc.py::TestMore::test_param[2]", "tests/test_calc.py::test_add", "tests/test_calc.py::test_gone"]
+    )
     assert {c.nodeid for c in report.cases} == {
         "tests/test_calc.py::TestMore::test_param[2]",
         "tests/test_calc.py::test_add",
@@ -103,7 +104,11 @@ def test_select_runs_only_the_given_ids_and_missing_ids_count_as_failing(calc: L
 def test_select_takes_more_ids_than_a_command_line_holds(tmp_path: Path) -> None:
     sandbox = write_repo(
         tmp_path,
-        {"tests/test_many.py": "import pytest\n@pytest.mark.parametrize('i', range(1000))\ndef test_i(i):\n    assert i != 7\n"},
+        {
+            "tests/test_many.py": (
+                "import pytest\n@pytest.mark.parametrize('i', range(1000))\ndef test_i(i):\n    assert i != 7\n"
+            )
+        },
     )
     # 3 MB of ids: past Linux's 2 MB limit for a command line.
     bogus = [f"tests/test_many.py::test_i[{i}-{'x' * 3000}]" for i in range(1000)]
@@ -116,7 +121,10 @@ def test_select_takes_more_ids_than_a_command_line_holds(tmp_path: Path) -> None
 SUBDIR = {
     "pkg/pyproject.toml": "[tool.pytest.ini_options]\npythonpath = ['.']\n",
     "pkg/lib.py": "def f():\n    return 1\n",
-    "pkg/tests/test_lib.py": "from lib import f\n\nclass TestF:\n    def test_ok(self):\n        assert f() == 1\n\n    def test_bad(self):\n        assert f() == 2\n",
+    "pkg/tests/test_lib.py": (
+        "from lib import f\n\nclass TestF:\n    def test_ok(self):\n        assert f() == 1\n\n"
+        "    def test_bad(self):\n        assert f() == 2\n"
+    ),
 }
 
 

@@ -62,7 +62,10 @@ def rank_lines(
     failing_set, passing_set = set(failing), set(passing) - set(failing)
     if not failing_set:
         return []
-    keep = (lambda path: not is_test_file(path)) if exclude_tests else (lambda path: True)
+
+    def keep(path: str) -> bool:
+        return not (exclude_tests and is_test_file(path))
+
     ef: dict[tuple[str, int], int] = defaultdict(int)
     ep: dict[tuple[str, int], int] = defaultdict(int)
     reached: dict[str, set[int]] = defaultdict(set)  # lines some failing test ran, by file

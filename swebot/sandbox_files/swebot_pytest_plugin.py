@@ -23,6 +23,7 @@ import glob
 import json
 import os
 import sys
+from typing import Any
 
 import pytest
 
@@ -63,13 +64,14 @@ class _State:
     def __init__(self, config: pytest.Config) -> None:
         self.root = _root()
         # rootpath: pytest >= 6.1; rootdir (a py.path) before that.
-        self.rootdir = os.path.realpath(str(getattr(config, "rootpath", None) or config.rootdir))
+        rootdir = getattr(config, "rootpath", None) or config.rootdir  # type: ignore[attr-defined]
+        self.rootdir = os.path.realpath(str(rootdir))
         self.prefix = os.path.relpath(self.rootdir, self.root).replace(os.sep, "/")
         # Read once: the variables are hidden from the environment while tests run.
         self.select = _read_select(os.environ.get("SWEBOT_SELECT"))
         self.results = os.environ.get("SWEBOT_RESULTS", "")
         self.coverage_target = os.environ.get("SWEBOT_COVERAGE", "")
-        self.coverage = None
+        self.coverage: Any = None  # a coverage.Coverage once started
         self.coverage_error = ""
         self.outcomes: dict[str, list[str]] = {}
         self.texts: dict[str, list[str]] = {}
@@ -124,7 +126,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if _state is None or _state.select is None:
         return
     wanted = {s.rstrip("/") for s in _state.select}
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         chosen = any(p in wanted for p in _prefixes(_state.repo_id(item.nodeid)))
         (keep if chosen else drop).append(item)
@@ -139,7 +142,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):  #
     # our JUnit path, selection or coverage output.
     hidden = {name: os.environ.pop(name) for name in _ENV_NAMES if name in os.environ}
     cov = _state.coverage if _state else None
-    if cov is not None:
+    if _state is not None and cov is not None:
         cov.switch_context(_state.repo_id(item.nodeid))
     try:
         yield
@@ -212,7 +215,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if _state.coverage_error:
         _write_json(target, {"error": _state.coverage_error})
         return
-    files = _coverage_map(_state) if _state.coverage is not None else {}
+    files: dict[str, dict[str, list[int]]] = _coverage_map(_state) if _state.coverage is not None else {}
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
         _write_json(f"{target}.{worker}.json", {"files": files})

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+
 from swebot.types import Frame
 
 _LOCATION = re.compile(r"^(?P<path>\S[^:\n]*?\.py):(?P<line>\d+):(?: in (?P<func>[\w.<>]+))?")

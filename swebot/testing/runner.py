@@ -154,7 +154,7 @@ class TestRunner:
         reports: list[TestReport] = []
         deadline = time.monotonic() + timeout
         for chunk in _chunks([self._cwd_relative(i) for i in ids], ids, COMMAND_LINE_BUDGET):
-            args, wanted = zip(*chunk)
+            args, wanted = zip(*chunk, strict=True)
             left = deadline - time.monotonic()
             if left <= 0:
                 reports.append(TestReport(tuple(_with_missing([], wanted)), exit_code=-9, timed_out=True))
@@ -300,7 +300,7 @@ def _message_of(text: str) -> str:
 def _chunks(args: list[str], ids: list[str], budget: int) -> list[list[tuple[str, str]]]:
     chunks: list[list[tuple[str, str]]] = [[]]
     size = 0
-    for pair in zip(args, ids):
+    for pair in zip(args, ids, strict=True):
         cost = len(shlex.quote(pair[0])) + 1
         if chunks[-1] and size + cost > budget:
             chunks.append([])
