@@ -33,6 +33,15 @@ def test_provider_presets(kwargs: dict, provider: str, base_url: str | None, key
         provider, base_url, key_env, echo)
 
 
+def test_moonshot_gets_room_to_think_unless_told_otherwise() -> None:
+    kimi = LLMSettings(model="kimi-k2-thinking")
+    assert (kimi.resolved_temperature(), kimi.resolved_max_output_tokens()) == (1.0, 32_768)
+    tuned = LLMSettings(model="kimi-k2-thinking", temperature=0.6, max_output_tokens=64_000)
+    assert (tuned.resolved_temperature(), tuned.resolved_max_output_tokens()) == (0.6, 64_000)
+    gpt = LLMSettings(model="gpt-4.1")
+    assert (gpt.resolved_temperature(), gpt.resolved_max_output_tokens()) == (None, None)
+
+
 def test_api_key_comes_from_the_environment_and_is_never_in_settings() -> None:
     s = LLMSettings(model="deepseek-chat")
     assert s.api_key({"DEEPSEEK_API_KEY": "sk-ds-123456"}) == "sk-ds-123456"

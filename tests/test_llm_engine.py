@@ -103,6 +103,7 @@ def test_complete_repair_through_tool_calls(workspace: Path, tmp_path: Path) -> 
     assert [m["reasoning_content"] for m in assistants] == [
         "the failing test is test_add; read add", "add subtracts; it should add", "check the fix"]
     assert server.rejected_for_reasoning == 0
+    assert (server.requests[0].body["temperature"], server.requests[0].body["max_tokens"]) == (1.0, 32_768)
     steps = [f for e, f in events if e == "step"]
     assert [s["tool"] for s in steps] == ["-", "view", "edit_symbol", "run_tests", "submit"]
     # the trajectory: full messages with reasoning, edits, test reports; no API key anywhere

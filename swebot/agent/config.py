@@ -20,12 +20,17 @@ class Provider(BaseModel):
     base_url: str | None  # None: the SDK default (api.openai.com)
     api_key_env: str | None  # None: no key needed (local servers)
     echo_reasoning: bool  # send reasoning_content back on assistant tool-call messages
+    temperature: float | None = None  # None: the server's default
+    max_output_tokens: int | None = None  # None: the server's default
 
 
 PROVIDERS: dict[str, Provider] = {
     "openai": Provider(base_url=None, api_key_env="OPENAI_API_KEY", echo_reasoning=False),
     # Moonshot's thinking models answer 400 to a multi-turn tool-call request without it.
-    "moonshot": Provider(base_url="https://api.moonshot.ai/v1", api_key_env="MOONSHOT_API_KEY", echo_reasoning=True),
+    # Kimi's server default for max_tokens is tiny and thinking shares that budget; Moonshot
+    # recommends >= 16k output tokens and temperature 1.0 for its thinking models.
+    "moonshot": Provider(base_url="https://api.moonshot.ai/v1", api_key_env="MOONSHOT_API_KEY", echo_reasoning=True,
+                         temperature=1.0, max_output_tokens=32_768),
     # DeepSeek's thinking mode wants reasoning_content back within a tool-calling turn.
     "deepseek": Provider(base_url="https://api.deepseek.com", api_key_env="DEEPSEEK_API_KEY", echo_reasoning=True),
     "openrouter": Provider(base_url="https://openrouter.ai/api/v1", api_key_env="OPENROUTER_API_KEY", echo_reasoning=False),
@@ -126,6 +131,12 @@ class LLMSettings(BaseModel):
     def resolved_echo(self) -> bool:
         return self.preset().echo_reasoning if self.echo_reasoning is None else self.echo_reasoning
 
+    def resolved_temperature(self) -> float | None:
+        return self.preset().temperature if self.temperature is None else self.temperature
+
+    def resolved_max_output_tokens(self) -> int | None:
+        return self.max_output_tokens or self.preset().max_output_tokens
+
     def all_prices(self) -> dict[str, Price]:
         return {**DEFAULT_PRICES, **self.prices}
 
@@ -151,5 +162,7 @@ class LLMSettings(BaseModel):
             "base_url": self.resolved_base_url(),
             "api_key_env": self.resolved_key_env(),
             "echo_reasoning": self.resolved_echo(),
+            "temperature": self.resolved_temperature(),
+            "max_output_tokens": self.resolved_max_output_tokens(),
         }
         return data
