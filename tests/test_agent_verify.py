@@ -107,3 +107,15 @@ def test_localize_ranks_lines_covered_by_failing_tests(tmp_path: Path) -> None:
     assert text.splitlines()[0] == "most suspicious lines for 1 failing tests (score 0..1):"
     assert text.splitlines()[1].startswith("calc.py:3 score=1.00 in add: return a - b")
     assert localize() == text and runner.calls == 1  # computed once
+
+
+def test_localize_without_coverage_is_an_observation(tmp_path: Path) -> None:
+    from swebot.errors import EnvironmentProblem
+
+    class NoCoverage:
+        def run_with_coverage(self, select: Sequence[str] | None = None):  # noqa: ANN201
+            raise EnvironmentProblem("coverage.py is not installed in the test environment")
+
+    text = sbfl_localizer(NoCoverage(), Files(LocalSandbox(tmp_path)))()
+    assert text == ("localize cannot run here: coverage.py is not installed in the test environment; "
+                    "use search and find_symbol")

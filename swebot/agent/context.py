@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from swebot.agent import symbols
 from swebot.agent.files import Files
+from swebot.errors import EnvironmentProblem, SandboxError
 
 MAX_HINT_FILES = 6
 
@@ -42,7 +43,12 @@ def sbfl_localizer(runner: Any, files: Files, top: int = 15) -> Callable[[], str
             from swebot.localize.sbfl import rank_lines
         except ImportError:
             return "localize is not available in this build; use search and find_symbol"
-        report, coverage = runner.run_with_coverage()
+        try:
+            report, coverage = runner.run_with_coverage()
+        except SandboxError:
+            raise
+        except EnvironmentProblem as exc:  # e.g. coverage.py missing where the tests run
+            return f"localize cannot run here: {exc.message}; use search and find_symbol"
         if not report.failing:
             return "no test fails now, so there is nothing to localize"
         frames = {c.nodeid: c.frames for c in report.cases if c.failing}
