@@ -158,3 +158,17 @@ def test_no_container_left_after_ctrl_c(docker_client, repo: Path) -> None:  # n
     proc.wait(60)
     assert proc.returncode != 0
     assert docker_client.containers.list(all=True, filters={"id": container_id}) == []
+
+
+def test_no_container_left_when_the_caller_forgets_close(docker_client, repo: Path) -> None:  # noqa: F811
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from swebot.sandbox.factory import open_sandbox
+        box = open_sandbox("docker", Path({str(repo)!r}))
+        print(box.inner.container.id, flush=True)
+        del box  # dropped without close(); the exit hook still removes the container
+    """)
+    run = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    container_id = run.stdout.strip()
+    assert run.returncode == 0 and container_id, run.stderr
+    assert docker_client.containers.list(all=True, filters={"id": container_id}) == []

@@ -93,3 +93,23 @@ def test_missing_base_image_says_how_to_build_it(docker_client, tmp_path: Path) 
     with pytest.raises(EnvironmentProblem) as info:
         build_env_image(docker_client, tmp_path, base="swebot/does-not-exist:latest")
     assert "build-base-image.sh" in str(info.value)
+
+
+@pytest.mark.docker
+def test_declared_dependencies_are_read_from_every_kind_of_file(docker_client, tmp_path: Path) -> None:  # noqa: F811
+    # Only packages the base image already has, so pip decides without the network.
+    repo = _tree(tmp_path, {
+        "pyproject.toml": f'# {uuid.uuid4()}\n[project]\nname = "x"\nversion = "0"\ndependencies = ["pytest>=7"]\n'
+                          '[project.optional-dependencies]\ntest = ["coverage"]\ndocs = ["sphinx-not-installed"]\n',
+        "setup.py": "from setuptools import setup\nsetup(name='x', install_requires=['iniconfig'])\n",
+        "setup.cfg": "[options]\ninstall_requires =\n    pluggy\n",
+    })
+    logs: list[str] = []
+    tag = build_env_image(docker_client, repo, on_log=logs.append)
+    try:
+        text = "".join(logs)
+        for name in ("pytest>=7", "coverage", "iniconfig", "pluggy"):
+            assert f"already satisfied: {name}" in text
+        assert "sphinx-not-installed" not in text  # extras other than test/dev stay out
+    finally:
+        docker_client.images.remove(tag, force=True)

@@ -21,7 +21,6 @@ import tempfile
 import threading
 import time
 import uuid
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping, Sequence
@@ -105,7 +104,8 @@ def _dir_entry(name: str, mode: int = 0o755, uid: int = SANDBOX_UID) -> tarfile.
     return info
 
 
-_live: "weakref.WeakSet[DockerSandbox]" = weakref.WeakSet()
+# Strong references: a sandbox dropped without close() must still lose its container at exit.
+_live: "set[DockerSandbox]" = set()
 
 
 @atexit.register
