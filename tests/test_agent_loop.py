@@ -119,6 +119,33 @@ def test_engine_with_scripted_model_and_unknown_price(repo: Path, tmp_path: Path
     assert "no reply left" in result.details["model_error"]
 
 
+def test_model_wrapper_and_external_limits(repo: Path, tmp_path: Path) -> None:
+    from swebot.errors import LimitReached
+
+    wrapped: list[str] = []
+
+    class Ledger:
+        """Wraps the engine's model, as batch's BudgetedModel does; spends out after two calls."""
+
+        def __init__(self, inner: ScriptedModel) -> None:
+            self.inner, self.name, self.calls = inner, inner.name, 0
+            wrapped.append(inner.name)
+
+        def complete(self, messages: Any, tools: Any) -> ModelReply:
+            self.calls += 1
+            if self.calls > 2:
+                raise LimitReached("batch_budget")
+            return self.inner.complete(messages, tools)
+
+    settings = LLMSettings(model="m", trajectory_path=tmp_path / "t.json", model_wrapper=Ledger)
+    assert "model_wrapper" not in settings.model_dump() and "model_wrapper" not in settings.public()
+    with LocalSandbox(repo) as sandbox:
+        result = LLMEngine(settings, model=ScriptedModel([view_reply(n) for n in range(9)], name="inner")).repair(
+            Task(workspace=repo, test_command=None, issue="x"), sandbox, Budget(max_steps=50), lambda *_: None)
+    assert wrapped == ["inner"]
+    assert result.limit_hit == "batch_budget" and result.details["steps"] == 2
+
+
 def test_submit_rejections_are_bounded(repo: Path, tmp_path: Path) -> None:
     submit = ModelReply(Message("assistant", "", "r", (ToolCall("s", "submit", "{}"),)))
     settings = LLMSettings(model="local-model", trajectory_path=tmp_path / "t.json",

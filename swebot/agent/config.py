@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -100,6 +100,9 @@ class LLMSettings(BaseModel):
     trajectory_path: Path | None = None
     retries: RetrySettings = Field(default_factory=RetrySettings)
     agent: AgentSettings = Field(default_factory=AgentSettings)
+    # Wraps the model the engine builds (e.g. batch's BudgetedModel over a shared ledger).
+    # Code-only: not part of config files, dumps or trajectories.
+    model_wrapper: Callable[[Any], Any] | None = Field(default=None, exclude=True, repr=False)
 
     def provider_name(self) -> str:
         if self.provider:

@@ -11,7 +11,7 @@ from swebot.agent.compaction import CompactionPolicy, compact, estimate_tokens, 
 from swebot.agent.config import AgentSettings
 from swebot.agent.prompts import render
 from swebot.agent.toolbox import Observation, Toolbox
-from swebot.errors import ModelError
+from swebot.errors import LimitReached, ModelError
 from swebot.models.base import ContextTooLong, Message, Model, ModelReply, Usage
 from swebot.trajectory import Trajectory, report_summary
 from swebot.types import Budget, ProgressCallback
@@ -77,6 +77,8 @@ class AgentLoop:
                 reply = self._ask()
             except ModelError as exc:
                 return self._end("model_error", error=str(exc))
+            except LimitReached as exc:  # a budget kept outside the loop (e.g. a batch ledger)
+                return self._end("limit", limit_hit=exc.limit)
             self._account(reply)
             step: dict[str, Any] = {"n": self.state.steps, "reply_index": self.trajectory.add_message(reply.message),
                     "usage": reply.usage.to_dict(), "cost": reply.cost, "model_seconds": round(reply.duration, 4),

@@ -76,6 +76,8 @@ class LLMEngine:
         s = self.settings
         key = "" if self._model is not None else s.api_key(self._environ)
         model = self._model or build_model(s, key, stderr=self._stderr)
+        if s.model_wrapper is not None:
+            model = s.model_wrapper(model)
         runner = _test_runner(task, sandbox) if task.test_command else None
         baseline = None
         if runner is not None:
