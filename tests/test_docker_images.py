@@ -113,3 +113,12 @@ def test_declared_dependencies_are_read_from_every_kind_of_file(docker_client, t
         assert "sphinx-not-installed" not in text  # extras other than test/dev stay out
     finally:
         docker_client.images.remove(tag, force=True)
+
+
+@pytest.mark.docker
+def test_failed_build_leaves_no_partial_images(docker_client, tmp_path: Path) -> None:  # noqa: F811
+    before = {i.id for i in docker_client.images.list(all=True)}
+    repo = _tree(tmp_path, {"requirements.txt": f"# {uuid.uuid4()}\n=== broken\n"})
+    with pytest.raises(EnvironmentProblem):
+        build_env_image(docker_client, repo)
+    assert {i.id for i in docker_client.images.list(all=True)} <= before

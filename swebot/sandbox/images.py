@@ -128,8 +128,9 @@ sys.exit(subprocess.call(args))
 _ENV_DOCKERFILE = """\
 ARG BASE_IMAGE
 FROM ${BASE_IMAGE}
-# First, so intermediate images of a failed build carry it too and prune finds them.
-LABEL swebot=1 swebot.kind=env
+ARG SWEBOT_DEPS
+# First, so intermediate images of a failed build carry them too and can be cleaned up.
+LABEL swebot=1 swebot.kind=env swebot.deps=${SWEBOT_DEPS}
 USER root
 COPY deps/ /tmp/swebot-deps/
 RUN cd /tmp/swebot-deps && python3 install.py && rm -rf /tmp/swebot-deps
@@ -224,7 +225,7 @@ def build_env_image(
         fileobj=_context(workspace, files),
         custom_context=True,
         tag=tag,
-        buildargs={"BASE_IMAGE": base},
+        buildargs={"BASE_IMAGE": base, "SWEBOT_DEPS": deps},
         labels={LABEL: "1", KIND_LABEL: "env", DEPS_LABEL: deps},
         rm=True,
         forcerm=True,  # no intermediate containers left behind by a failed step
@@ -241,6 +242,7 @@ def build_env_image(
             error = chunk["error"]
             log.append(error)
     if error is not None or not image_exists(client, tag):
+        _remove_partial_build(client, deps)
         tail = "\n".join(log[-BUILD_LOG_TAIL:])
         raise EnvironmentProblem(
             f"building the environment image for {workspace} failed after "
@@ -249,6 +251,16 @@ def build_env_image(
             " or run with --sandbox local",
         )
     return tag
+
+
+def _remove_partial_build(client: docker.DockerClient, deps: str) -> None:
+    """Drop the untagged layers a failed build left (they carry its deps label)."""
+    filters = {"label": f"{DEPS_LABEL}={deps}", "dangling": True}
+    for image in client.images.list(filters=filters):
+        try:
+            client.images.remove(image.id, force=True)
+        except Exception:  # shared with another build, or already gone: prune will see to it
+            pass
 
 
 def image_exists(client: docker.DockerClient, ref: str) -> bool:
