@@ -11,4 +11,10 @@ def test_single_full_page():
 
 
 def test_per_page_one():
-    assert Paginator("abc", 1).num_pages == 3
+    p = Paginator("abc", 1)
+    assert p.num_pages == 3
+    assert [p.page(i).items for i in (1, 2, 3)] == [["a"], ["b"], ["c"]]
+
+
+def test_last_partial_page():
+    assert Paginator(range(10), 3).page(4).items == [9]

@@ -25,11 +25,11 @@ class Paginator:
     def num_pages(self) -> int:
         if not self.items:
             return 1
-        return (len(self.items) + self.per_page) // self.per_page
+        return (len(self.items) + self.per_page - 1) // self.per_page
 
     def page(self, number: int) -> Page:
         if not 1 <= number <= self.num_pages:
             raise IndexError(f"page {number} out of range")
         start = (number - 1) * self.per_page
-        chunk = self.items[start:start + self.per_page]
+        chunk = self.items[start:start + self.per_page - 1]
         return Page(number, chunk, number < self.num_pages, number > 1)

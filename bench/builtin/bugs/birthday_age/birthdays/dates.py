@@ -24,9 +24,9 @@ def age_on(born: dt.date, day: dt.date) -> int:
 def next_birthday(born: dt.date, today: dt.date) -> dt.date:
     candidate = _in_year(born, today.year)
     if candidate < today:
-        candidate = _in_year(born, today.year)
+        candidate = _in_year(born, today.year + 1)
     return candidate
 
 
 def days_until_birthday(born: dt.date, today: dt.date) -> int:
-    return (next_birthday(born, today) - today).days
+    return (next_birthday(born, today) - today).days + 1
