@@ -165,10 +165,11 @@ def _run_engine(request: FixRequest, workspace: Path, test_cwd: str, sandbox: Sa
     command = request.test_command or DEFAULT_TEST_COMMAND
     has_issue = bool(request.issue and request.issue.strip())
     baseline_failing: tuple[str, ...] = ()
+    baseline = coverage = None
     if request.test_command or not has_issue:
-        log("stage", {"name": "baseline", "detail": command})
+        log("stage", {"name": "baseline", "detail": f"{command} (with coverage)"})
         runner = TestRunner(sandbox, command, cwd=test_cwd, timeout=request.test_timeout)
-        baseline = runner.run()
+        baseline, coverage = runner.run_with_coverage()
         log("baseline", {"failing": len(baseline.failing), "passing": len(baseline.passing),
                          "exit_code": baseline.exit_code})
         if baseline.all_passed and not has_issue:
@@ -185,7 +186,8 @@ def _run_engine(request: FixRequest, workspace: Path, test_cwd: str, sandbox: Sa
                             description="the time limit ran out during the baseline run")
     budget = replace(request.budget, time_limit=max(remaining, 0.001) if request.budget.time_limit else 0.0)
     task = Task(workspace=workspace, test_command=command if baseline_failing or request.test_command else None,
-                test_cwd=test_cwd, issue=request.issue, test_timeout=request.test_timeout)
+                test_cwd=test_cwd, issue=request.issue, test_timeout=request.test_timeout,
+                baseline=baseline, coverage=coverage)
     log("stage", {"name": "engine", "detail": engine.name})
     result = engine.repair(task, sandbox, budget, log)
     if not result.failing_before and baseline_failing:

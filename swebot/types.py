@@ -136,6 +136,10 @@ class Task:
     test_cwd: str = "."  # directory, relative to the workspace root, the test command runs in
     issue: str | None = None
     test_timeout: float = 300.0
+    # The orchestrator's baseline run of the test command, when it made one, with per-test line
+    # coverage (nodeid -> path -> lines); engines reuse them instead of running the suite again.
+    baseline: TestReport | None = None
+    coverage: Mapping[str, Mapping[str, frozenset[int]]] | None = None
 
 
 ProgressCallback = Callable[[str, Mapping[str, object]], None]

@@ -171,7 +171,7 @@ def test_no_patch_within_budget_exits_1_with_best_partial(make_repo, swebot_cli)
     ("command_not_found", 2, "not found"),
     ("no_tests", 2, "no tests"),
     ("syntax_error", 2, "pricing.py"),
-    ("hangs", 2, "timed out"),
+    ("hangs", 2, "did not finish"),
     ("pytest_missing", 3, "pytest"),
 ])
 def test_bad_input(case, expected_status, message, make_repo, swebot_cli, tmp_path):

@@ -79,8 +79,11 @@ class BuiltinEngine:
         state = SearchState(budget)
         runner = TestRunner(sandbox, task.test_command or "python -m pytest",
                             cwd=task.test_cwd, timeout=task.test_timeout)
-        progress("stage", {"name": "localize", "detail": "running tests with coverage"})
-        report, coverage = runner.run_with_coverage()
+        if task.baseline is not None and task.coverage is not None:
+            report, coverage = task.baseline, task.coverage
+        else:
+            progress("stage", {"name": "localize", "detail": "running tests with coverage"})
+            report, coverage = runner.run_with_coverage()
         failing = tuple(sorted(report.failing))
         if not failing:
             return EngineResult(status="nothing_to_fix", description="all tests already pass")
