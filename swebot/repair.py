@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
-from swebot.errors import BadInput, EnvironmentProblem
+from swebot.errors import EnvironmentProblem
 from swebot.runlog import RunLog
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
 from swebot.workspace import files_in_patch, find_repo_root, snapshot

@@ -142,3 +142,17 @@ def test_commit_to_new_branch_leaves_checkout_alone(repo: Path) -> None:
         commit_to_new_branch(repo, patch, "fix/core", "again")
     with pytest.raises(BadInput, match="not a valid branch name"):
         commit_to_new_branch(repo, patch, "bad..name", "x")
+
+
+def test_local_sandbox_keeps_secrets_out(tmp_path: Path, monkeypatch) -> None:
+    from swebot.sandbox.local import LocalSandbox
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret")
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp-secret")
+    monkeypatch.setenv("HARMLESS_SETTING", "visible")
+    sandbox = LocalSandbox(tmp_path)
+    result = sandbox.execute("env", timeout=10)
+    assert "HARMLESS_SETTING=visible" in result.stdout
+    assert "sk-secret" not in result.stdout and "ghp-secret" not in result.stdout
+    explicit = sandbox.execute("echo $GITHUB_TOKEN", timeout=10, env={"GITHUB_TOKEN": "given"})
+    assert explicit.stdout.strip() == "given"

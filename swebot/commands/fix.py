@@ -6,9 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from swebot.errors import BadInput, SwebotError
 from swebot.types import Budget
+
+if TYPE_CHECKING:
+    from swebot.repair import FixRequest
 
 EXIT_FIXED, EXIT_NOT_FIXED = 0, 1
 
@@ -74,6 +78,30 @@ def read_issue(value: str | None) -> str | None:
     return value
 
 
+def request_from_args(args: argparse.Namespace, path: Path, issue_text: str | None) -> "FixRequest":
+    """The FixRequest that ``swebot fix`` options describe, for ``path``."""
+    from swebot.repair import FixRequest
+
+    settings = None
+    if args.engine in ("llm", "auto") and getattr(args, "model", None):
+        from swebot.engines.llm import llm_settings_from_args
+
+        settings = llm_settings_from_args(args)
+    return FixRequest(
+        path=path,
+        test_command=args.test_command,
+        issue=issue_text,
+        engine=args.engine,
+        sandbox=args.sandbox,
+        budget=Budget(time_limit=args.time_limit, max_candidates=args.max_candidates,
+                      max_steps=getattr(args, "max_steps", 0) or 0,
+                      max_cost=getattr(args, "max_cost", 0.0) or 0.0),
+        output_dir=args.output,
+        engine_settings=settings,
+        test_timeout=args.test_timeout,
+    )
+
+
 def _check_args(args: argparse.Namespace) -> None:
     if args.time_limit < 0 or args.max_candidates < 0 or args.test_timeout <= 0:
         raise BadInput("--time-limit and --max-candidates must be >= 0, --test-timeout > 0")
@@ -92,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     from swebot.progress import TerminalProgress
-    from swebot.repair import FixRequest, run_fix
+    from swebot.repair import run_fix
     from swebot.workspace import apply_to_tree, commit_to_new_branch, find_repo_root
 
     _check_args(args)
@@ -101,24 +129,7 @@ def _run(args: argparse.Namespace) -> int:
     repo = find_repo_root(Path(args.path))
     if args.branch:
         _check_new_branch(repo, args.branch)
-    settings = None
-    if args.engine in ("llm", "auto") and getattr(args, "model", None):
-        from swebot.engines.llm import llm_settings_from_args
-
-        settings = llm_settings_from_args(args)
-    request = FixRequest(
-        path=Path(args.path),
-        test_command=args.test_command,
-        issue=read_issue(args.issue),
-        engine=args.engine,
-        sandbox=args.sandbox,
-        budget=Budget(time_limit=args.time_limit, max_candidates=args.max_candidates,
-                      max_steps=getattr(args, "max_steps", 0) or 0,
-                      max_cost=getattr(args, "max_cost", 0.0) or 0.0),
-        output_dir=args.output,
-        engine_settings=settings,
-        test_timeout=args.test_timeout,
-    )
+    request = request_from_args(args, Path(args.path), read_issue(args.issue))
     progress = None if (args.json or args.quiet) else TerminalProgress(sys.stderr)
     try:
         report = run_fix(request, progress)

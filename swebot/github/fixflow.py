@@ -23,7 +23,6 @@ from swebot.github.cli import is_issue_number
 from swebot.github.remote import clone, is_remote_source, push_new_branch, remote_url, strip_userinfo
 from swebot.github.secrets import redact, secrets_hidden, token_from_env
 from swebot.github.urls import api_url_from_env, parse_issue_url, repo_from_remote_url
-from swebot.types import Budget
 
 Fixer = Callable[[Any], Any]  # FixRequest -> FixReport
 ClientFactory = Callable[[str, "str | None", str], GitHubClient]  # (repo, token, base_url)
@@ -58,30 +57,6 @@ def _check(args: argparse.Namespace) -> None:
                        hint="or clone the repository yourself and run swebot fix on it")
     if args.pr and (args.apply or args.branch):
         raise BadInput("--pr cannot be combined with --apply or --branch")
-
-
-def build_request(args: argparse.Namespace, path: Path, issue_text: str | None) -> Any:
-    """The FixRequest a local ``swebot fix`` would build from ``args``, for ``path``."""
-    from swebot.repair import FixRequest
-
-    settings = None
-    if args.engine in ("llm", "auto") and getattr(args, "model", None):
-        from swebot.engines.llm import llm_settings_from_args
-
-        settings = llm_settings_from_args(args)
-    return FixRequest(
-        path=path,
-        test_command=args.test_command,
-        issue=issue_text,
-        engine=args.engine,
-        sandbox=args.sandbox,
-        budget=Budget(time_limit=args.time_limit, max_candidates=args.max_candidates,
-                      max_steps=getattr(args, "max_steps", 0) or 0,
-                      max_cost=getattr(args, "max_cost", 0.0) or 0.0),
-        output_dir=args.output,
-        engine_settings=settings,
-        test_timeout=args.test_timeout,
-    )
 
 
 def _default_fixer(args: argparse.Namespace) -> Fixer:
@@ -163,7 +138,9 @@ def fix_with_github(
         extra = None if (args.issue is None or is_issue_number(args.issue)) else _read_issue_text(args.issue)
         statement = "\n\n".join(t for t in (text.problem_statement(issue) if issue else None, extra) if t) or None
 
-        request = build_request(args, request_path, statement)
+        from swebot.commands.fix import request_from_args
+
+        request = request_from_args(args, request_path, statement)
         if args.pr and not request.test_command:  # a PR needs test evidence, even for an issue-only fix
             request = replace(request, test_command="python -m pytest")
         with secrets_hidden(token):

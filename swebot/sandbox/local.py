@@ -7,6 +7,7 @@ command that times out is killed together with every process it started.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -19,6 +20,15 @@ from swebot.errors import SandboxError
 from swebot.types import ExecResult
 
 DEFAULT_OUTPUT_LIMIT = 1_000_000  # bytes kept per stream
+# Code under repair is not trusted with the user's credentials, even without a container.
+_SECRET_NAME = re.compile(
+    r"TOKEN|SECRET|PASSW|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL|AUTH", re.IGNORECASE
+)
+
+
+def scrubbed_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment without variables that look like secrets (tokens, keys, passwords)."""
+    return {name: value for name, value in env.items() if not _SECRET_NAME.search(name)}
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -52,7 +62,7 @@ class LocalSandbox:
         output_limit: int = DEFAULT_OUTPUT_LIMIT,
     ) -> None:
         self.root = str(Path(root).resolve())
-        self._env = dict(os.environ if env is None else env)
+        self._env = scrubbed_environment(os.environ if env is None else env)
         self._output_limit = output_limit
         self._closed = False
         self._procs: set[subprocess.Popen[bytes]] = set()
