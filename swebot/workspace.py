@@ -19,16 +19,24 @@ from swebot.errors import BadInput, EnvironmentProblem
 from swebot.types import Sandbox
 
 SCRATCH_DIR = ".swebot"  # helper files inside a workspace; never part of a patch
+BOT_NAME = os.environ.get("SWEBOT_GIT_NAME", "swebot[bot]")
+BOT_EMAIL = os.environ.get("SWEBOT_GIT_EMAIL", "swebot[bot]@users.noreply.github.com")
 _GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "swebot",
-    "GIT_AUTHOR_EMAIL": "swebot@localhost",
-    "GIT_COMMITTER_NAME": "swebot",
-    "GIT_COMMITTER_EMAIL": "swebot@localhost",
+    "GIT_AUTHOR_NAME": BOT_NAME,
+    "GIT_AUTHOR_EMAIL": BOT_EMAIL,
+    "GIT_COMMITTER_NAME": BOT_NAME,
+    "GIT_COMMITTER_EMAIL": BOT_EMAIL,
 }
 
 
-def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None) -> str:
-    """Run git in ``repo`` and return stdout; raise EnvironmentProblem with git's message on failure."""
+def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None,
+        as_bot: bool = True) -> str:
+    """Run git in ``repo`` and return stdout; raise EnvironmentProblem with git's message on failure.
+
+    ``as_bot`` makes swebot the author and committer; otherwise only the author, and the commit is
+    committed by whoever the repository's git configuration names (the user who asked for it).
+    """
+    identity = _GIT_IDENTITY if as_bot else _bot_author_user_committer(repo)
     try:
         proc = subprocess.run(
             ["git", *args],
@@ -36,13 +44,20 @@ def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | 
             input=input,
             capture_output=True,
             text=True,
-            env={**os.environ, **_GIT_IDENTITY, **(env or {})},
+            env={**os.environ, **identity, **(env or {})},
         )
     except FileNotFoundError as exc:
         raise EnvironmentProblem("git is not installed", hint="install git and retry") from exc
     if proc.returncode != 0:
         raise EnvironmentProblem(f"git {args[0]} failed: {proc.stderr.strip() or proc.stdout.strip()}")
     return proc.stdout
+
+
+def _bot_author_user_committer(repo: Path) -> dict[str, str]:
+    configured = subprocess.run(["git", "config", "user.email"], cwd=repo, capture_output=True)
+    if configured.returncode != 0:
+        return _GIT_IDENTITY
+    return {k: v for k, v in _GIT_IDENTITY.items() if k.startswith("GIT_AUTHOR")}
 
 
 def find_repo_root(path: Path) -> Path:
@@ -225,6 +240,6 @@ def commit_to_new_branch(repo: Path, patch: str, branch: str, message: str) -> s
                 hint="commit them first, or use --apply",
             ) from exc
         tree = git(repo, "write-tree", env=env).strip()
-    sha = git(repo, "commit-tree", tree, "-p", "HEAD", "-m", message).strip()
+    sha = git(repo, "commit-tree", tree, "-p", "HEAD", "-m", message, as_bot=False).strip()
     git(repo, "update-ref", f"refs/heads/{branch}", sha, "")
     return sha
