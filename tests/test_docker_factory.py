@@ -114,3 +114,50 @@ def test_prune_removes_orphans_but_not_live_sandboxes(docker_client, tmp_path: P
                 except Exception:
                     pass
     assert docker_client.images.get(BASE_IMAGE)  # the base image stays without --base
+
+
+SWEBENCH_LIKE = """\
+FROM swebot/base:latest
+USER root
+RUN mkdir -p /testbed /opt/miniconda3/envs/testbed/bin \\
+ && echo preinstalled > /testbed/preinstalled.txt \\
+ && printf '#!/bin/sh\\necho conda-env\\n' > /opt/miniconda3/envs/testbed/bin/swebench-marker \\
+ && chmod 755 /opt/miniconda3/envs/testbed/bin/swebench-marker
+WORKDIR /testbed
+"""
+
+
+@pytest.fixture
+def swebench_like_image(docker_client) -> str:  # noqa: F811
+    """An image laid out like a SWE-bench instance image: repo in /testbed, root, conda env."""
+    import io
+
+    tag = "swebot/test-swebench-like:latest"
+    docker_client.images.build(fileobj=io.BytesIO(SWEBENCH_LIKE.encode()), tag=tag, rm=True,
+                               labels={LABEL: "1", KIND_LABEL: "test"})
+    yield tag
+    docker_client.images.remove(tag, force=True)
+
+
+@pytest.mark.docker
+def test_swebench_kind_runs_in_testbed_of_the_given_image(docker_client, swebench_like_image: str, repo: Path,  # noqa: F811
+                                                          tmp_path: Path) -> None:
+    from swebot.sandbox.factory import SWEBENCH_KIND_PREFIX
+
+    with open_sandbox(SWEBENCH_KIND_PREFIX + swebench_like_image, repo) as box:
+        assert box.root == "/testbed"
+        result = box.execute("id -u; swebench-marker; cat preinstalled.txt; git status --porcelain", timeout=60)
+        # The image's own files stay; git (our baseline, copied in) sees them as untracked.
+        assert result.stdout == "0\nconda-env\npreinstalled\n?? preinstalled.txt\n"
+        box.write_file("m.py", b"def f():\n    return 2\n")
+        assert box.execute("python3 -m pytest -q -p no:cacheprovider", timeout=120).ok
+        box.copy_out(tmp_path / "out")
+    assert (tmp_path / "out" / "m.py").read_text() == "def f():\n    return 2\n"
+    assert containers_of_this_process(docker_client) == []
+
+
+@pytest.mark.docker
+def test_swebench_kind_with_a_missing_image_is_an_environment_problem(docker_client, repo: Path) -> None:  # noqa: F811
+    with pytest.raises(EnvironmentProblem) as info:
+        open_sandbox("swebench:sweb.eval.x86_64.nobody__nothing-1:latest", repo)
+    assert "not present" in str(info.value)

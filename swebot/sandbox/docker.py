@@ -23,7 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from swebot.errors import EnvironmentProblem, SandboxError
 from swebot.sandbox.images import KIND_LABEL, LABEL
@@ -91,10 +91,15 @@ def _rel(path: str) -> str:
     return norm
 
 
-def _owned(info: tarfile.TarInfo) -> tarfile.TarInfo:
-    info.uid = info.gid = SANDBOX_UID
-    info.uname = info.gname = "swebot"
-    return info
+def _owner(uid: int) -> Callable[[tarfile.TarInfo], tarfile.TarInfo]:
+    """A tar filter giving every entry to ``uid`` (numeric: the image may not know our names)."""
+
+    def own(info: tarfile.TarInfo) -> tarfile.TarInfo:
+        info.uid = info.gid = uid
+        info.uname = info.gname = ""
+        return info
+
+    return own
 
 
 def _dir_entry(name: str, mode: int = 0o755, uid: int = SANDBOX_UID) -> tarfile.TarInfo:
@@ -116,9 +121,7 @@ def _close_leftovers() -> None:
 
 
 class DockerSandbox:
-    """Commands run in a container started from ``image``; ``root`` is ``/workspace`` inside."""
-
-    root = ROOT
+    """Commands run in a container started from ``image``; ``root`` (``/workspace``) is the workspace inside."""
 
     def __init__(
         self,
@@ -129,12 +132,19 @@ class DockerSandbox:
         limits: Limits = Limits(),
         env_allowlist: Sequence[str] = (),
         output_limit: int = DEFAULT_OUTPUT_LIMIT,
+        root: str = ROOT,
+        uid: int = SANDBOX_UID,
+        env: Mapping[str, str] | None = None,
     ) -> None:
+        """``root``/``uid``/``env`` suit images laid out differently (SWE-bench: /testbed, root);
+        ``env`` replaces BASE_ENV entries, ``env_allowlist`` names host variables to pass."""
+        self.root = posixpath.normpath(root)
+        self._uid = uid
         self._client = client
         self._image = image
         self._network = network
         self._limits = limits
-        self._env = {**BASE_ENV, **{k: os.environ[k] for k in env_allowlist if k in os.environ}}
+        self._env = {**BASE_ENV, **(env or {}), **{k: os.environ[k] for k in env_allowlist if k in os.environ}}
         self._output_limit = output_limit
         self._closed = False
         # What was put in, so a container removed from outside can be rebuilt (see recover()).
@@ -154,8 +164,8 @@ class DockerSandbox:
                 command=["sleep", "infinity"],
                 detach=True,
                 init=True,  # reaps orphans, so killed process trees do not linger as zombies
-                user=f"{SANDBOX_UID}:{SANDBOX_UID}",
-                working_dir=ROOT,
+                user=f"{self._uid}:{self._uid}",
+                working_dir=self.root,
                 environment=self._env,
                 labels={LABEL: "1", KIND_LABEL: "sandbox", OWNER_LABEL: f"{socket.gethostname()}:{os.getpid()}"},
                 network_mode="bridge" if self._network else "none",
@@ -189,7 +199,7 @@ class DockerSandbox:
             info.size, info.mode = len(source), 0o644
             tar.addfile(info, io.BytesIO(source))
             # /workspace must belong to the sandbox user whatever the image did.
-            tar.addfile(_dir_entry(ROOT.lstrip("/")))
+            tar.addfile(_dir_entry(self.root.lstrip("/"), uid=self._uid))
         container.put_archive("/", buf.getvalue())
 
     def close(self) -> None:
@@ -276,7 +286,7 @@ class DockerSandbox:
     ) -> ExecResult:
         self._check_open()
         marker = uuid.uuid4().hex
-        workdir = posixpath.join(ROOT, _rel(cwd or "."))
+        workdir = posixpath.join(self.root, _rel(cwd or "."))
         spec = {
             "command": command if isinstance(command, str) else list(command),
             "cwd": workdir,
@@ -293,7 +303,7 @@ class DockerSandbox:
                 self.container.id,
                 ["python3", HELPER_PATH, json.dumps(spec)],
                 environment=dict(env or {}),
-                workdir=ROOT,  # the helper changes to cwd itself and reports a missing one
+                workdir=self.root,  # the helper changes to cwd itself and reports a missing one
             )["Id"]
         except docker.errors.DockerException as exc:
             raise self._lost("execute") or SandboxError(f"docker exec failed: {exc}") from None
@@ -357,7 +367,7 @@ class DockerSandbox:
         rel = _rel(path)
         for _ in range(8):  # follow a few symlinks, as reading a host file would
             try:
-                stream, _stat = self.container.get_archive(posixpath.join(ROOT, rel))
+                stream, _stat = self.container.get_archive(posixpath.join(self.root, rel))
             except docker.errors.NotFound:
                 if self._lost("read_file"):
                     raise self._lost("read_file") from None
@@ -381,7 +391,7 @@ class DockerSandbox:
         import docker.errors
 
         try:
-            stream, stat = self.container.get_archive(posixpath.join(ROOT, rel))
+            stream, stat = self.container.get_archive(posixpath.join(self.root, rel))
         except docker.errors.NotFound:
             return None
         if hasattr(stream, "close"):
@@ -400,11 +410,11 @@ class DockerSandbox:
             with tarfile.open(fileobj=buf, mode="w") as tar:
                 parts = rel.split("/")
                 for i in range(1, len(parts)):
-                    tar.addfile(_dir_entry("/".join(parts[:i])))
-                info = _owned(tarfile.TarInfo(rel))
+                    tar.addfile(_dir_entry("/".join(parts[:i]), uid=self._uid))
+                info = _owner(self._uid)(tarfile.TarInfo(rel))
                 info.size, info.mode, info.mtime = len(data), mode, int(time.time())
                 tar.addfile(info, io.BytesIO(data))
-            self.container.put_archive(ROOT, buf.getvalue())
+            self.container.put_archive(self.root, buf.getvalue())
         except docker.errors.DockerException as exc:
             raise self._lost("write_file") or SandboxError(f"writing {path} failed: {exc}") from None
         self._writes[rel] = data
@@ -416,7 +426,7 @@ class DockerSandbox:
         self._check_open()
         with tempfile.TemporaryFile(prefix="swebot-copy-in-") as fh:
             with tarfile.open(fileobj=fh, mode="w") as tar:
-                tar.add(str(source), arcname=ROOT.lstrip("/"), filter=_owned)
+                tar.add(str(source), arcname=self.root.lstrip("/"), filter=_owner(self._uid))
             fh.seek(0)
             try:
                 self.container.put_archive("/", fh)
@@ -433,13 +443,13 @@ class DockerSandbox:
         dest = Path(dest)
         dest.mkdir(parents=True, exist_ok=True)
         try:
-            stream, _stat = self.container.get_archive(ROOT)
+            stream, _stat = self.container.get_archive(self.root)
             with tempfile.TemporaryFile(prefix="swebot-copy-out-") as fh:
                 for chunk in stream:
                     fh.write(chunk)
                 fh.seek(0)
                 with tarfile.open(fileobj=fh, mode="r") as tar:
-                    top = posixpath.basename(ROOT)
+                    top = posixpath.basename(self.root)
                     for member in tar:
                         if member.name == top:
                             continue

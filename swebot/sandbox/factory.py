@@ -22,6 +22,14 @@ if TYPE_CHECKING:
     from swebot.sandbox.docker import DockerSandbox
 
 KINDS = ("auto", "docker", "local")
+SWEBENCH_KIND_PREFIX = "swebench:"  # "swebench:<image>": a SWE-bench instance image, repo in /testbed
+SWEBENCH_ROOT = "/testbed"
+# SWE-bench images keep the instance's interpreter in a conda env that nothing activates.
+SWEBENCH_ENV = {
+    "PATH": "/opt/miniconda3/envs/testbed/bin:/opt/miniconda3/bin:"
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    "HOME": "/root",
+}
 T = TypeVar("T")
 
 
@@ -105,6 +113,31 @@ def open_docker(
     return RetryingSandbox(sandbox, on_warning)
 
 
+def open_swebench(
+    image: str,
+    workspace: Path,
+    *,
+    network: bool = False,
+    on_warning: Callable[[str], None] = _warn,
+) -> RetryingSandbox:
+    """A sandbox in a SWE-bench instance image: runs as root in /testbed (the image's own layout,
+    its environment already installed); the workspace is copied over /testbed."""
+    from swebot.sandbox.docker import DockerSandbox, connect
+    from swebot.sandbox.images import image_exists
+
+    client = connect()
+    if not image_exists(client, image):
+        raise EnvironmentProblem(f"the SWE-bench image {image} is not present locally",
+                                 hint="build it with the SWE-bench harness, or run with --sandbox docker")
+    sandbox = DockerSandbox(client, image, network=network, root=SWEBENCH_ROOT, uid=0, env=SWEBENCH_ENV)
+    try:
+        sandbox.copy_in(workspace)
+    except BaseException:
+        sandbox.close()
+        raise
+    return RetryingSandbox(sandbox, on_warning)
+
+
 def open_sandbox(
     kind: str,
     workspace: Path,
@@ -112,14 +145,16 @@ def open_sandbox(
     on_warning: Callable[[str], None] = _warn,
     network: bool = False,
 ) -> Sandbox:
-    """Open a sandbox of ``kind`` ('auto', 'docker' or 'local') on ``workspace``.
+    """Open a sandbox of ``kind`` ('auto', 'docker', 'local' or 'swebench:<image>') on ``workspace``.
 
     Docker copies the workspace in; local uses it in place. EnvironmentProblem for 'docker'
     when no daemon answers or the base image is missing; 'auto' then warns and goes local.
     """
+    workspace = Path(workspace)
+    if kind.startswith(SWEBENCH_KIND_PREFIX):
+        return open_swebench(kind[len(SWEBENCH_KIND_PREFIX):], workspace, network=network, on_warning=on_warning)
     if kind not in KINDS:
         raise BadInput(f"unknown sandbox kind {kind!r}; choose one of {', '.join(KINDS)}")
-    workspace = Path(workspace)
     if kind == "local":
         return LocalSandbox(workspace)
     if kind == "docker":
