@@ -160,8 +160,10 @@ def test_syntax_breaking_edit_is_refused_and_file_untouched(workspace: Path, tmp
 
 
 def test_malformed_calls_get_error_observations_then_end_the_run(workspace: Path, tmp_path: Path) -> None:
+    cut = completion(calls=[tool_call("view", '{"path": "calc/ops.py"')], reasoning="r")  # bad JSON...
+    cut["choices"][0]["finish_reason"] = "length"  # ...because the reply hit max_tokens
     script = [
-        completion(calls=[tool_call("view", '{"path": "calc/ops.py"')], reasoning="r"),  # bad JSON
+        cut,
         completion(calls=[tool_call("teleport", {})], reasoning="r"),  # unknown tool
         completion(calls=[tool_call("view", {"start": 3})], reasoning="r"),  # missing argument
     ]
@@ -169,6 +171,7 @@ def test_malformed_calls_get_error_observations_then_end_the_run(workspace: Path
         result, _ = run_engine(server, workspace, tmp_path, tests=None, issue=ISSUE)
     tools = [m["content"] for m in server.requests[-1].body["messages"] if m["role"] == "tool"]
     assert "not valid JSON" in tools[0] and "Malformed tool call 1 of 3" in tools[0]
+    assert "cut off at the output token limit" in tools[0] and "cut off" not in tools[1]
     assert "unknown tool 'teleport'" in tools[1]
     assert result.details["end_reason"] == "malformed" and result.details["steps"] == 3
     assert result.status == "not_fixed"

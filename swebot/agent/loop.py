@@ -84,7 +84,7 @@ class AgentLoop:
                     "usage": reply.usage.to_dict(), "cost": reply.cost, "model_seconds": round(reply.duration, 4),
                     "prompt_tokens_estimate": estimate_tokens(self.history), "tools": []}
             self.history.append(reply.message)
-            submitted = self._act(reply.message, step) if reply.message.tool_calls else self._nudge()
+            submitted = self._act(reply, step) if reply.message.tool_calls else self._nudge()
             step["harness_seconds"] = round(self.clock() - step_start - reply.duration - sum(
                 t["seconds"] for t in step["tools"] if t["name"] in EXTERNAL_TOOLS), 4)
             self.trajectory.add_step(step)
@@ -123,10 +123,10 @@ class AgentLoop:
         else:
             self.state.cost += reply.cost
 
-    def _act(self, message: Message, step: dict[str, Any]) -> bool:
+    def _act(self, reply: ModelReply, step: dict[str, Any]) -> bool:
         """Run each tool call; True when a submit ended the session."""
         submitted = False
-        for call in message.tool_calls:
+        for call in reply.message.tool_calls:
             t0 = self.clock()
             obs = (Observation("not run: the work was already submitted", ok=False) if submitted
                    else self.toolbox.call(call))
@@ -134,7 +134,8 @@ class AgentLoop:
             self.state.malformed_streak = self.state.malformed_streak + 1 if obs.malformed else 0
             if obs.malformed:
                 obs = Observation(render("llm_malformed.j2", problem=obs.text, streak=self.state.malformed_streak,
-                                         limit=self.settings.max_malformed), ok=False, malformed=True)
+                                         limit=self.settings.max_malformed, cut=reply.finish_reason == "length"),
+                                  ok=False, malformed=True)
             self.state.edits += bool(obs.edit)
             reply = Message("tool", obs.text, tool_call_id=call.id, name=call.name)
             self.history.append(reply)

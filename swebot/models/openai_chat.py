@@ -67,7 +67,9 @@ def parse_completion(data: Mapping[str, Any]) -> tuple[Message, Usage, str]:
     """A chat-completion body (as a plain dict) -> the assistant message, usage and finish reason."""
     choices = data.get("choices") or []
     if not choices:
-        raise ModelError("the model endpoint returned no choices")
+        problem = data.get("error")
+        detail = f": {problem.get('message') or problem}" if isinstance(problem, Mapping) else ""
+        raise ModelError(f"the model endpoint returned no choices{detail}")
     choice = choices[0]
     msg = choice.get("message") or {}
     reasoning = msg.get("reasoning_content") or msg.get("reasoning") or ""
