@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping, Sequence, TextIO
 from pydantic import BaseModel, ConfigDict, Field
 
 from swebot.batch.dataset import Instance
+from swebot.batch.environment import choose_sandbox
 from swebot.batch.repos import DEFAULT_SOURCE, RepoCache, apply_patch, check_template
 from swebot.errors import BadInput, SwebotError
 from swebot.types import Sandbox, TestReport
@@ -36,6 +37,7 @@ class EvaluateSettings(BaseModel):
     cache_dir: Path | None = None
     test_timeout: float = Field(1800.0, gt=0)
     test_command: str = EVAL_COMMAND
+    use_swebench_images: bool = True  # evaluate inside sweb.eval.* images when present locally
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,9 @@ def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
                 return Verdict(instance.instance_id, "error", error=str(exc),
                                seconds=time.monotonic() - started)
             apply_patch(tree, instance.test_patch, "test_patch")
-            sandbox = open_sandbox(settings.sandbox, tree)
+            kind, _ = choose_sandbox(instance.instance_id, settings.sandbox,
+                                     use_images=settings.use_swebench_images)
+            sandbox = open_sandbox(kind, tree)
             try:
                 ids = list(dict.fromkeys([*instance.FAIL_TO_PASS, *instance.PASS_TO_PASS]))
                 report = run_tests(sandbox, ids, settings.test_timeout)

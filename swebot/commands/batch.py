@@ -89,6 +89,8 @@ def _register_evaluate(sub: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--repo-source", metavar="TEMPLATE", default="https://github.com/{repo}.git")
     evaluate.add_argument("--cache-dir", metavar="DIR", type=Path)
     evaluate.add_argument("--test-timeout", metavar="SECONDS", type=float, default=1800.0)
+    evaluate.add_argument("--no-swebench-images", action="store_true",
+                          help="never use local sweb.eval.* images, always --sandbox")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.set_defaults(handler=evaluate_command)
 
@@ -184,7 +186,8 @@ def evaluate_command(args: argparse.Namespace) -> int:
     instances = _selected(args)
     predictions = load_predictions(args.predictions)
     settings = EvaluateSettings(workers=args.workers, sandbox=args.sandbox, repo_source=args.repo_source,
-                                cache_dir=args.cache_dir, test_timeout=args.test_timeout)
+                                cache_dir=args.cache_dir, test_timeout=args.test_timeout,
+                                use_swebench_images=not args.no_swebench_images)
     report = evaluate(instances, predictions, settings, progress=None if args.json else sys.stderr)
     if args.report:
         from swebot.batch.store import write_json_atomic
