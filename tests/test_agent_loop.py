@@ -158,3 +158,19 @@ def test_submit_rejections_are_bounded(repo: Path, tmp_path: Path) -> None:
     assert result.details["end_reason"] == "submitted" and result.status == "not_fixed"
     refusal = [m for m in model.calls[1][0] if m.role == "tool"][-1].content
     assert "nothing to submit" in refusal and "2 more submit(s) will be checked" in refusal
+
+
+def test_several_calls_in_one_reply_each_get_an_answer(repo: Path, tmp_path: Path) -> None:
+    calls = (ToolCall("a", "view", '{"path": "big.py", "end": 2}'), ToolCall("b", "view", '{"path": '),
+             ToolCall("c", "outline", '{"path": "big.py"}'))
+    reply = ModelReply(Message("assistant", "", "three at once", calls), finish_reason="length")
+    outcome, model = run_session(repo, [reply], Budget(max_steps=1), tmp_path)
+    answers = [m for m in model.calls[0][0]][-1:]  # the first request holds no answers yet
+    assert answers[0].role == "user"
+    data = json.loads((tmp_path / "t.json").read_text())
+    tool_messages = [m for m in data["messages"] if m["role"] == "tool"]
+    assert [m["tool_call_id"] for m in tool_messages] == ["a", "b", "c"]
+    assert tool_messages[0]["content"].startswith("big.py lines 1-2 of 2000")
+    assert "not valid JSON" in tool_messages[1]["content"] and "cut off" in tool_messages[1]["content"]
+    assert tool_messages[2]["content"].startswith("big.py (2000 lines)")
+    assert outcome.state.malformed_streak == 0  # a good call after the bad one resets the streak

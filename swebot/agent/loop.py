@@ -137,11 +137,11 @@ class AgentLoop:
                                          limit=self.settings.max_malformed, cut=reply.finish_reason == "length"),
                                   ok=False, malformed=True)
             self.state.edits += bool(obs.edit)
-            reply = Message("tool", obs.text, tool_call_id=call.id, name=call.name)
-            self.history.append(reply)
+            answer = Message("tool", obs.text, tool_call_id=call.id, name=call.name)
+            self.history.append(answer)
             step["tools"].append({"name": call.name, "arguments": call.arguments, "ok": obs.ok,
                                   "malformed": obs.malformed, "seconds": round(self.clock() - t0, 4),
-                                  "observation_index": self.trajectory.add_message(reply),
+                                  "observation_index": self.trajectory.add_message(answer),
                                   **({"edit": dict(obs.edit)} if obs.edit else {}),
                                   **({"tests": report_summary(obs.report)} if obs.report else {})})
         self.state.nudge_streak = 0
