@@ -165,8 +165,6 @@ def test_several_calls_in_one_reply_each_get_an_answer(repo: Path, tmp_path: Pat
              ToolCall("c", "outline", '{"path": "big.py"}'))
     reply = ModelReply(Message("assistant", "", "three at once", calls), finish_reason="length")
     outcome, model = run_session(repo, [reply], Budget(max_steps=1), tmp_path)
-    answers = [m for m in model.calls[0][0]][-1:]  # the first request holds no answers yet
-    assert answers[0].role == "user"
     data = json.loads((tmp_path / "t.json").read_text())
     tool_messages = [m for m in data["messages"] if m["role"] == "tool"]
     assert [m["tool_call_id"] for m in tool_messages] == ["a", "b", "c"]
