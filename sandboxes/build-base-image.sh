@@ -29,9 +29,10 @@ trap cleanup EXIT INT TERM
 command -v debootstrap >/dev/null || { echo "build-base-image.sh: debootstrap missing: apt-get install -y debootstrap" >&2; exit 3; }
 docker info >/dev/null 2>&1 || { echo "build-base-image.sh: the Docker daemon does not answer (start dockerd)" >&2; exit 3; }
 
-# pip/venv are there so per-repository images can install declared dependencies;
+# python-is-python3: test commands say `python -m pytest`. pip/venv are there so
+# per-repository images can install declared dependencies;
 # python3-pytest and python3-coverage are the test tools swebot relies on.
-PACKAGES="python3,python3-pip,python3-venv,python3-pytest,python3-coverage,git,ca-certificates,procps"
+PACKAGES="python3,python-is-python3,python3-pip,python3-venv,python3-pytest,python3-coverage,git,ca-certificates,procps"
 
 echo ">> debootstrap $SUITE (minbase) from $MIRROR"
 debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$ROOT" "$MIRROR"

@@ -122,3 +122,15 @@ def test_failed_build_leaves_no_partial_images(docker_client, tmp_path: Path) ->
     with pytest.raises(EnvironmentProblem):
         build_env_image(docker_client, repo)
     assert {i.id for i in docker_client.images.list(all=True)} <= before
+
+
+@pytest.mark.docker
+def test_base_image_has_what_swebot_runs_inside(docker_client) -> None:  # noqa: F811
+    with DockerSandbox(docker_client, BASE_IMAGE) as box:
+        # `python -m pytest` is the default test command; coverage feeds fault localization.
+        result = box.execute(
+            "python -m pytest --version && python3 -m coverage --version && git --version && ps --version",
+            timeout=60,
+        )
+        assert result.ok, result.stdout + result.stderr
+        assert box.execute("test -w /workspace && test -d $HOME", timeout=30).ok
