@@ -72,7 +72,15 @@ class ProcessPoolExecutor:
                     hint="rerun the same command to resume") from exc
 
     def close(self) -> None:
+        """Stop at once: queued instances are dropped, running ones are terminated (SIGTERM lets
+        run_fix remove its workspace and sandbox); a rerun redoes them."""
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(30)
 
 
 class RayLedgerActor:
