@@ -75,6 +75,31 @@ def test_total_cost_cap_stops_new_calls_and_names_the_cut_instances(dataset, tmp
     assert "cut by --max-total-cost: acme__shop-2" in proc.stdout
 
 
+def test_cost_cap_is_checked_before_every_model_call_across_workers(dataset, tmp_path: Path) -> None:
+    from swebot.agent.config import LLMSettings
+
+    if "model_wrapper" not in LLMSettings.model_fields:
+        pytest.skip("this LLM engine has no model_wrapper hook")
+    seen: list[str] = []
+    workers, limit = 2, 0.2
+    with FakeOpenAI([llm_responder(dataset, delay=0.3, seen=seen)] * 50) as server:
+        proc = subprocess.run(batch_args(dataset, tmp_path, server, "--max-total-cost", str(limit),
+                                         "--workers", str(workers)),
+                              env=env_for(tmp_path), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stderr
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    # two calls reach the limit; each other worker may have had one call in flight
+    assert 2 <= len(seen) <= 2 + workers - 1
+    assert summary["cost"] == pytest.approx(len(seen) * COST_PER_CALL)
+    assert summary["model_calls"] == len(seen)
+    finished = {p["instance_id"] for p in preds(tmp_path)} if (tmp_path / "out" / "preds.jsonl").exists() else set()
+    assert finished | set(summary["cut"]) == set(LLM_EDITS) and not finished & set(summary["cut"])
+    assert len(summary["cut"]) >= 3
+    for instance_id in summary["cut"]:  # an instance stopped mid-run names the limit
+        result = json.loads((tmp_path / "out" / "instances" / instance_id / "result.json").read_text())
+        assert result["limit_hit"] == "max_total_cost"
+
+
 @pytest.mark.slow
 def test_kill_9_mid_run_then_rerun_loses_nothing_and_duplicates_nothing(dataset, tmp_path: Path) -> None:
     seen: list[str] = []
