@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Collection
+from typing import Collection, Hashable
 
 import libcst as cst
 
@@ -70,13 +70,13 @@ class _Checker:
     """Applies edits to the text and keys them by the normalized tree of the part they change.
 
     Re-parsing the whole module for every mutant would dominate the run time; the part that changed
-    (one statement, or the statement list of one block) decides both validity and equivalence.
+    (one statement, a compound statement's header, or the statement list of one block) decides both
+    validity and equivalence.
     """
 
     def __init__(self, parsed: ParsedSource) -> None:
         self._parsed = parsed
-        self._statement_keys: dict[int, str] = {}
-        self._inserted_keys: dict[tuple[str, bool], str] = {}
+        self._keys: dict[tuple[object, ...], Hashable | None] = {}
 
     def check(self, edit: Edit) -> tuple[str, tuple[object, ...]] | None:
         """(mutated source, equivalence key), or None when the edit breaks syntax or changes nothing."""
@@ -87,13 +87,10 @@ class _Checker:
     def _nested(self, statement: cst.CSTNode) -> bool:
         return bool(self._parsed.indentation(statement))
 
-    def _original_key(self, statement: cst.CSTNode) -> str:
-        key = self._statement_keys.get(id(statement))
-        if key is None:
-            start, end = self._parsed.extent(statement)
-            key = statement_key(self._parsed.text[start:end], nested=self._nested(statement))
-            self._statement_keys[id(statement)] = key
-        return key
+    def _cached_key(self, cache_key: tuple[object, ...], text: str, nested: bool) -> Hashable | None:
+        if cache_key not in self._keys:
+            self._keys[cache_key] = statement_key(text, nested=nested)
+        return self._keys[cache_key]
 
     def _check_node(self, edit: NodeEdit) -> tuple[str, tuple[object, ...]] | None:
         text = self._parsed.text
@@ -101,29 +98,40 @@ class _Checker:
         new_text = self._parsed.code(edit.new)
         if text[old_start:old_end] == new_text:
             return None
-        stmt_start, stmt_end = self._parsed.extent(edit.statement)
-        fragment = text[stmt_start:old_start] + new_text + text[old_end:stmt_end]
-        key = statement_key(fragment, nested=self._nested(edit.statement))
-        if not key or key == self._original_key(edit.statement):
+        statement = edit.statement
+        stmt_start, stmt_end = self._parsed.extent(statement)
+        body = getattr(statement, "body", None)
+        if isinstance(body, cst.BaseSuite) and old_end <= self._parsed.extent(body)[0]:
+            # an edit in a compound statement's header: the header alone, with a `pass` body, decides
+            stmt_end = self._parsed.extent(body)[0]
+            suffix, unit = " pass", "header"
+        else:
+            suffix, unit = "", "statement"
+        nested = self._nested(statement)
+        original = self._cached_key((unit, stmt_start), text[stmt_start:stmt_end] + suffix, nested)
+        fragment = text[stmt_start:old_start] + new_text + text[old_end:stmt_end] + suffix
+        key = statement_key(fragment, nested=nested)
+        if key is None or key == original:
             return None
-        return text[:old_start] + new_text + text[old_end:], ("statement", stmt_start, key)
+        return text[:old_start] + new_text + text[old_end:], (unit, stmt_start, key)
 
-    def _inserted_key(self, line: str, nested: bool) -> str:
-        cache_key = (line, nested)
-        if cache_key not in self._inserted_keys:
-            self._inserted_keys[cache_key] = statement_key(line, nested=nested)
-        return self._inserted_keys[cache_key]
+    def _member_key(self, statement: cst.CSTNode) -> object:
+        """Simple statements by content (an inserted copy can equal one), compound ones by place."""
+        start, end = self._parsed.extent(statement)
+        if isinstance(statement, cst.SimpleStatementLine):
+            return self._cached_key(("statement", start), self._parsed.text[start:end], self._nested(statement))
+        return ("compound", start)
 
     def _check_block(self, edit: BlockEdit) -> tuple[str, tuple[object, ...]] | None:
         body = list(edit.block.body)  # type: ignore[attr-defined]
         if not body or not 0 <= edit.index <= len(body) or edit.index + edit.removed > len(body):
             return None
         nested = isinstance(edit.block, cst.IndentedBlock)
-        inserted_keys = [self._inserted_key(line, nested) for line in edit.inserted]
-        if not all(inserted_keys):
+        inserted: list[object] = [self._cached_key(("inserted", line, nested), line, nested) for line in edit.inserted]
+        if any(key is None for key in inserted):
             return None
-        original = [self._original_key(statement) for statement in body]
-        changed = original[: edit.index] + inserted_keys + original[edit.index + edit.removed :]
+        original = [self._member_key(statement) for statement in body]
+        changed = original[: edit.index] + inserted + original[edit.index + edit.removed :]
         if changed == original or (nested and not changed):
             return None
 

@@ -10,6 +10,7 @@ import libcst.matchers as m
 from swebot.mutate.model import Proposal
 from swebot.mutate.scopes import RECEIVERS, ScopeFacts, receiver_text
 from swebot.mutate.source import Site
+from swebot.mutate.walk import walk
 
 _MAX_CANDIDATES = 12
 _UNPACKING = m.Tuple() | m.List() | m.Element() | m.StarredElement()
@@ -80,27 +81,15 @@ def attribute_replacement(site: Site) -> Iterator[Proposal]:
         yield site.replace(node, node.with_changes(attr=node.attr.with_changes(value=other)))
 
 
-class _ReadNames(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self._chain: list[cst.CSTNode] = []
-        self.names: list[str] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self._chain.append(node)
-        if m.matches(node, m.Name()) and is_read_in(tuple(self._chain)) and node.value not in self.names:  # type: ignore[attr-defined]
-            self.names.append(node.value)  # type: ignore[attr-defined]
-        # names inside nested scopes are not ours to guard
-        return not m.matches(node, m.Lambda() | m.ListComp() | m.SetComp() | m.DictComp() | m.GeneratorExp())
-
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        self._chain.pop()
+_NESTED_SCOPES = m.Lambda() | m.ListComp() | m.SetComp() | m.DictComp() | m.GeneratorExp()
 
 
 def read_names(nodes: list[cst.CSTNode], parents: tuple[cst.CSTNode, ...]) -> list[str]:
-    """Names read in ``nodes`` (in order, once each); ``parents`` are the nodes above them."""
-    collector = _ReadNames()
-    for node in nodes:
-        collector._chain[:] = list(parents)
-        node.visit(collector)
-    return collector.names
+    """Names read in ``nodes`` (in order, once each, nested scopes left out); ``parents`` are above them."""
+    names: list[str] = []
+    for top in nodes:
+        for node, ancestors in walk(top, into=lambda node: not m.matches(node, _NESTED_SCOPES)):
+            if m.matches(node, m.Name()) and node.value not in names:  # type: ignore[attr-defined]
+                if is_read_in((*parents, *ancestors, node)):
+                    names.append(node.value)  # type: ignore[attr-defined]
+    return names

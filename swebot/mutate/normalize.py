@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import ast
 import warnings
+from typing import Hashable
 
 _SCOPES = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# statement fields that hold nested statement lists (where a def or class can sit)
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _parse(text: str) -> ast.AST | None:
+def _parse(text: str) -> ast.Module | None:
     try:
         with warnings.catch_warnings():
             # invalid escape sequences and the like warn at parse time; they are the user's business
@@ -18,30 +21,44 @@ def _parse(text: str) -> ast.AST | None:
         return None
 
 
-def _strip_docstrings(tree: ast.AST) -> ast.AST:
-    for node in ast.walk(tree):
-        if isinstance(node, _SCOPES) and node.body:
-            first = node.body[0]
-            if (
-                isinstance(first, ast.Expr)
-                and isinstance(first.value, ast.Constant)
-                and isinstance(first.value.value, str)
-            ):
-                node.body = node.body[1:]
-    return tree
-
-
-def dump(text: str) -> str:
-    """The normalized tree of ``text`` as a string; '' when it does not parse."""
-    tree = _parse(text)
-    return ast.dump(_strip_docstrings(tree)) if tree is not None else ""
+def _strip_docstrings(node: ast.AST) -> None:
+    """Drop docstrings in place; only statement lists are walked (that is where they live)."""
+    body = getattr(node, "body", None)
+    if isinstance(node, _SCOPES) and body:
+        first = body[0]
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            node.body = body[1:]  # type: ignore[attr-defined]
+    for name in _BODIES:
+        for child in getattr(node, name, None) or ():
+            if isinstance(child, ast.AST):
+                _strip_docstrings(child)
 
 
 def normalized(source: str) -> str:
     """A key equal for sources that differ only in formatting, comments or docstrings; '' if unparsable."""
-    return dump(source)
+    tree = _parse(source)
+    if tree is None:
+        return ""
+    _strip_docstrings(tree)
+    return ast.dump(tree)
 
 
-def statement_key(text: str, *, nested: bool) -> str:
-    """``dump`` of one statement's text (its whole lines); an indented one is parsed under ``if 1:``."""
-    return dump("if 1:\n" + text) if nested else dump(text)
+def _shape(node: object) -> Hashable:
+    """A hashable mirror of an ast tree (what ``ast.dump`` says, without building a string)."""
+    if isinstance(node, ast.AST):
+        return (type(node).__name__, *(_shape(getattr(node, name, None)) for name in node._fields))
+    if isinstance(node, list):
+        return tuple(_shape(item) for item in node)
+    return (type(node).__name__, node)  # constants: 1 and True and 1.0 compare equal, their types do not
+
+
+def statement_key(text: str, *, nested: bool) -> Hashable | None:
+    """The normalized tree of one statement's text (its whole lines); None when it does not parse.
+
+    An indented statement is parsed under ``if 1:`` so its indentation stays legal.
+    """
+    tree = _parse("if 1:\n" + text if nested else text)
+    if tree is None:
+        return None
+    _strip_docstrings(tree)
+    return _shape(tree)

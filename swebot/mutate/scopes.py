@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 import libcst.matchers as m
 
+from swebot.mutate.walk import children, walk
+
 if TYPE_CHECKING:
     from swebot.mutate.source import ParsedSource
 
@@ -58,68 +60,54 @@ def receiver_text(node: cst.BaseExpression, module: cst.Module) -> str:
     return "".join(module.code_for_node(node).split())
 
 
-class _ScopeCollector(cst.CSTVisitor):
-    def __init__(self, root: cst.CSTNode, module: cst.Module) -> None:
-        super().__init__()
-        self._root = root
-        self._module = module
-        self.facts = ScopeFacts()
-        self._call_funcs: set[int] = set()
+_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
-    def _bind_target(self, target: cst.CSTNode) -> None:
+
+def collect_scope(root: cst.FunctionDef | cst.Module, module: cst.Module) -> ScopeFacts:
+    """Facts of ``root``'s own scope: nested functions, classes and lambdas are not entered."""
+    facts = ScopeFacts()
+    if isinstance(root, cst.FunctionDef):
+        for param in _all_params(root.params):
+            _add(facts.parameters, param.name.value)
+    called: set[int] = set()
+
+    def bind(target: cst.CSTNode) -> None:
         if m.matches(target, m.Name()):
-            _add(self.facts.locals, target.value)  # type: ignore[attr-defined]
+            _add(facts.locals, target.value)  # type: ignore[attr-defined]
         elif m.matches(target, _UNPACKING):
-            for child in target.children:
-                self._bind_target(child)
+            for child in children(target):
+                bind(child)
 
-    # nested scopes keep their own bindings; the root is entered once
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        if node is not self._root:
-            return False
-        for param in _all_params(node.params):
-            _add(self.facts.parameters, param.name.value)
-        return True
+    def enter(node: cst.CSTNode) -> bool:
+        return node is root or not isinstance(node, _NESTED_SCOPES)
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return node is self._root
+    for node, _ in walk(root, into=enter):
+        kind = type(node)
+        if kind in _BINDERS:
+            bind(getattr(node, _BINDERS[kind]))
+        elif kind is cst.Return and node.value is not None:  # type: ignore[attr-defined]
+            facts.returns_value = True
+            facts.returned.append(node.value)  # type: ignore[attr-defined]
+        elif kind is cst.SimpleStatementLine:
+            facts.statements.append(node)  # type: ignore[arg-type]
+        elif kind is cst.Call:
+            called.add(id(node.func))  # type: ignore[attr-defined]
+        elif kind is cst.Attribute:
+            key = receiver_text(node.value, module)  # type: ignore[attr-defined]
+            pool = facts.called_attributes if id(node) in called else facts.attributes
+            _add(pool.setdefault(key, []), node.attr.value)  # type: ignore[attr-defined]
+    return facts
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
 
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._bind_target(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._bind_target(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bind_target(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._bind_target(node.target)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind_target(node.target)
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        self._bind_target(node.name)
-
-    def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None:
-            self.facts.returns_value = True
-            self.facts.returned.append(node.value)
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        self.facts.statements.append(node)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self._call_funcs.add(id(node.func))
-
-    def visit_Attribute(self, node: cst.Attribute) -> None:
-        key = receiver_text(node.value, self._module)
-        pool = self.facts.called_attributes if id(node) in self._call_funcs else self.facts.attributes
-        _add(pool.setdefault(key, []), node.attr.value)
+# node kind -> the field naming what it binds (comprehension variables are their own scope)
+_BINDERS: dict[type, str] = {
+    cst.AssignTarget: "target",
+    cst.AugAssign: "target",
+    cst.AnnAssign: "target",
+    cst.For: "target",
+    cst.NamedExpr: "target",
+    cst.AsName: "name",
+}
 
 
 def _all_params(params: cst.Parameters) -> list[cst.Param]:
@@ -141,9 +129,7 @@ class ScopeIndex:
     def scope(self, root: cst.FunctionDef | cst.Module) -> ScopeFacts:
         key = id(root)
         if key not in self._scopes:
-            collector = _ScopeCollector(root, self._module)
-            root.visit(collector)
-            self._scopes[key] = collector.facts
+            self._scopes[key] = collect_scope(root, self._module)
         return self._scopes[key]
 
     def klass(self, node: cst.ClassDef) -> ClassFacts:

@@ -8,14 +8,10 @@ from functools import cached_property
 from typing import Collection, Iterator, Sequence
 
 import libcst as cst
-from libcst.metadata import (
-    CodeRange,
-    MetadataWrapper,
-    PositionProvider,
-    WhitespaceInclusivePositionProvider,
-)
 
 from swebot.mutate.model import BlockEdit, NodeEdit, Proposal
+from swebot.mutate.positions import positions
+from swebot.mutate.walk import children
 
 # The newline rule libcst's position providers count lines with (and Python's tokenizer).
 _NEWLINE = re.compile(r"\r\n?|\n")
@@ -48,12 +44,7 @@ class ParsedSource:
     def __init__(self, text: str) -> None:
         self.text = text
         self.module = cst.parse_module(text)
-        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        resolved = wrapper.resolve_many([PositionProvider, WhitespaceInclusivePositionProvider])
-        self._positions: dict[cst.CSTNode, CodeRange] = dict(resolved[PositionProvider])  # type: ignore[arg-type]
-        self._extents: dict[cst.CSTNode, CodeRange] = dict(
-            resolved[WhitespaceInclusivePositionProvider]  # type: ignore[arg-type]
-        )
+        self._positions, self._extents = positions(self.module)
         starts = [0]
         starts.extend(match.end() for match in _NEWLINE.finditer(text))
         self._line_starts = starts
@@ -110,9 +101,7 @@ class ParsedSource:
     # -- sites -------------------------------------------------------------------------------
 
     def sites(self, lines: Collection[int]) -> list["Site"]:
-        collector = _SiteCollector(self, frozenset(lines))
-        self.module.visit(collector)
-        return collector.sites
+        return _collect_sites(self, frozenset(lines))
 
     @cached_property
     def scopes(self) -> "ScopeIndex":
@@ -218,52 +207,45 @@ class Site:
         )
 
 
-class _SiteCollector(cst.CSTVisitor):
-    """Collects every node that starts on a wanted line or whose statement (or compound header) covers one."""
+def _collect_sites(parsed: ParsedSource, lines: frozenset[int]) -> list[Site]:
+    """Every node that starts on a wanted line or whose simple statement (or compound-statement
+    header) covers one; statements that cover no wanted line are skipped whole."""
 
-    def __init__(self, parsed: ParsedSource, lines: frozenset[int]) -> None:
-        super().__init__()
-        self._parsed = parsed
-        self._lines = lines
-        self._ancestors: list[cst.CSTNode] = []
-        # Line span of the innermost simple statement or compound-statement header, None inside a body.
-        self._spans: list[tuple[int, int] | None] = [None]
-        self.sites: list[Site] = []
+    def covered(first: int, last: int) -> bool:
+        return any(first <= line <= last for line in lines)
 
-    def _covered(self, first: int, last: int) -> bool:
-        return any(first <= line <= last for line in self._lines)
-
-    def _header_span(self, node: cst.CSTNode) -> tuple[int, int]:
-        first = self._parsed.line(node)
-        last = first
-        for part in header_parts(node):
-            last = max(last, self._parsed.last_line(part))
-        return first, last
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
+    found: list[Site] = []
+    # (node, ancestors, line span of the innermost simple statement or header; None inside a body)
+    stack: list[tuple[cst.CSTNode, tuple[cst.CSTNode, ...], tuple[int, int] | None]] = [
+        (parsed.module, (), None)
+    ]
+    while stack:
+        node, ancestors, span = stack.pop()
         if isinstance(node, _OPAQUE):
-            return False
+            continue
+        positioned = parsed.has_position(node)
+        if isinstance(node, (cst.BaseStatement, *_COMPOUND)) and positioned:
+            if not covered(parsed.line(node), parsed.last_line(node)):
+                continue
         if isinstance(node, cst.SimpleStatementLine):
-            span: tuple[int, int] | None = (self._parsed.line(node), self._parsed.last_line(node))
-            self._spans.append(span)
+            span = (parsed.line(node), parsed.last_line(node))
         elif isinstance(node, _COMPOUND):
-            self._spans.append(self._header_span(node))
+            span = _header_span(parsed, node)
         elif isinstance(node, _BODIES):
-            self._spans.append(None)
-        span = self._spans[-1]
-        if self._parsed.has_position(node) and (
-            self._parsed.line(node) in self._lines or (span is not None and self._covered(*span))
-        ):
-            self.sites.append(Site(node=node, ancestors=tuple(self._ancestors), parsed=self._parsed))
-        self._ancestors.append(node)
-        return True
+            span = None
+        if positioned and (parsed.line(node) in lines or (span is not None and covered(*span))):
+            found.append(Site(node=node, ancestors=ancestors, parsed=parsed))
+        below = (*ancestors, node)
+        stack.extend((child, below, span) for child in reversed(list(children(node))))
+    return found
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        if isinstance(original_node, _OPAQUE):
-            return
-        self._ancestors.pop()
-        if isinstance(original_node, (cst.SimpleStatementLine, *_COMPOUND, *_BODIES)):
-            self._spans.pop()
+
+def _header_span(parsed: ParsedSource, node: cst.CSTNode) -> tuple[int, int]:
+    first = parsed.line(node)
+    last = first
+    for part in header_parts(node):
+        last = max(last, parsed.last_line(part))
+    return first, last
 
 
 def header_parts(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
