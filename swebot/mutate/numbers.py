@@ -79,4 +79,5 @@ KINDS: tuple[type[cst.CSTNode], ...] = (
     cst.Attribute,
     cst.Call,
     cst.Subscript,
+    cst.IfExp,
 )
