@@ -159,6 +159,9 @@ def run_command(args: argparse.Namespace) -> int:
     check_template(args.repo_source)
     settings = run_settings(args)
     instances = _selected(args)
+    if args.engine == "builtin" and not args.oracle_tests and not args.json:
+        print("swebot: note: the builtin engine repairs from failing tests; without --oracle-tests an "
+              "instance has none, so expect 'nothing_to_fix' (use --engine llm or auto)", file=sys.stderr)
     outcome = run_batch(instances, settings, None if (args.quiet or args.json) else sys.stderr)  # type: ignore[arg-type]
     summary = outcome.summary
     if args.json:
