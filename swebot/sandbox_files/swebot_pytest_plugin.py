@@ -186,7 +186,9 @@ def _start_coverage(state: _State) -> None:
         return
     # config_file=False: the project's coverage settings (omit, plugins, branch) must not
     # change what we measure.
-    cov = coverage.Coverage(data_file=None, source=[state.root], branch=False, config_file=False)
+    # Virtualenvs and tool directories inside the repository are not the project's code.
+    omit = [os.path.join(state.root, d, "*") for d in sorted(_FOREIGN)] + ["*/site-packages/*", "*/dist-packages/*"]
+    cov = coverage.Coverage(data_file=None, source=[state.root], omit=omit, branch=False, config_file=False)
     cov.start()
     state.coverage = cov
 
