@@ -66,3 +66,11 @@ def test_code_regions_cover_fences_backticks_and_prompts() -> None:
 def test_latin_word_count_tells_other_scripts_apart() -> None:
     assert latin_word_count("购物车的总价计算错误") == 0
     assert latin_word_count("total is wrong") == 3
+
+
+def test_pytest_node_ids_name_tests_and_classes() -> None:
+    sig = parse_issue("FAILED tests/test_recipes.py::NcyclesTests::test_happy_path[2-x] - assert 1 == 2\n"
+                      "and tests/test_misc.py::test_other")
+    assert sig.test_ids == (("tests/test_recipes.py", "NcyclesTests.test_happy_path"),
+                            ("tests/test_misc.py", "test_other"))
+    assert {"NcyclesTests", "test_happy_path", "test_other"} <= set(sig.test_names)

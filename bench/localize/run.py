@@ -41,6 +41,19 @@ from swebot.localize.retrieval import LexicalIndex  # noqa: E402
 from swebot.localize.symbols import build_index  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+
+# Starting points for fitting: what each signal should weigh before any case is seen (a frame or
+# a quoted name outweighs lexical similarity; tests/docs are penalized). Fitting moves away from
+# these only as far as the training cases justify.
+PRIOR_FILE = {
+    "f_bm25": 2.0, "f_bm25_rr": 2.0, "f_frame": 4.0, "f_path": 4.0, "f_stem": 1.5, "f_named": 3.0, "f_word": 0.5,
+    "f_sym_bm25": 1.5, "f_graph": 1.0, "f_test_import": 1.0, "f_noncode": -2.0, "f_sbfl": 3.0,
+}
+PRIOR_SYMBOL = {
+    "bm25": 2.0, "bm25_rr": 2.0, "frame": 4.0, "exact": 4.0, "ident": 2.5, "word": 0.5, "graph": 0.8,
+    "is_class": -1.0, "sbfl": 3.0, "near_bm25": 1.0, "named_test": -2.0, "f_bm25": 1.0, "f_bm25_rr": 0.5, "f_frame": 1.0, "f_path": 1.0,
+    "f_named": 0.5, "f_test_import": 0.5, "f_noncode": -1.5,
+}
 SITE = "/home/user/.venv/lib/python3.11/site-packages/"
 USER_DIR = "/home/user/project/"
 
@@ -188,12 +201,17 @@ def plain_bm25(p: Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fit_listwise(
-    data: list[tuple[np.ndarray, list[int]]], n_feat: int, *, l2: float = 0.02, steps: int = 800, lr: float = 0.5
+    data: list[tuple[np.ndarray, list[int]]], prior: np.ndarray, *, l2: float = 0.05, steps: int = 800,
+    lr: float = 0.5,
 ) -> np.ndarray:
-    """Softmax (listwise logistic) regression: maximize the probability of the targets in each case."""
-    w = np.zeros(n_feat)
+    """Softmax (listwise logistic) regression: maximize the probability of the targets in each case.
+
+    The penalty pulls towards ``prior`` rather than zero, so a signal the cases never exercise
+    (SBFL, an explicit path) keeps its prior weight instead of being switched off.
+    """
+    w = prior.astype(float).copy()
     for _ in range(steps):
-        grad = l2 * w
+        grad = l2 * (w - prior)
         for x, pos in data:
             z = x @ w
             z -= z.max()
@@ -291,8 +309,8 @@ def fit_and_report(feats_all: list, results: list[dict]) -> None:
     train_idx = [i for i, r in enumerate(results) if not r["heldout"]]
     file_data = [(feats_all[i][0].file_x, [feats_all[i][1]]) for i in train_idx]
     sym_data = [(feats_all[i][0].sym_x, feats_all[i][2]) for i in train_idx]
-    fw = fit_listwise(file_data, len(rank.FILE_FEATURES))
-    sw = fit_listwise(sym_data, len(rank.SYMBOL_FEATURES))
+    fw = fit_listwise(file_data, np.array([PRIOR_FILE.get(n, 0.0) for n in rank.FILE_FEATURES]))
+    sw = fit_listwise(sym_data, np.array([PRIOR_SYMBOL.get(n, 0.0) for n in rank.SYMBOL_FEATURES]))
     fitted = []
     for (feats, fi, rows), r in zip(feats_all, results):
         f_rank, s_rank = ranks(feats.file_x @ fw, feats.sym_x @ sw, fi, rows)

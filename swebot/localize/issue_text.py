@@ -24,6 +24,7 @@ _FENCE = re.compile(r"```[\w+-]*\n(.*?)```", re.S)
 _CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
 _IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
 _TEST_NAME = re.compile(r"\b(test_\w+|Test[A-Z]\w*)\b")
+_NODE_ID = re.compile(r"([\w./\\-]+\.py)((?:::[\w]+(?:\[[^\]\s]*\])?)+)")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _NON_CODE_DOTTED = frozenset({"e.g", "i.e", "etc", "vs", "www", "http", "https"})
 _COMMON_WORDS_AS_CODE = frozenset({"print", "len", "str", "int", "list", "dict", "set", "type", "range"})
@@ -38,6 +39,7 @@ class IssueSignals:
     code_idents: tuple[str, ...]  # identifiers that look like code (backticks, calls, snake/camel case)
     words: tuple[str, ...]  # every identifier-shaped word (weak: may match a symbol by accident)
     test_names: tuple[str, ...]
+    test_ids: tuple[tuple[str, str], ...]  # pytest node ids as (path, "Class.test_x"), parameters dropped
     text: str  # the issue text, for lexical retrieval
 
     @property
@@ -95,7 +97,9 @@ def parse_issue(text: str) -> IssueSignals:
     full_text = text
     text = strip_frames(text)
     no_frames = text
-    paths = [p for p in _PATH.findall(no_frames) if p not in frame_paths]
+    # A pytest node id names a test to run, not a file to change: its path is a test clue only.
+    node_paths = {m.group(1) for m in _NODE_ID.finditer(text)}
+    paths = [p for p in _PATH.findall(no_frames) if p not in frame_paths and p not in node_paths]
     dotted = []
     for d in _DOTTED.findall(no_frames):
         low = d.lower()
@@ -111,6 +115,12 @@ def parse_issue(text: str) -> IssueSignals:
     for d in dotted:
         idents += d.split(".")
     words = _IDENT.findall(text)
+    test_ids = []
+    test_names = _TEST_NAME.findall(text)
+    for m in _NODE_ID.finditer(text):
+        parts = [re.sub(r"\[.*\]$", "", p) for p in m.group(2).split("::") if p]
+        test_ids.append((m.group(1), ".".join(parts)))
+        test_names += parts
     return IssueSignals(
         frames=tuple(frames),
         exceptions=tuple(e.rsplit(".", 1)[-1] for e in exceptions),
@@ -118,7 +128,8 @@ def parse_issue(text: str) -> IssueSignals:
         dotted=tuple(dict.fromkeys(dotted)),
         code_idents=tuple(dict.fromkeys(i for i in idents if len(i) > 1 and not i.isdigit())),
         words=tuple(dict.fromkeys(w for w in words if len(w) > 2)),
-        test_names=tuple(dict.fromkeys(_TEST_NAME.findall(text))),
+        test_names=tuple(dict.fromkeys(test_names)),
+        test_ids=tuple(dict.fromkeys(test_ids)),
         text=full_text,
     )
 
