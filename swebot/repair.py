@@ -124,6 +124,10 @@ def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> Fi
     test_cwd = os.path.relpath(path.resolve(), repo)
     run_dir = new_run_dir(repo, request.output_dir)
     log = RunLog(run_dir / "run.log", forward=progress)
+    settings = request.engine_settings
+    if getattr(settings, "trajectory_path", "unset") is None:  # LLM sessions record into the run folder
+        request = replace(request, engine_settings=settings.model_copy(  # type: ignore[union-attr]
+            update={"trajectory_path": run_dir / "trajectory.json"}))
     log("stage", {"name": "snapshot", "detail": str(repo)})
     with _sigterm_as_interrupt():
         workspace = snapshot(repo)

@@ -49,6 +49,7 @@ def test_fix_with_llm_engine_then_replay(make_repo: Callable[..., Path], tmp_pat
     assert "<issue>\nshout('hi') gives 'hi!' not 'HI!'\n</issue>" in task_prompt
     assert "Places that look related" in task_prompt and "- textutil.py: shout (1-2)" in task_prompt
     trajectory = Path(report["details"]["trajectory"])
+    assert trajectory == Path(report["run_dir"]) / "trajectory.json"  # recorded in the run folder
     assert trajectory.is_file() and KEY not in trajectory.read_text()
     assert (repo / "textutil.py").read_text().count("lower") == 1  # the user's tree is untouched
 

@@ -95,7 +95,8 @@ def request_from_args(args: argparse.Namespace, path: Path, issue_text: str | No
         sandbox=args.sandbox,
         budget=Budget(time_limit=args.time_limit, max_candidates=args.max_candidates,
                       max_steps=getattr(args, "max_steps", 0) or 0,
-                      max_cost=getattr(args, "max_cost", 0.0) or 0.0),
+                      max_cost=getattr(args, "max_cost", 0.0) or 0.0,
+                      max_tokens=getattr(args, "max_tokens", 0) or 0),
         output_dir=args.output,
         engine_settings=settings,
         test_timeout=args.test_timeout,
@@ -180,6 +181,9 @@ def print_summary(report: object, applied: str, *, wanted_change: bool) -> None:
     print(headline, file=out)
     if report.description:
         print(f"  change:     {report.description}", file=out)
+    for problem in ("model_error", "error"):
+        if report.details.get(problem):
+            print(f"  {problem.replace('_', ' ')}: {report.details[problem]}", file=out)
     if report.failing_before:
         print(f"  failing before: {len(report.failing_before)}  after: {len(report.failing_after)}",
               file=out)

@@ -79,10 +79,11 @@ class LLMEngine:
         if s.model_wrapper is not None:
             model = s.model_wrapper(model)
         runner = _test_runner(task, sandbox) if task.test_command else None
-        baseline = None
-        if runner is not None:
+        baseline = task.baseline
+        if runner is not None and baseline is None:
             progress("stage", {"name": "baseline", "detail": "running the tests"})
             baseline = runner.run()
+        if runner is not None and baseline is not None:
             if not baseline.failing and not task.issue:
                 return EngineResult(status="nothing_to_fix", description="all tests already pass")
         failing = tuple(sorted(baseline.failing)) if baseline else ()
@@ -190,6 +191,8 @@ def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--api-key-env", metavar="VAR", help="environment variable holding the API key")
     g.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS, help="model calls allowed (0 = unlimited)")
     g.add_argument("--max-cost", type=float, default=0.0, metavar="USD", help="spend allowed (0 = unlimited)")
+    g.add_argument("--max-tokens", type=int, default=0, metavar="N",
+                   help="prompt + completion tokens allowed over the run (0 = unlimited)")
     g.add_argument("--show-thinking", action="store_true", help="stream the model's reasoning to stderr")
 
 
