@@ -36,6 +36,8 @@ class FixRequest:
     output_dir: Path | None = None
     engine_settings: object | None = None  # engine-specific settings (LLMSettings for llm/auto)
     test_timeout: float = 300.0
+    attempts: int = 1  # independent attempts to choose among (test-time scaling)
+    keep_tests: bool = False  # keep reproduction tests the engine wrote in the final patch
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,8 @@ def _run_engine(request: FixRequest, workspace: Path, test_cwd: str, sandbox: Sa
         if not baseline.failing:
             diagnose_baseline(baseline, command)
         baseline_failing = tuple(sorted(baseline.failing))
-    engine = make_engine(request.engine, request.engine_settings, has_failing_tests=bool(baseline_failing))
+    engine = make_engine(request.engine, request.engine_settings, has_failing_tests=bool(baseline_failing),
+                         attempts=request.attempts, keep_tests=request.keep_tests)
     remaining = request.budget.time_limit - (time.monotonic() - started) if request.budget.time_limit else 0.0
     if request.budget.time_limit and remaining <= 0:
         return EngineResult(status="not_fixed", failing_before=baseline_failing,

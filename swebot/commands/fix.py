@@ -49,6 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="stop after validating N candidate patches (default 0 = no limit)")
     parser.add_argument("--test-timeout", metavar="SECONDS", type=float, default=300.0,
                         help="timeout for one run of the test command (default 300)")
+    parser.add_argument("--attempts", metavar="N", type=int, default=1,
+                        help="up to N independent attempts, the patch chosen by test evidence (default 1)")
+    parser.add_argument("--keep-tests", action="store_true",
+                        help="keep the reproduction tests the engine wrote in the final patch")
     parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     for extension in ("swebot.engines.llm:add_llm_arguments",
@@ -100,12 +104,15 @@ def request_from_args(args: argparse.Namespace, path: Path, issue_text: str | No
         output_dir=args.output,
         engine_settings=settings,
         test_timeout=args.test_timeout,
+        attempts=args.attempts,
+        keep_tests=args.keep_tests,
     )
 
 
 def _check_args(args: argparse.Namespace) -> None:
-    if args.time_limit < 0 or args.max_candidates < 0 or args.test_timeout <= 0:
-        raise BadInput("--time-limit and --max-candidates must be >= 0, --test-timeout > 0")
+    if args.time_limit < 0 or args.max_candidates < 0 or args.test_timeout <= 0 or args.attempts < 1:
+        raise BadInput("--time-limit and --max-candidates must be >= 0, --test-timeout > 0, "
+                       "--attempts >= 1")
 
 
 def run(args: argparse.Namespace) -> int:

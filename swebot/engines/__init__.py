@@ -8,8 +8,13 @@ from swebot.types import Engine
 ENGINE_NAMES = ("builtin", "llm", "auto")
 
 
-def make_engine(name: str, settings: object | None = None, *, has_failing_tests: bool = True) -> Engine:
-    """Build an engine. ``auto`` is the builtin engine when failing tests exist, then the LLM."""
+def make_engine(name: str, settings: object | None = None, *, has_failing_tests: bool = True,
+                attempts: int = 1, keep_tests: bool = False) -> Engine:
+    """Build an engine. ``auto`` is the builtin engine when failing tests exist, then the LLM.
+
+    ``attempts`` > 1 asks for several independent attempts and a choice among them by evidence;
+    ``keep_tests`` keeps reproduction tests an engine wrote in the final patch.
+    """
     if name == "builtin":
         from swebot.engines.builtin import BuiltinEngine
 
