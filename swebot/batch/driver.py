@@ -15,10 +15,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any, Mapping, Sequence, TextIO
 
 from swebot.batch.dataset import Instance
-from swebot.batch.ledger import FileLedger
+from swebot.batch.ledger import EPSILON, FileLedger, Spend
 from swebot.batch.progress import BatchProgress
 from swebot.batch.runner import STATUSES, FixFunction, InstanceResult, result_from_json
 from swebot.batch.settings import BatchSettings
@@ -67,7 +67,8 @@ def run_batch(instances: Sequence[Instance], settings: BatchSettings,
     progress = BatchProgress(progress_stream, len(instances), len(instances) - len(pending),
                              "resolved" if settings.oracle_tests else "fixed")
     started = time.monotonic()
-    summary = build_summary(instances, settings, paths, started_at, 0.0)
+    tally = Tally(instances, paths)
+    summary = tally.summary(settings, started_at, 0.0)
     write_json_atomic(paths["summary"], summary)
     progress.start()
     if pending:
@@ -77,14 +78,15 @@ def run_batch(instances: Sequence[Instance], settings: BatchSettings,
         try:
             for result in executor.run(pending):
                 record_result(result, settings, paths, store)
+                tally.add(result)
                 progress.update(result.instance_id, result.status, resolved=result.status == "fixed",
                                 cost=result.cost, counted=result.status != "cut")
-                summary = build_summary(instances, settings, paths, started_at, time.monotonic() - started)
+                summary = tally.summary(settings, started_at, time.monotonic() - started)
                 write_json_atomic(paths["summary"], summary)
         finally:
             executor.close()
             progress.finish()
-            summary = build_summary(instances, settings, paths, started_at, time.monotonic() - started)
+            summary = tally.summary(settings, started_at, time.monotonic() - started)
             write_json_atomic(paths["summary"], summary)
     counts = summary["status_counts"]
     complete = counts["pending"] == 0 and counts["cut"] == 0 and counts["error"] == 0
@@ -127,24 +129,53 @@ def settings_record(settings: BatchSettings) -> dict[str, Any]:
     return data
 
 
-def build_summary(instances: Sequence[Instance], settings: BatchSettings, paths: dict[str, Path],
-                  started_at: str, wall_seconds: float) -> dict[str, Any]:
-    finished = PredictionStore(paths["preds"]).load()
-    spent = FileLedger(paths["ledger"]).snapshot()
-    counts = {status: 0 for status in (*STATUSES, "pending")}
+class Tally:
+    """What the driver knows of each selected instance: its last result and whether it finished.
+
+    Loaded once from the output folder, then kept up to date in memory, so writing the summary
+    after every instance stays linear in the batch size.
+    """
+
+    def __init__(self, instances: Sequence[Instance], paths: dict[str, Path]) -> None:
+        self.instances = list(instances)
+        self.paths = paths
+        self.finished = set(PredictionStore(paths["preds"]).load())
+        self.results: dict[str, InstanceResult] = {}
+        for instance in self.instances:
+            data = read_json(paths["instances"] / instance.instance_id / "result.json")
+            if isinstance(data, dict):
+                self.results[instance.instance_id] = result_from_json(data)
+
+    def add(self, result: InstanceResult) -> None:
+        self.results[result.instance_id] = result
+        if result.status != "cut":
+            self.finished.add(result.instance_id)
+
+    def status(self, instance_id: str) -> str:
+        result = self.results.get(instance_id)
+        if result is None and instance_id in self.finished:
+            return "unknown"  # a prediction line without its result.json (copied in by hand?)
+        if result is None or (instance_id not in self.finished and result.status != "cut"):
+            return "pending"
+        return result.status if result.status in STATUSES else "error"
+
+    def summary(self, settings: BatchSettings, started_at: str, wall_seconds: float) -> dict[str, Any]:
+        return build_summary(self, settings, FileLedger(self.paths["ledger"]).snapshot(), started_at,
+                             wall_seconds)
+
+
+def build_summary(tally: Tally, settings: BatchSettings, spent: Mapping[str, Spend], started_at: str,
+                  wall_seconds: float) -> dict[str, Any]:
+    counts = {status: 0 for status in (*STATUSES, "unknown", "pending")}
     per_instance: dict[str, dict[str, Any]] = {}
     cut: list[str] = []
     errors: dict[str, str] = {}
     overheads: list[float] = []
     seconds_total = 0.0
-    for instance in instances:
+    for instance in tally.instances:
         iid = instance.instance_id
-        data = read_json(paths["instances"] / iid / "result.json")
-        result = result_from_json(data) if isinstance(data, dict) else None
-        if result is None or (iid not in finished and result.status != "cut"):
-            status = "pending"
-        else:
-            status = result.status if result.status in STATUSES else "error"
+        status = tally.status(iid)
+        result = tally.results.get(iid)
         counts[status] += 1
         spend = spent.get(iid)
         entry: dict[str, Any] = {"status": status,
@@ -153,28 +184,28 @@ def build_summary(instances: Sequence[Instance], settings: BatchSettings, paths:
         if result is not None and status != "pending":
             entry.update(seconds=round(result.seconds, 3), limit_hit=result.limit_hit)
             seconds_total += result.seconds
-            if result.status != "cut" or result.seconds:
+            if result.overhead_seconds:
                 overheads.append(result.overhead_seconds)
         if status == "cut":
             cut.append(iid)
         if status == "error" and result is not None:
             errors[iid] = result.error
         per_instance[iid] = entry
-    ids = {i.instance_id for i in instances}
-    cost = sum(s.cost for k, s in spent.items() if k in ids)
+    chosen = [s for k, s in spent.items() if k in per_instance]
+    cost = sum(s.cost for s in chosen)
     summary: dict[str, Any] = {
         "started": started_at,
         "updated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "model_name_or_path": settings.model_name,
         "oracle_tests": settings.oracle_tests,
-        "total": len(instances),
-        "finished": sum(counts[s] for s in STATUSES if s != "cut"),
+        "total": len(tally.instances),
+        "finished": sum(counts[s] for s in (*STATUSES, "unknown") if s != "cut"),
         "status_counts": counts,
         "cost": round(cost, 6),
         "max_total_cost": settings.max_total_cost,
-        "budget_spent": bool(settings.max_total_cost) and cost >= settings.max_total_cost,
-        "tokens": sum(s.tokens for k, s in spent.items() if k in ids),
-        "model_calls": sum(s.calls for k, s in spent.items() if k in ids),
+        "budget_spent": bool(settings.max_total_cost) and cost >= settings.max_total_cost - EPSILON,
+        "tokens": sum(s.tokens for s in chosen),
+        "model_calls": sum(s.calls for s in chosen),
         "time": {"wall_seconds_this_run": round(wall_seconds, 3),
                  "instance_seconds_total": round(seconds_total, 3),
                  "overhead_seconds_mean": round(sum(overheads) / len(overheads), 3) if overheads else None},
