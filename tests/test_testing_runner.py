@@ -306,3 +306,21 @@ def test_command_line_chunks_respect_the_budget_and_keep_every_id() -> None:
     assert all(sum(len(a) + 3 for a, _ in chunk) <= 100 + 20 for chunk in chunks)
     assert _chunks(["x" * 500], ["x" * 500], 100) == [[("x" * 500, "x" * 500)]]
 
+
+
+def test_selected_runs_use_the_config_file_the_full_run_found(tmp_path: Path) -> None:
+    # The config sits next to the tests and is found only through the command's path argument.
+    sandbox = write_repo(
+        tmp_path,
+        {
+            "tests/pytest.ini": "[pytest]\npython_functions = check_*\n",
+            "tests/test_c.py": "def check_ok():\n    pass\n\ndef check_bad():\n    assert 0\n",
+        },
+    )
+    runner = TestRunner(sandbox, "python -m pytest tests")
+    report = runner.run()
+    assert report.failing == {"tests/test_c.py::check_bad"}
+    again = runner.run(["tests/test_c.py::check_bad", "tests/test_c.py::check_ok"])
+    assert again.failing == {"tests/test_c.py::check_bad"}
+    assert again.passing == {"tests/test_c.py::check_ok"}
+    assert all(c.message != NO_RESULT for c in again.cases)

@@ -4,7 +4,8 @@ Loaded with ``-p swebot_pytest_plugin``; every feature is switched on by an envi
 variable, so loading it alone changes nothing:
 
 - ``SWEBOT_ROOT``: the repository root; node ids and paths written below are relative to it.
-- ``SWEBOT_META``: write ``{"rootdir": ...}`` (pytest's rootdir, relative to the root) at start-up.
+- ``SWEBOT_META``: write ``{"rootdir": ..., "inifile": ...}`` (pytest's rootdir and config
+  file, relative to the root) at start-up.
 - ``SWEBOT_SELECT``: a file listing repository-relative node ids, one per line. Only those
   tests run. Ids are matched after collection, so an id that no longer exists is simply
   absent from the results instead of aborting the whole run as a command-line id would.
@@ -92,13 +93,20 @@ def pytest_configure(config: pytest.Config) -> None:
     _state = _State(config)
     meta = os.environ.get("SWEBOT_META")
     if meta and not os.environ.get("PYTEST_XDIST_WORKER"):
-        _write_json(meta, {"rootdir": _state.prefix, "pytest": pytest.__version__})
+        inifile = _inifile(config, _state.root)
+        _write_json(meta, {"rootdir": _state.prefix, "inifile": inifile, "pytest": pytest.__version__})
     if _state.select is not None:
         # Collect whole files, then keep the selected items (see pytest_collection_modifyitems).
         files = dict.fromkeys(os.path.join(_state.root, s.split("::")[0]) for s in _state.select)
         config.args = [f for f in files if os.path.exists(f)]
     if _state.coverage_target:
         _start_coverage(_state)
+
+
+def _inifile(config: pytest.Config, root: str) -> str | None:
+    # inipath: pytest >= 6.1; inifile (a py.path) before that.
+    path = getattr(config, "inipath", None) or getattr(config, "inifile", None)
+    return os.path.relpath(os.path.realpath(str(path)), root).replace(os.sep, "/") if path else None
 
 
 def _read_select(path: str | None) -> list[str] | None:

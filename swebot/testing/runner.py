@@ -36,6 +36,8 @@ COMMAND_LINE_BUDGET = 100_000  # characters of node ids per command when they go
 NO_RESULT = "no result: the run timed out or crashed before this test finished, or the id matched no test"
 
 _ROOTDIR_HEADER = re.compile(r"^rootdir: (?P<path>.+?)(?:, (?:configfile|inifile|testpaths): .*)?$", re.M)
+# pytest >= 7 prints "configfile: X" on its own line; older ones append ", inifile: X" to rootdir.
+_CONFIG_HEADER = re.compile(r"^(?:rootdir: .+?, )?(?:configfile|inifile): (?P<path>[^,\n]+?)\s*(?:,|$)", re.M)
 _COLLECT_ERROR = re.compile(r"^_* ERROR collecting (?P<path>\S+) _*$", re.M)
 
 
@@ -67,6 +69,9 @@ class TestRunner:
         self.cwd = posixpath.normpath(cwd.strip() or ".")
         self.timeout = timeout
         self.select_command = select_command or select_command_for(command)
+        # (rootdir, config file) of the last full run: selected runs reuse them, since
+        # without the command's own paths pytest could find another (or no) config file.
+        self._setup: tuple[str, str] | None = None
         self._token = uuid.uuid4().hex[:10]
         self._counter = itertools.count(1)
 
@@ -112,6 +117,9 @@ class TestRunner:
         addopts = [f"--junitxml={files.abs('xml')}", "-p", "no:cacheprovider",
                    "-o", "junit_family=xunit1", "-o", "junit_logging=no"]
         env = {"PYTHONDONTWRITEBYTECODE": "1"}
+        if ids is not None and self._setup is not None:
+            rootdir, inifile = (posixpath.join(self.sandbox.root, p) for p in self._setup)
+            addopts += ["-c", inifile, f"--rootdir={rootdir}"]
         if plugin:
             self._install_plugin()
             addopts += ["-p", PLUGIN_NAME]
@@ -129,7 +137,9 @@ class TestRunner:
         env["PYTEST_ADDOPTS"] = shlex.join(addopts)
         result = self.sandbox.execute(command, timeout=timeout, cwd=self.cwd, env=env)
         output = result.stdout + ("\n" if result.stdout and result.stderr else "") + result.stderr
-        rootdir = self._rootdir(files, plugin, result.stdout)
+        rootdir, inifile = self._pytest_setup(files, plugin, result.stdout)
+        if ids is None and rootdir is not None and inifile is not None:
+            self._setup = (rootdir, inifile)
         cases, collection_errors = self._results(files, rootdir, plugin, output)
         # No meta file: the plugin never started, and pytest says why.
         plugin_failed = plugin and not cases and PLUGIN_NAME in output and not self._read(files.rel("meta.json"))
@@ -180,19 +190,23 @@ class TestRunner:
         except OSError:
             return None
 
-    def _rootdir(self, files: "_RunFiles", use_plugin: bool, stdout: str) -> str | None:
-        """pytest's rootdir relative to the sandbox root; None when unknown."""
+    def _pytest_setup(self, files: "_RunFiles", use_plugin: bool, stdout: str) -> tuple[str | None, str | None]:
+        """pytest's rootdir and config file, relative to the sandbox root; None when unknown."""
         if use_plugin:
             meta = self._read(files.rel("meta.json"))
             if meta:
                 try:
-                    return str(json.loads(meta)["rootdir"])
-                except (ValueError, KeyError, TypeError):
+                    data = json.loads(meta)
+                    return str(data["rootdir"]), data.get("inifile")
+                except (ValueError, KeyError, TypeError, AttributeError):
                     pass
         header = _ROOTDIR_HEADER.search(stdout)
-        if header:
-            return posixpath.relpath(header["path"].strip(), self.sandbox.root)
-        return None
+        if not header:
+            return None, None
+        rootdir = posixpath.relpath(header["path"].strip(), self.sandbox.root)
+        config = _CONFIG_HEADER.search(stdout)
+        inifile = posixpath.normpath(posixpath.join(rootdir, config["path"])) if config else None
+        return rootdir, inifile
 
     def _results(
         self, files: "_RunFiles", rootdir: str | None, use_plugin: bool, output: str
