@@ -11,13 +11,13 @@ import os
 import pickle
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from swebot.localize.retrieval import LexicalIndex
-from swebot.localize.symbols import SymbolIndex, build_index, iter_python_files
+from swebot.localize.symbols import Symbol, SymbolIndex, build_index, iter_python_files
 
-FORMAT_VERSION = "3"  # bump when SymbolIndex/LexicalIndex change shape
+FORMAT_VERSION = "4"  # bump when SymbolIndex/LexicalIndex change shape
 KEEP_PER_ROOT = 3  # older entries for the same tree are pruned
 
 
@@ -91,6 +91,19 @@ def _prune(root: Path, keep: Path) -> None:
             pass
 
 
+def _without_text(symbols: SymbolIndex, lexical: LexicalIndex) -> tuple[SymbolIndex, LexicalIndex]:
+    """Drop the source text once BM25 has it: queries never read it, and it is most of the
+    cache's size and so of its load time."""
+    files = []
+    slim: dict[tuple[str, str], Symbol] = {}
+    for f in symbols.files:
+        syms = tuple(replace(s, text="") for s in f.symbols)
+        slim.update(((s.path, s.name), s) for s in syms)
+        files.append(replace(f, text="", symbols=syms))
+    lexical.symbol_list = [slim[(s.path, s.name)] for s in lexical.symbol_list]
+    return SymbolIndex(root=symbols.root, files=tuple(files)), lexical
+
+
 def load_or_build(root: Path, *, use_cache: bool = True) -> RepoIndex:
     """The indexes for ``root``: from the cache when the tree is unchanged, else built and stored."""
     root = Path(root).resolve()
@@ -106,6 +119,7 @@ def load_or_build(root: Path, *, use_cache: bool = True) -> RepoIndex:
             pass
     symbols = build_index(root)
     lexical = LexicalIndex.build(symbols)
+    symbols, lexical = _without_text(symbols, lexical)
     if use_cache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
