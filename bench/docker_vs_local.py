@@ -49,9 +49,9 @@ def make_project(root: Path) -> Path:
     return root
 
 
-def candidate(box: Sandbox, n: int) -> None:
+def candidate(box: Sandbox, n: int, env: dict[str, str] | None = None) -> None:
     box.write_file("pkg/m0.py", f"def f0(x):\n    return x + {n % 3}\n".encode())
-    result = box.execute(PYTEST, timeout=120)
+    result = box.execute(PYTEST, timeout=120, env=env)
     assert result.exit_code in (0, 1), result.stderr or result.stdout
     assert box.read_file(".swebot/junit.xml").startswith(b"<?xml")
 
@@ -67,7 +67,7 @@ def timed(fn: Callable[[], object], rounds: int) -> list[float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15, help="candidates per sandbox")
+    parser.add_argument("--rounds", type=int, default=10, help="candidates per sandbox and variant")
     parser.add_argument("--starts", type=int, default=5, help="container starts to time")
     args = parser.parse_args()
 
@@ -82,26 +82,31 @@ def main() -> int:
         start_times = timed(start_one, args.starts)
 
         # Interleaved, so load from anything else on the machine hits both sides alike.
-        local_times: list[float] = []
-        docker_times: list[float] = []
+        # Two variants: each side's pytest as installed (the host's may load many plugins),
+        # and with plugin autoloading off on both sides (the sandbox cost alone).
+        variants = {"as installed": None, "no plugin autoload": {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}}
+        times: dict[tuple[str, str], list[float]] = {}
         local = LocalSandbox(project)
         with DockerSandbox(client, BASE_IMAGE) as box:
             box.copy_in(project)
             candidate(local, 0)  # warm caches on both sides
             candidate(box, 0)
             for n in range(1, args.rounds + 1):
-                local_times += timed(lambda: candidate(local, n), 1)
-                docker_times += timed(lambda: candidate(box, n), 1)
+                for name, env in variants.items():
+                    times.setdefault(("local", name), []).extend(timed(lambda: candidate(local, n, env), 1))
+                    times.setdefault(("docker", name), []).extend(timed(lambda: candidate(box, n, env), 1))
             exec_times = timed(lambda: box.execute("true", timeout=30), args.rounds)
             local_exec = timed(lambda: local.execute("true", timeout=30), args.rounds)
         local.close()
 
     med = statistics.median
-    ratio = med(docker_times) / med(local_times)
     print(f"per-candidate validation (write + pytest 60 tests + read junit), median of {args.rounds}:")
-    print(f"  local   {med(local_times) * 1000:8.0f} ms   (min {min(local_times) * 1000:.0f})")
-    print(f"  docker  {med(docker_times) * 1000:8.0f} ms   (min {min(docker_times) * 1000:.0f})")
-    print(f"  ratio   {ratio:8.2f} x   (target <= 1.5x)")
+    for name in variants:
+        lt, dt = times[("local", name)], times[("docker", name)]
+        print(f"  {name}:")
+        print(f"    local   {med(lt) * 1000:7.0f} ms   (min {min(lt) * 1000:.0f})")
+        print(f"    docker  {med(dt) * 1000:7.0f} ms   (min {min(dt) * 1000:.0f})")
+        print(f"    ratio   {med(dt) / med(lt):7.2f} x   (target <= 1.5x)")
     print(f"per-command overhead (`true`), median: docker {med(exec_times) * 1000:.0f} ms, "
           f"local {med(local_exec) * 1000:.0f} ms")
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
