@@ -8,6 +8,7 @@ from typing import Iterator
 
 import pytest
 
+from swebot.errors import EnvironmentProblem
 from swebot.sandbox.docker import DockerSandbox, Limits
 from swebot.sandbox.images import BASE_IMAGE
 from tests.docker_support import docker_client, make_git_repo  # noqa: F401  (fixture)
@@ -94,3 +95,11 @@ def test_host_environment_is_not_read_at_execute_time(box: DockerSandbox) -> Non
         assert "late" not in box.execute("env", timeout=30).stdout
     finally:
         del os.environ["SWEBOT_TEST_LATE"]
+
+
+def test_limits_can_be_set_from_the_environment() -> None:
+    limits = Limits.from_env({"SWEBOT_SANDBOX_MEMORY": "4g", "SWEBOT_SANDBOX_CPUS": "0.5", "SWEBOT_SANDBOX_PIDS": "64"})
+    assert limits == Limits(memory="4g", cpus=0.5, pids=64)
+    assert Limits.from_env({}) == Limits()
+    with pytest.raises(EnvironmentProblem):
+        Limits.from_env({"SWEBOT_SANDBOX_PIDS": "lots"})

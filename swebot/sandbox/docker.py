@@ -58,6 +58,19 @@ class Limits:
     cpus: float = float(min(2, os.cpu_count() or 1))
     pids: int = 1024  # stops fork bombs well before the host notices
 
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "Limits":
+        """Defaults, overridden by SWEBOT_SANDBOX_MEMORY (e.g. "4g"), _CPUS and _PIDS."""
+        default = cls()
+        try:
+            return cls(
+                memory=environ.get("SWEBOT_SANDBOX_MEMORY", default.memory),
+                cpus=float(environ.get("SWEBOT_SANDBOX_CPUS", default.cpus)),
+                pids=int(environ.get("SWEBOT_SANDBOX_PIDS", default.pids)),
+            )
+        except ValueError as exc:
+            raise EnvironmentProblem(f"bad SWEBOT_SANDBOX_* limit: {exc}") from None
+
 
 class ContainerLost(SandboxError):
     """The container stopped or vanished underneath a call (killed, removed, OOM of PID 1)."""

@@ -99,12 +99,12 @@ def open_docker(
     client: "docker.DockerClient | None" = None,
 ) -> RetryingSandbox:
     """A Docker sandbox on the workspace's environment image, with the workspace copied in."""
-    from swebot.sandbox.docker import DockerSandbox, connect
+    from swebot.sandbox.docker import DockerSandbox, Limits, connect
     from swebot.sandbox.images import build_env_image
 
     client = client or connect()
     image = build_env_image(client, workspace, on_log=on_log)
-    sandbox = DockerSandbox(client, image, network=network)
+    sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env())
     try:
         sandbox.copy_in(workspace)
     except BaseException:
@@ -122,14 +122,15 @@ def open_swebench(
 ) -> RetryingSandbox:
     """A sandbox in a SWE-bench instance image: runs as root in /testbed (the image's own layout,
     its environment already installed); the workspace is copied over /testbed."""
-    from swebot.sandbox.docker import DockerSandbox, connect
+    from swebot.sandbox.docker import DockerSandbox, Limits, connect
     from swebot.sandbox.images import image_exists
 
     client = connect()
     if not image_exists(client, image):
         raise EnvironmentProblem(f"the SWE-bench image {image} is not present locally",
                                  hint="build it with the SWE-bench harness, or run with --sandbox docker")
-    sandbox = DockerSandbox(client, image, network=network, root=SWEBENCH_ROOT, uid=0, env=SWEBENCH_ENV)
+    sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env(),
+                            root=SWEBENCH_ROOT, uid=0, env=SWEBENCH_ENV)
     try:
         sandbox.copy_in(workspace)
     except BaseException:
