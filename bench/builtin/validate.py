@@ -6,7 +6,7 @@ For each bug folder (a temp copy of it):
   3. after applying bug.json's `fix`, the visible tests and the held-out tests
      (heldout_test.py, copied into tests/) all pass.
 
-Usage: python bench/builtin/validate.py [--filter REGEX]
+Usage: python bench/builtin/validate.py [--filter REGEX] [--jobs N]
 Prints a table and exits 1 if any bug is bad.
 """
 
@@ -16,6 +16,7 @@ import argparse
 import shutil
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -77,6 +78,7 @@ def check_bug(bug_dir: Path) -> tuple[bool, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--filter", help="only bugs whose folder name matches this regex")
+    parser.add_argument("--jobs", type=int, default=2, help="bugs checked in parallel (default 2)")
     args = parser.parse_args(argv)
     dirs = bug_dirs(args.filter)
     if not dirs:
@@ -85,12 +87,13 @@ def main(argv: list[str] | None = None) -> int:
     bad = 0
     width = max(len(d.name) for d in dirs)
     print(f"{'bug':<{width}}  {'class':<40}  ok    detail")
-    for d in dirs:
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        checks = list(zip(dirs, pool.map(check_bug, dirs)))
+    for d, (ok, detail) in checks:
         try:
             cls = load_bug(d).get("template_class", "?")
         except ValueError:
             cls = "?"
-        ok, detail = check_bug(d)
         bad += not ok
         print(f"{d.name:<{width}}  {cls:<40}  {'OK' if ok else 'BAD':<4}  {detail}", flush=True)
     print(f"\n{len(dirs) - bad}/{len(dirs)} bugs valid")
