@@ -10,4 +10,4 @@ from swebot.mutate.model import Mutation
 from swebot.mutate.normalize import normalized
 from swebot.mutate.registry import TEMPLATE_NAMES
 
-__all__ = ["Mutation", "TEMPLATE_NAMES", "mutations_at", "normalized"]
+__all__ = ["TEMPLATE_NAMES", "Mutation", "mutations_at", "normalized"]

@@ -3,7 +3,7 @@ order flag, and a call replaced by one of its arguments."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import libcst as cst
 import libcst.matchers as m

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Collection, Hashable
+from collections.abc import Collection, Hashable
 
 import libcst as cst
 
@@ -28,14 +28,14 @@ def mutations_at(source: str, lines: Collection[int], *, max_per_line: int = 200
         return []
     try:
         parsed = ParsedSource(source)
-    except Exception:  # libcst raises several kinds on text it cannot read; all mean "no mutations"
+    except Exception:  # noqa: BLE001 -- libcst raises several kinds on text it cannot read; all mean []
         return []
     candidates: list[tuple[Template, Proposal]] = []
     for site in parsed.sites(wanted):
         for template in TEMPLATES_BY_KIND.get(type(site.node), ()):
             try:
                 candidates.extend((template, proposal) for proposal in template.propose(site))
-            except Exception:  # one template tripping on odd syntax must not cost the others
+            except Exception:
                 log.debug("template %s failed at line %s", template.name, site.line, exc_info=True)
     candidates.sort(key=lambda pair: (-pair[0].prior, pair[1].line))
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Union
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -49,7 +50,7 @@ class BlockEdit:
     inserted: tuple[str, ...]
 
 
-Edit = Union[NodeEdit, BlockEdit]
+Edit = NodeEdit | BlockEdit
 
 
 @dataclass(frozen=True)
@@ -68,4 +69,4 @@ class Template:
     name: str
     prior: float
     kinds: tuple[type[cst.CSTNode], ...]  # node classes the template is offered (a cheap dispatch key)
-    propose: Callable[["Site"], Iterable[Proposal]]
+    propose: Callable[[Site], Iterable[Proposal]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import libcst as cst
 import libcst.matchers as m
@@ -89,7 +89,10 @@ def read_names(nodes: list[cst.CSTNode], parents: tuple[cst.CSTNode, ...]) -> li
     names: list[str] = []
     for top in nodes:
         for node, ancestors in walk(top, into=lambda node: not m.matches(node, _NESTED_SCOPES)):
-            if m.matches(node, m.Name()) and node.value not in names:  # type: ignore[attr-defined]
-                if is_read_in((*parents, *ancestors, node)):
-                    names.append(node.value)  # type: ignore[attr-defined]
+            if (
+                m.matches(node, m.Name())
+                and node.value not in names  # type: ignore[attr-defined]
+                and is_read_in((*parents, *ancestors, node))
+            ):
+                names.append(node.value)  # type: ignore[attr-defined]
     return names

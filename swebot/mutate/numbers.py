@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import libcst as cst
 import libcst.matchers as m
 
 from swebot.mutate.model import Proposal
 from swebot.mutate.source import Site
-from swebot.mutate.syntax import integer, integer_value, replacement, split_offset, with_offset
+from swebot.mutate.syntax import (
+    integer,
+    integer_value,
+    replacement,
+    split_offset,
+    with_offset,
+)
 
 _ORDER_OR_EQUALITY = (
     m.LessThan() | m.LessThanEqual() | m.GreaterThan() | m.GreaterThanEqual() | m.Equal() | m.NotEqual()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import libcst as cst
 import libcst.matchers as m
@@ -27,7 +27,7 @@ _COMPARISON_ALTERNATIVES: dict[type[cst.BaseCompOp], tuple[type[cst.BaseCompOp],
     cst.NotIn: (cst.In,),
 }
 # `==` -> `is` is a fix only where identity is meaningful: against the singletons.
-_IDENTITY_FOR_EQUALITY = {cst.Equal: cst.Is, cst.NotEqual: cst.IsNot}
+_IDENTITY_FOR_EQUALITY: dict[type[cst.BaseCompOp], type[cst.BaseCompOp]] = {cst.Equal: cst.Is, cst.NotEqual: cst.IsNot}
 _SINGLETON = m.Name("None") | m.Name("True") | m.Name("False")
 
 # Plausible neighbours only: a typo or a thinko swaps an operator for a close relative.

@@ -9,10 +9,16 @@ if a libcst release changes those internals, the public route is used instead.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import libcst as cst
-from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, PositionProvider, WhitespaceInclusivePositionProvider
+from libcst.metadata import (
+    CodePosition,
+    CodeRange,
+    MetadataWrapper,
+    PositionProvider,
+    WhitespaceInclusivePositionProvider,
+)
 
 Positions = Mapping[cst.CSTNode, CodeRange]
 
@@ -21,7 +27,7 @@ def positions(module: cst.Module) -> tuple[Positions, Positions]:
     """(syntactic ranges, whitespace-inclusive ranges) of every node of ``module``."""
     try:
         return _one_pass(module)
-    except Exception:  # internals moved: fall back to the public providers
+    except Exception:  # noqa: BLE001 -- internals moved: fall back to the public providers
         return _public(module)
 
 
@@ -49,6 +55,6 @@ def _one_pass(module: cst.Module) -> tuple[Positions, Positions]:
 
     inclusive: dict[cst.CSTNode, CodeRange] = {}
     sink = _Sink()
-    state = _BothPositions(default_indent=module.default_indent, default_newline=module.default_newline, provider=sink)
+    state = _BothPositions(default_indent=module.default_indent, default_newline=module.default_newline, provider=sink)  # type: ignore[arg-type]
     module._codegen(state)
     return sink._computed, inclusive

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import libcst as cst
 
-from swebot.mutate import calls, conditions, constants, names, numbers, operators, returns, statements, swaps
+from swebot.mutate import (
+    calls,
+    conditions,
+    constants,
+    names,
+    numbers,
+    operators,
+    returns,
+    statements,
+    swaps,
+)
 from swebot.mutate.model import Template
 
 # prior: how often this kind of edit is the right fix (a starting table, to be tuned on benchmarks).

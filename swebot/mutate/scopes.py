@@ -121,7 +121,7 @@ def _all_params(params: cst.Parameters) -> list[cst.Param]:
 class ScopeIndex:
     """Facts per scope and per class, computed on first use."""
 
-    def __init__(self, parsed: "ParsedSource") -> None:
+    def __init__(self, parsed: ParsedSource) -> None:
         self._module = parsed.module
         self._scopes: dict[int, ScopeFacts] = {}
         self._classes: dict[int, ClassFacts] = {}
@@ -137,10 +137,10 @@ class ScopeIndex:
         if key not in self._classes:
             facts = ClassFacts()
             for statement in node.body.body:
-                if not m.matches(statement, m.FunctionDef()):
+                if not isinstance(statement, cst.FunctionDef):
                     continue
-                _add(facts.methods, statement.name.value)  # type: ignore[attr-defined]
-                scope = self.scope(statement)  # type: ignore[arg-type]
+                _add(facts.methods, statement.name.value)
+                scope = self.scope(statement)
                 receiver = scope.parameters[0] if scope.parameters else None
                 if receiver is None:
                     continue

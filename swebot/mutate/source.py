@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Collection, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from swebot.mutate.model import BlockEdit, NodeEdit, Proposal
 from swebot.mutate.positions import positions
 from swebot.mutate.walk import children
+
+if TYPE_CHECKING:
+    from swebot.mutate.scopes import ScopeIndex
 
 # The newline rule libcst's position providers count lines with (and Python's tokenizer).
 _NEWLINE = re.compile(r"\r\n?|\n")
@@ -100,11 +104,11 @@ class ParsedSource:
 
     # -- sites -------------------------------------------------------------------------------
 
-    def sites(self, lines: Collection[int]) -> list["Site"]:
+    def sites(self, lines: Collection[int]) -> list[Site]:
         return _collect_sites(self, frozenset(lines))
 
     @cached_property
-    def scopes(self) -> "ScopeIndex":
+    def scopes(self) -> ScopeIndex:
         from swebot.mutate.scopes import ScopeIndex
 
         return ScopeIndex(self)
@@ -224,9 +228,12 @@ def _collect_sites(parsed: ParsedSource, lines: frozenset[int]) -> list[Site]:
         if isinstance(node, _OPAQUE):
             continue
         positioned = parsed.has_position(node)
-        if isinstance(node, (cst.BaseStatement, *_COMPOUND)) and positioned:
-            if not covered(parsed.line(node), parsed.last_line(node)):
-                continue
+        if (
+            isinstance(node, (cst.BaseStatement, *_COMPOUND))
+            and positioned
+            and not covered(parsed.line(node), parsed.last_line(node))
+        ):
+            continue
         if isinstance(node, cst.SimpleStatementLine):
             span = (parsed.line(node), parsed.last_line(node))
         elif isinstance(node, _COMPOUND):

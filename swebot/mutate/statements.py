@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import libcst as cst
 import libcst.matchers as m
@@ -52,9 +52,8 @@ def _some(proposal: Proposal | None) -> Iterator[Proposal]:
 def _reindented(site: Site, statement: cst.SimpleStatementLine, indent: str) -> str | None:
     """``statement``'s text at ``indent``; None when that would need re-indenting continuation lines."""
     text = site.parsed.statement_text(statement)
-    if "\n" in text or "\r" in text:
-        if site.parsed.indentation(statement) != indent:
-            return None  # shifting continuation lines could change string contents
+    if ("\n" in text or "\r" in text) and site.parsed.indentation(statement) != indent:
+        return None  # shifting continuation lines could change string contents
     return indent + text
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import combinations
-from typing import Iterator
+from typing import cast
 
 import libcst as cst
 import libcst.matchers as m
@@ -39,7 +40,7 @@ def argument_swap(site: Site) -> Iterator[Proposal]:
 
 
 def operand_swap(site: Site) -> Iterator[Proposal]:
-    node = site.node
+    node = cast(cst.BaseExpression, site.node)
     if m.matches(node, m.BinaryOperation(operator=_NON_COMMUTATIVE)):
         swapped = node.with_changes(left=node.right, right=node.left)  # type: ignore[attr-defined]
     elif m.matches(node, m.Comparison(comparisons=[m.ComparisonTarget(operator=_ORDERED_COMPARISON)])):
@@ -47,7 +48,7 @@ def operand_swap(site: Site) -> Iterator[Proposal]:
         swapped = node.with_changes(left=target.comparator, comparisons=[target.with_changes(comparator=node.left)])  # type: ignore[attr-defined]
     else:
         return
-    yield site.replace(node, replacement(swapped, node, site.parent))
+    yield site.replace(node, replacement(cast(cst.BaseExpression, swapped), node, site.parent))
 
 
 KINDS_OPERANDS: tuple[type[cst.CSTNode], ...] = (cst.BinaryOperation, cst.Comparison)

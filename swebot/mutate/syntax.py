@@ -6,6 +6,8 @@ Python needs to parse it back into the same tree (``a * (e + 1)``, not ``a * e +
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import libcst as cst
 import libcst.matchers as m
 
@@ -153,8 +155,9 @@ _WORD_OPERATORS = (cst.Is, cst.IsNot, cst.In, cst.NotIn, cst.And, cst.Or)
 
 def swap_operator(old: cst.CSTNode, new_kind: type[cst.CSTNode]) -> cst.CSTNode:
     """An operator of ``new_kind`` spaced like ``old`` (word operators get at least one space)."""
-    before = getattr(old, "whitespace_before")
-    after = getattr(old, "whitespace_after")
+    spaced = cast(Any, old)  # every operator class has both fields; CSTNode does not declare them
+    before = spaced.whitespace_before
+    after = spaced.whitespace_after
     if issubclass(new_kind, _WORD_OPERATORS):
         if isinstance(before, cst.SimpleWhitespace) and not before.value:
             before = cst.SimpleWhitespace(" ")

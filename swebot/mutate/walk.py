@@ -7,7 +7,7 @@ everything else ``mutations_at`` does; templates only read the tree, so they wal
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterator
+from collections.abc import Callable, Iterator
 
 import libcst as cst
 
@@ -34,7 +34,9 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
                     yield item
 
 
-def walk(node: cst.CSTNode, *, into: "callable[[cst.CSTNode], bool] | None" = None) -> Iterator[tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]]:
+def walk(
+    node: cst.CSTNode, *, into: Callable[[cst.CSTNode], bool] | None = None
+) -> Iterator[tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]]:
     """Every node under ``node`` (itself included) with its ancestors (outermost first), depth first.
 
     ``into(n)`` False keeps the walk out of ``n``'s children (``n`` itself is still yielded).
