@@ -118,8 +118,8 @@ class TestRunner:
                    "-o", "junit_family=xunit1", "-o", "junit_logging=no"]
         env = {"PYTHONDONTWRITEBYTECODE": "1"}
         if ids is not None and self._setup is not None:
-            rootdir, inifile = (posixpath.join(self.sandbox.root, p) for p in self._setup)
-            addopts += ["-c", inifile, f"--rootdir={rootdir}"]
+            known_rootdir, known_inifile = (posixpath.join(self.sandbox.root, p) for p in self._setup)
+            addopts += ["-c", known_inifile, f"--rootdir={known_rootdir}"]
         if plugin:
             self._install_plugin()
             addopts += ["-p", PLUGIN_NAME]
