@@ -62,6 +62,33 @@ def test_auto_without_a_daemon_warns_and_runs_locally(repo: Path, monkeypatch: p
     assert box.execute("echo hi", timeout=30).stdout == "hi\n"
 
 
+@pytest.mark.docker
+def test_auto_without_the_base_image_warns_how_to_build_it(
+    docker_client, repo: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    from swebot.sandbox import images
+
+    monkeypatch.setattr(images, "BASE_IMAGE", "swebot/no-such-base:latest")
+    warnings: list[str] = []
+    box = open_sandbox("auto", repo, on_warning=warnings.append)
+    assert isinstance(box, LocalSandbox)
+    assert len(warnings) == 1 and "build-base-image.sh" in warnings[0]
+    with pytest.raises(EnvironmentProblem):
+        open_sandbox("docker", repo)
+
+
+@pytest.mark.docker
+def test_host_variables_enter_only_when_allowlisted(
+    docker_client, repo: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    monkeypatch.setenv("SWEBOT_TEST_TOKEN_A", "secret-a")
+    monkeypatch.setenv("SWEBOT_TEST_PASSED_B", "visible-b")
+    monkeypatch.setenv("SWEBOT_SANDBOX_ENV", "SWEBOT_TEST_PASSED_B, ")
+    with open_sandbox("docker", repo) as box:
+        env = box.execute("env", timeout=30).stdout
+    assert "visible-b" in env and "secret-a" not in env
+
+
 def test_cli_commands_without_a_daemon_exit_3(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCKER_HOST", NO_DAEMON)
     assert _cli("sandbox", "build", str(repo)) == 3

@@ -8,6 +8,7 @@ container lost mid-run (killed, removed) is brought back and the call retried on
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence, TypeVar
@@ -35,6 +36,11 @@ T = TypeVar("T")
 
 def _warn(message: str) -> None:
     print(f"swebot: warning: {message}", file=sys.stderr)
+
+
+def env_allowlist() -> tuple[str, ...]:
+    """Host variables the user lets into Docker sandboxes: SWEBOT_SANDBOX_ENV="NAME1,NAME2"."""
+    return tuple(n.strip() for n in os.environ.get("SWEBOT_SANDBOX_ENV", "").split(",") if n.strip())
 
 
 class RetryingSandbox:
@@ -104,7 +110,8 @@ def open_docker(
 
     client = client or connect()
     image = build_env_image(client, workspace, on_log=on_log)
-    sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env())
+    sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env(),
+                            env_allowlist=env_allowlist())
     try:
         sandbox.copy_in(workspace)
     except BaseException:
@@ -130,7 +137,7 @@ def open_swebench(
         raise EnvironmentProblem(f"the SWE-bench image {image} is not present locally",
                                  hint="build it with the SWE-bench harness, or run with --sandbox docker")
     sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env(),
-                            root=SWEBENCH_ROOT, uid=0, env=SWEBENCH_ENV)
+                            env_allowlist=env_allowlist(), root=SWEBENCH_ROOT, uid=0, env=SWEBENCH_ENV)
     try:
         sandbox.copy_in(workspace)
     except BaseException:

@@ -160,9 +160,11 @@ def dependency_hash(workspace: Path, base_image_id: str) -> str:
     return digest.hexdigest()
 
 
-def ensure_base_image(client: docker.DockerClient, name: str = BASE_IMAGE) -> str:
-    """The base image's id; raises EnvironmentProblem with build instructions if it is absent."""
+def ensure_base_image(client: docker.DockerClient, name: str | None = None) -> str:
+    """The base image's id (default: BASE_IMAGE); EnvironmentProblem with build instructions if absent."""
     import docker.errors
+
+    name = name or BASE_IMAGE
 
     try:
         return client.images.get(name).id
@@ -203,7 +205,7 @@ def build_env_image(
     client: docker.DockerClient,
     workspace: Path,
     *,
-    base: str = BASE_IMAGE,
+    base: str | None = None,
     on_log: Callable[[str], None] | None = None,
 ) -> str:
     """Build (or find) the environment image for ``workspace``; returns the image reference.
@@ -211,6 +213,7 @@ def build_env_image(
     With no dependency files the base image itself is the environment. A failed build raises
     EnvironmentProblem carrying the tail of the build log.
     """
+    base = base or BASE_IMAGE
     base_id = ensure_base_image(client, base)
     files = dependency_files(workspace)
     if not files:
