@@ -81,6 +81,8 @@ class AgentSettings(BaseModel):
     compact_batch: int = Field(default=8, ge=1)  # stub older observations in batches (keeps prompt caches warm)
     context_tokens: int = Field(default=128_000, ge=4_000)  # the model's window, for the compaction trigger
     bash_timeout: float = Field(default=120.0, gt=0)
+    # An issue without a failing test: ask the model for a reproduction test first (the `reproduce` tool).
+    reproduce: bool = True
 
 
 class LLMSettings(BaseModel):

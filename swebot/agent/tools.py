@@ -36,6 +36,7 @@ class ToolContext:
     run_tests: Callable[[list[str] | None], tuple[TestReport, str]] | None = None
     localize: Callable[[], str] | None = None
     submit: Callable[[str], Observation] | None = None
+    reproduce: Callable[[str], Observation] | None = None  # issue without a failing test: register a reproduction
     hidden_env: Mapping[str, str] = field(default_factory=dict)  # e.g. the API key variable blanked
 
 
@@ -251,6 +252,12 @@ def bash(ctx: ToolContext, command: str, timeout: int = 0) -> Observation:
     return Observation(f"exit code {res.exit_code}\n{body}", ok=res.ok)
 
 
+def reproduce(ctx: ToolContext, path: str) -> Observation:
+    if ctx.reproduce is None:
+        return error("reproduce is only available for an issue without failing tests")
+    return ctx.reproduce(path)
+
+
 def submit(ctx: ToolContext, summary: str = "") -> Observation:
     if ctx.submit is None:
         return error("submit is not available")
@@ -301,3 +308,9 @@ TOOLS: tuple[ToolSpec, ...] = (
              "if something still fails you will be told and can continue.",
              {"summary": {**S, "description": "one paragraph: what was wrong and what you changed"}}, [], submit),
 )
+
+# Offered only for an issue without failing tests (the engine adds it to TOOLS then).
+REPRODUCE_TOOL = ToolSpec("reproduce", "Register a new test file you wrote that reproduces the issue. It runs on the original code "
+             "(your other edits set aside) and is accepted only if it fails there for the reason the issue describes; "
+             "your fix is then verified against it.",
+             {"path": PATH}, ["path"], reproduce)

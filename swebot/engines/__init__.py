@@ -15,7 +15,7 @@ def make_engine(name: str, settings: object | None = None, *, has_failing_tests:
     ``attempts`` > 1 asks for several independent attempts and a choice among them by evidence;
     ``keep_tests`` keeps reproduction tests an engine wrote in the final patch.
     """
-    if name == "builtin":
+    if name == "builtin":  # deterministic: more attempts would find the same patch
         from swebot.engines.builtin import BuiltinEngine
 
         return BuiltinEngine()
@@ -26,9 +26,14 @@ def make_engine(name: str, settings: object | None = None, *, has_failing_tests:
 
                 return BuiltinEngine()
             raise BadInput("--engine llm needs a model", hint="pass --model NAME (and --base-url for a local server)")
+        if attempts > 1:
+            from swebot.scaling import scaled_engine
+
+            return scaled_engine(settings, attempts, keep_tests=keep_tests, name=name,
+                                 with_builtin=name == "auto" and has_failing_tests)
         from swebot.engines.llm import LLMEngine
 
-        llm = LLMEngine(settings)  # type: ignore[arg-type]
+        llm = LLMEngine(settings, keep_tests=keep_tests)  # type: ignore[arg-type]
         if name == "llm" or not has_failing_tests:
             return llm
         from swebot.engines.chain import BuiltinThenLLM

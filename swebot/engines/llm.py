@@ -7,25 +7,39 @@ import argparse
 import datetime as dt
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 from swebot.agent.config import LLMSettings, RetrySettings
 from swebot.agent.context import issue_hints, sbfl_localizer
 from swebot.agent.files import Files
 from swebot.agent.loop import AgentLoop, LoopOutcome
 from swebot.agent.prompts import render
+from swebot.agent.reproduce import Reproduction, ReproductionGate, original_code
 from swebot.agent.toolbox import Toolbox
-from swebot.agent.tools import TOOLS, ToolContext
+from swebot.agent.tools import REPRODUCE_TOOL, TOOLS, ToolContext
 from swebot.agent.verify import SubmitGate, Verifier, format_report
 from swebot.models.base import Message, Model
+from swebot.scaling.patches import without_files
 from swebot.trajectory import Trajectory, report_summary
-from swebot.types import Budget, EngineResult, ProgressCallback, RunStatus, Sandbox, Task
+from swebot.types import Budget, EngineResult, ProgressCallback, RunStatus, Sandbox, Task, TestReport
 
 DEFAULT_MAX_STEPS = 100
 
 
-def build_model(settings: LLMSettings, api_key: str, *, stderr: TextIO | None = None) -> Model:
+@dataclass(frozen=True)
+class Variant:
+    """How one of several attempts differs from the others (see swebot.scaling)."""
+
+    label: str = ""
+    seed: int | None = None  # sent as the request's ``seed``
+    hint_offset: int = 0  # which localized location the first prompt suggests first
+    wrap_model: Callable[[Model], Model] | None = None  # e.g. a cross-attempt cost ledger
+
+
+def build_model(settings: LLMSettings, api_key: str, *, stderr: TextIO | None = None,
+                seed: int | None = None) -> Model:
     """The OpenAI-compatible client for these settings (imports the SDK only when needed)."""
     from swebot.models.openai_chat import OpenAIChatModel, RetryPolicy
     from swebot.models.pricing import CostMeter
@@ -42,6 +56,7 @@ def build_model(settings: LLMSettings, api_key: str, *, stderr: TextIO | None = 
         retry=RetryPolicy(r.max_retries, r.initial_backoff, r.multiplier, r.max_backoff),
         cost_meter=CostMeter(settings.model, settings.all_prices(), stream=stderr),
         thinking_stream=(stderr or sys.stderr) if settings.show_thinking else None,
+        **({"extra_body": {"seed": seed}} if seed is not None else {}),
     )
 
 
@@ -60,24 +75,33 @@ def _sandbox_diff(sandbox: Sandbox) -> str:
 
 
 class LLMEngine:
-    """``Engine`` "llm". Pass ``model`` to use a given model (a scripted one for tests and replay)."""
+    """``Engine`` "llm". Pass ``model`` to use a given model (a scripted one for tests and replay).
+
+    ``keep_tests``: reproduction tests the model wrote stay in the patch (else they are left out,
+    and removed from the sandbox). ``variant``: this run is one of several attempts.
+    """
 
     name = "llm"
 
     def __init__(self, settings: LLMSettings, *, model: Model | None = None,
-                 environ: dict[str, str] | None = None, stderr: TextIO | None = None) -> None:
+                 environ: dict[str, str] | None = None, stderr: TextIO | None = None,
+                 keep_tests: bool = False, variant: Variant | None = None) -> None:
         self.settings = settings
         self._model = model
         self._environ = environ
         self._stderr = stderr
+        self.keep_tests = keep_tests
+        self.variant = variant or Variant()
 
     def repair(self, task: Task, sandbox: Sandbox, budget: Budget, progress: ProgressCallback) -> EngineResult:
         started = time.monotonic()
         s = self.settings
         key = "" if self._model is not None else s.api_key(self._environ)
-        model = self._model or build_model(s, key, stderr=self._stderr)
+        model = self._model or build_model(s, key, stderr=self._stderr, seed=self.variant.seed)
         if s.model_wrapper is not None:
             model = s.model_wrapper(model)
+        if self.variant.wrap_model is not None:
+            model = self.variant.wrap_model(model)
         runner = _test_runner(task, sandbox) if task.test_command else None
         baseline = task.baseline
         if runner is not None and baseline is None:
@@ -97,27 +121,59 @@ class LLMEngine:
             localize=sbfl_localizer(runner, files) if runner and failing else None,
             submit=gate, hidden_env={key_var: ""} if key_var else {},
         )
-        toolbox = Toolbox(TOOLS, ctx, limit=s.agent.observation_chars, secrets=[key] if key else [])
+        gate_r = self._reproduction_gate(task, sandbox, files, runner, verifier, failing)
+        ctx.reproduce = gate_r
+        tools = [*TOOLS[:-1], REPRODUCE_TOOL, TOOLS[-1]] if gate_r is not None else list(TOOLS)  # submit last
+        toolbox = Toolbox(tools, ctx, limit=s.agent.observation_chars, secrets=[key] if key else [])
         path = s.trajectory_path or _default_trajectory_path(task)
         trajectory = Trajectory(path, self._meta(task, sandbox, budget, baseline), secrets=[key] if key else [])
 
         progress("stage", {"name": "agent", "detail": f"{model.name} via {s.provider_name()}"})
         max_steps = budget.max_steps
         history = [
-            Message("system", render("llm_system.j2", has_tests=runner is not None, max_steps_text=(
+            Message("system", render("llm_system.j2", has_tests=runner is not None, reproduce=gate_r is not None,
+                                     max_steps_text=(
                 f"at most {max_steps} steps (model calls)" if max_steps else "no fixed step limit"))),
             Message("user", render(
                 "llm_task.j2", root=sandbox.root, issue=task.issue or "", failing=list(failing),
                 failing_summary=format_report(baseline) if baseline and failing else "",
-                has_tests=runner is not None, test_command=task.test_command or "",
-                hints=issue_hints(task.workspace, task.issue, task.test_command))),
+                has_tests=runner is not None, test_command=task.test_command or "", reproduce=gate_r is not None,
+                hints=rotate(issue_hints(task.workspace, task.issue, task.test_command), self.variant.hint_offset))),
         ]
         outcome = AgentLoop(model, toolbox, trajectory, s.agent, budget, progress).run(history, started=started)
-        return self._result(outcome, verifier, failing, trajectory, gate.summaries)
+        return self._result(outcome, verifier, failing, trajectory, gate.summaries, sandbox, gate_r)
+
+    def _reproduction_gate(self, task: Task, sandbox: Sandbox, files: Files, runner: Any, verifier: Verifier,
+                           failing: tuple[str, ...]) -> ReproductionGate | None:
+        """The ``reproduce`` tool when an issue comes without a failing test; accepting a test
+        retargets verification at every accepted reproduction test."""
+        if failing or not (task.issue or "").strip() or not self.settings.agent.reproduce:
+            return None
+        repro_runner = runner or _test_runner(task, sandbox)
+        baseline: list[TestReport] = []
+
+        def accepted(_: Reproduction) -> None:
+            with original_code(sandbox, keep=gate.paths):  # the suite as it was, with the reproductions
+                baseline[:] = [repro_runner.run()]
+            verifier.retarget(repro_runner, baseline[0], [t for r in gate.accepted for t in r.tests])
+
+        gate = ReproductionGate(sandbox, files, repro_runner, task.issue or "", accepted)
+        return gate
 
     def _result(self, outcome: LoopOutcome, verifier: Verifier, failing: tuple[str, ...],
-                trajectory: Trajectory, summaries: list[str]) -> EngineResult:
+                trajectory: Trajectory, summaries: list[str], sandbox: Sandbox,
+                repro: ReproductionGate | None) -> EngineResult:
         patch, verified = verifier.final_patch()
+        repro_details: dict[str, Any] = {}
+        if repro is not None:
+            repro_details = {"reproduction": {
+                "accepted": [{"path": r.path, "tests": list(r.tests), "reason": r.reason[:500], "content": r.content}
+                             for r in repro.accepted],
+                "rejected": [why[:500] for why in repro.rejected], "kept_in_patch": self.keep_tests}}
+            if repro.accepted and not self.keep_tests:
+                patch = without_files(patch, repro.paths)
+                for path in repro.paths:
+                    sandbox.execute(["rm", "-f", "--", path], timeout=60)
         st = outcome.state
         after = verifier.failing_after()
         details = {
@@ -130,6 +186,7 @@ class LLMEngine:
             "verified_by_tests": verified and verifier.runner is not None,
             "submits": len(summaries),
             "compactions": st.compactions,
+            **repro_details,
             **({"model_error": outcome.error} if outcome.reason == "model_error" else {}),
             **({"error": outcome.error} if outcome.error and outcome.reason != "model_error" else {}),
         }
@@ -160,6 +217,15 @@ class LLMEngine:
             "baseline": report_summary(baseline) if baseline is not None else None,
             "started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         }
+
+
+def rotate(hints: str, offset: int) -> str:
+    """The hint lines with the ``offset``-th first (attempts differ in where they start looking)."""
+    lines = hints.splitlines()
+    if not lines or not offset:
+        return hints
+    k = offset % len(lines)
+    return "\n".join(lines[k:] + lines[:k])
 
 
 def _stamp() -> str:
@@ -217,4 +283,4 @@ def llm_settings_from_args(args: argparse.Namespace, base: LLMSettings | None = 
         raise BadInput(f"invalid LLM settings: {exc}") from None
 
 
-__all__ = ["LLMEngine", "LLMSettings", "RetrySettings", "add_llm_arguments", "llm_settings_from_args", "build_model"]
+__all__ = ["LLMEngine", "LLMSettings", "Variant", "RetrySettings", "add_llm_arguments", "llm_settings_from_args", "build_model"]
