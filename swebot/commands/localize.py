@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -77,9 +78,12 @@ def run(args: argparse.Namespace) -> int:
         raise BadInput("say what is wrong: --issue TEXT, --issue @FILE, or a failing --test CMD")
     issue = read_issue_arg(args.issue) if args.issue is not None else ""
     result = localize(root, issue, test_command=args.test_command, top=args.top)
-    if args.json:
-        json.dump(result.to_json(), sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    else:
-        print(format_text(result) or "no candidates")
+    text = json.dumps(result.to_json(), indent=2) if args.json else (format_text(result) or "no candidates")
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Piped into `head`: the reader has what it wanted. Point stdout at devnull so the
+        # interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

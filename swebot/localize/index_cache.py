@@ -14,8 +14,8 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from swebot.localize.retrieval import LexicalIndex
-from swebot.localize.symbols import Symbol, SymbolIndex, build_index, iter_python_files
+from swebot.localize.retrieval import LexicalIndex, build_indexes
+from swebot.localize.symbols import Symbol, SymbolIndex, iter_python_files
 
 FORMAT_VERSION = "4"  # bump when SymbolIndex/LexicalIndex change shape
 KEEP_PER_ROOT = 3  # older entries for the same tree are pruned
@@ -117,8 +117,7 @@ def load_or_build(root: Path, *, use_cache: bool = True) -> RepoIndex:
                 return RepoIndex(symbols, lexical, key, from_cache=True)
         except Exception:  # noqa: BLE001 - any corrupt/old pickle means "rebuild"
             pass
-    symbols = build_index(root)
-    lexical = LexicalIndex.build(symbols)
+    symbols, lexical = build_indexes(root)
     symbols, lexical = _without_text(symbols, lexical)
     if use_cache:
         try:

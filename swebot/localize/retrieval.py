@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from swebot.localize.symbols import FileEntry, Symbol, SymbolIndex
+from swebot.localize.symbols import FileEntry, Symbol, SymbolIndex, build_index_with
 
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
 # Acronym plurals ("URLs") first, so they do not split into "UR" + "Ls".
@@ -78,6 +79,13 @@ def file_document(entry: FileEntry) -> list[str]:
     return tokenize(entry.path) * 2 + tokenize(entry.text)
 
 
+EntryDocs = tuple[list[str], list[list[str]]]  # (file document, one document per symbol)
+
+
+def entry_documents(entry: FileEntry) -> EntryDocs:
+    return file_document(entry), [symbol_document(s, entry.module) for s in entry.symbols]
+
+
 @dataclass
 class Bm25Index:
     """A BM25 model over a list of token documents; ``scores`` gives every document's score."""
@@ -110,15 +118,24 @@ class LexicalIndex:
     symbol_list: list[Symbol]
 
     @classmethod
-    def build(cls, index: SymbolIndex) -> "LexicalIndex":
+    def build(cls, index: SymbolIndex, docs: Sequence[EntryDocs] | None = None) -> "LexicalIndex":
+        """BM25 over ``index``; ``docs`` (from ``entry_documents``, aligned with ``index.files``)
+        saves tokenizing again when the workers that parsed the files already did."""
+        if docs is None:
+            docs = [entry_documents(f) for f in index.files]
         syms: list[Symbol] = []
-        docs: list[list[str]] = []
-        for f in index.files:
-            for s in f.symbols:
-                syms.append(s)
-                docs.append(symbol_document(s, f.module))
+        sym_docs: list[list[str]] = []
+        for f, (_, per_symbol) in zip(index.files, docs):
+            syms.extend(f.symbols)
+            sym_docs.extend(per_symbol)
         return cls(
-            files=Bm25Index.build([file_document(f) for f in index.files]),
-            symbols=Bm25Index.build(docs),
+            files=Bm25Index.build([file_doc for file_doc, _ in docs]),
+            symbols=Bm25Index.build(sym_docs),
             symbol_list=syms,
         )
+
+
+def build_indexes(root: Path, *, workers: int | None = None) -> tuple[SymbolIndex, LexicalIndex]:
+    """Symbol and lexical indexes of ``root``, tokenizing in the same worker processes that parse."""
+    index, docs = build_index_with(root, entry_documents, workers=workers)
+    return index, LexicalIndex.build(index, docs)

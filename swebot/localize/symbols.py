@@ -15,7 +15,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 MAX_FILE_BYTES = 1_000_000  # bigger files are generated data, not code anyone files issues about
 MAX_BODY_CHARS = 4_000  # text kept per symbol for lexical retrieval
@@ -327,34 +327,47 @@ def index_file(root: Path, rel: str) -> FileEntry | None:
     )
 
 
-def _index_chunk(args: tuple[str, list[str]]) -> list[FileEntry]:
-    root, rels = args
+PerFile = Callable[[FileEntry], Any]
+
+
+def _index_chunk(args: tuple[str, list[str], PerFile | None]) -> list[tuple[FileEntry, Any]]:
+    root, rels, per_file = args
     out = []
     for rel in rels:
         entry = index_file(Path(root), rel)
         if entry is not None:
-            out.append(entry)
+            out.append((entry, per_file(entry) if per_file else None))
     return out
 
 
-def build_index(root: Path, *, workers: int | None = None) -> SymbolIndex:
-    """Index every Python file under ``root``."""
+def build_index_with(
+    root: Path, per_file: PerFile | None = None, *, workers: int | None = None
+) -> tuple[SymbolIndex, list[Any]]:
+    """Index every Python file under ``root``; ``per_file`` (a module-level function, so worker
+    processes can run it) derives extra data from each entry while it is still in the worker.
+    Returns the index and the extras, aligned with ``index.files``."""
     root = Path(root)
     rels = iter_python_files(root)
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    entries: list[FileEntry] = []
+    pairs: list[tuple[FileEntry, Any]] = []
     if workers > 1 and len(rels) >= PARALLEL_THRESHOLD:
         chunks = [rels[i::workers * 4] for i in range(workers * 4)]
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                for part in pool.map(_index_chunk, [(str(root), c) for c in chunks]):
-                    entries.extend(part)
+                for part in pool.map(_index_chunk, [(str(root), c, per_file) for c in chunks]):
+                    pairs.extend(part)
         except (OSError, RuntimeError):
-            entries = _index_chunk((str(root), rels))  # no processes available: do it inline
+            pairs = _index_chunk((str(root), rels, per_file))  # no processes available: do it inline
     else:
-        entries = _index_chunk((str(root), rels))
-    entries.sort(key=lambda e: e.path)
-    return SymbolIndex(root=str(root), files=tuple(_keep_defined_calls(entries)))
+        pairs = _index_chunk((str(root), rels, per_file))
+    pairs.sort(key=lambda pair: pair[0].path)
+    entries = _keep_defined_calls([e for e, _ in pairs])
+    return SymbolIndex(root=str(root), files=tuple(entries)), [x for _, x in pairs]
+
+
+def build_index(root: Path, *, workers: int | None = None) -> SymbolIndex:
+    """Index every Python file under ``root``."""
+    return build_index_with(root, workers=workers)[0]
 
 
 def _keep_defined_calls(entries: list[FileEntry]) -> list[FileEntry]:
