@@ -258,3 +258,12 @@ def test_failing_tests_add_spectrum_evidence(tmp_path: Path, monkeypatch: pytest
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
     with pytest.raises(BadInput, match="no test fails"):
         localize(root, "median is wrong", test_command=f"{sys.executable} -m pytest -q -k mean")
+
+
+def test_brief_is_compact_and_follows_the_ranking(library: Path) -> None:
+    loc = localize(library, TRACEBACK)
+    text = loc.brief(max_files=2, max_symbols=1)
+    lines = text.splitlines()
+    assert len(lines) == 4
+    assert lines[0].startswith("src/shop/discounts.py")
+    assert lines[1].startswith("  apply_discount lines 4-6")
