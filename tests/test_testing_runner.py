@@ -10,6 +10,7 @@ import pytest
 
 from swebot.sandbox import LocalSandbox
 from swebot.testing import NO_RESULT, TestRunner
+from swebot.testing.selection import chunks
 from swebot.types import Frame
 
 
@@ -298,13 +299,12 @@ def test_a_command_that_hides_our_plugin_gives_results_without_coverage(calc: Lo
 
 
 def test_command_line_chunks_respect_the_budget_and_keep_every_id() -> None:
-    from swebot.testing.runner import _chunks
-
     ids = [f"t.py::test[{i}]" for i in range(50)]
-    chunks = _chunks(ids, ids, 100)
-    assert [pair[1] for chunk in chunks for pair in chunk] == ids
-    assert all(sum(len(a) + 3 for a, _ in chunk) <= 100 + 20 for chunk in chunks)
-    assert _chunks(["x" * 500], ["x" * 500], 100) == [[("x" * 500, "x" * 500)]]
+    groups = chunks(ids, ids, 100)
+    assert len(groups) > 1
+    assert [pair[1] for group in groups for pair in group] == ids
+    assert all(sum(len(a) + 3 for a, _ in group) <= 100 + 20 for group in groups)
+    assert chunks(["x" * 500], ["x" * 500], 100) == [[("x" * 500, "x" * 500)]]
 
 
 

@@ -2,7 +2,8 @@
 
 from swebot.testing.diagnose import diagnose_baseline
 from swebot.testing.junit import JUnitError, JUnitResult, parse_junit
-from swebot.testing.runner import NO_RESULT, CoverageMap, TestRunner
+from swebot.testing.runner import CoverageMap, TestRunner
+from swebot.testing.selection import NO_RESULT
 
 __all__ = [
     "CoverageMap",

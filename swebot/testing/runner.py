@@ -8,7 +8,6 @@ can never pass for this run's output.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import json
 import posixpath
@@ -21,9 +20,11 @@ from typing import Sequence
 
 from swebot.errors import EnvironmentProblem
 from swebot.testing.command import select_command_for, with_pythonpath
-from swebot.testing.frames import parse_frames, tail_lines
-from swebot.testing.junit import TRACEBACK_LINES, JUnitError, JUnitResult, anchor_nodeid, parse_junit
-from swebot.types import Sandbox, TestCase, TestOutcome, TestReport
+from swebot.testing.frames import tail_lines
+from swebot.testing.junit import JUnitError, JUnitResult, anchor_nodeid, parse_junit
+from swebot.testing.partial import parse_partial_results
+from swebot.testing.selection import chunks, merge_reports, with_missing
+from swebot.types import Sandbox, TestCase, TestReport
 
 CoverageMap = dict[str, dict[str, frozenset[int]]]
 """Per-test line coverage: node id -> repository-relative path -> covered line numbers."""
@@ -33,7 +34,6 @@ PLUGIN_NAME = "swebot_pytest_plugin"
 PLUGIN_DIR = ".swebot/plugin"
 RUNS_DIR = ".swebot/runs"
 COMMAND_LINE_BUDGET = 100_000  # characters of node ids per command when they go on the command line
-NO_RESULT = "no result: the run timed out or crashed before this test finished, or the id matched no test"
 
 _ROOTDIR_HEADER = re.compile(r"^rootdir: (?P<path>.+?)(?:, (?:configfile|inifile|testpaths): .*)?$", re.M)
 # pytest >= 7 prints "configfile: X" on its own line; older ones append ", inifile: X" to rootdir.
@@ -144,7 +144,7 @@ class TestRunner:
         # No meta file: the plugin never started, and pytest says why.
         plugin_failed = plugin and not cases and PLUGIN_NAME in output and not self._read(files.rel("meta.json"))
         if ids is not None:
-            cases = _with_missing(cases, ids)
+            cases = with_missing(cases, ids)
         report = TestReport(
             cases=tuple(cases),
             exit_code=result.exit_code,
@@ -163,15 +163,15 @@ class TestRunner:
         # ``sh -c`` takes the command as one argument, which Linux caps at 128 KiB.
         reports: list[TestReport] = []
         deadline = time.monotonic() + timeout
-        for chunk in _chunks([self._cwd_relative(i) for i in ids], ids, COMMAND_LINE_BUDGET):
+        for chunk in chunks([self._cwd_relative(i) for i in ids], ids, COMMAND_LINE_BUDGET):
             args, wanted = zip(*chunk, strict=True)
             left = deadline - time.monotonic()
             if left <= 0:
-                reports.append(TestReport(tuple(_with_missing([], wanted)), exit_code=-9, timed_out=True))
+                reports.append(TestReport(tuple(with_missing([], wanted)), exit_code=-9, timed_out=True))
                 continue
             command = self.select_command + " " + shlex.join(args)
             reports.append(self._attempt(command, list(wanted), left, plugin=False, coverage=False)[0])
-        return _merge(reports)
+        return merge_reports(reports)
 
     def _cwd_relative(self, nodeid: str) -> str:
         path, sep, rest = nodeid.partition("::")
@@ -219,7 +219,8 @@ class TestRunner:
             except JUnitError:
                 pass
         # No JUnit: the run was killed or crashed. Recover what we can.
-        cases = self._partial_results(files) if use_plugin else []
+        partial = self._read(files.rel("results.jsonl")) if use_plugin else None
+        cases = parse_partial_results(partial or b"", root=self.sandbox.root, cwd=self.cwd)
         errors = [
             anchor_nodeid(m["path"], self.sandbox.root, rootdir or self.cwd)
             for m in _COLLECT_ERROR.finditer(output)
@@ -248,28 +249,6 @@ class TestRunner:
                 return parsed
         assert first is not None
         return first
-
-    def _partial_results(self, files: "_RunFiles") -> list[TestCase]:
-        data = self._read(files.rel("results.jsonl")) or b""
-        cases = []
-        for line in data.decode("utf-8", "replace").splitlines():
-            try:
-                entry = json.loads(line)
-                nodeid, outcome, text = entry["nodeid"], entry["outcome"], entry.get("text", "")
-            except (ValueError, KeyError, TypeError):
-                continue  # the last line may be cut by the kill
-            if outcome not in _OUTCOMES:
-                continue
-            cases.append(
-                TestCase(
-                    nodeid=nodeid,
-                    outcome=_OUTCOMES[outcome],
-                    message=_message_of(text),
-                    traceback=tail_lines(text, TRACEBACK_LINES),
-                    frames=parse_frames(text, root=self.sandbox.root, cwd=self.cwd),
-                )
-            )
-        return cases
 
     def _coverage(self, files: "_RunFiles") -> CoverageMap:
         data = self._read(files.rel("coverage.json"))
@@ -302,60 +281,3 @@ class _RunFiles:
 
     def abs(self, suffix: str) -> str:
         return posixpath.join(self._root, self.rel(suffix))
-
-
-def _message_of(text: str) -> str:
-    """pytest's last ``E`` line (the exception), else the text's last line."""
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    errors = [line[1:].strip() for line in lines if line.startswith("E ")]
-    return (errors or lines or [""])[-1][:500]
-
-
-def _chunks(args: list[str], ids: list[str], budget: int) -> list[list[tuple[str, str]]]:
-    chunks: list[list[tuple[str, str]]] = [[]]
-    size = 0
-    for pair in zip(args, ids, strict=True):
-        cost = len(shlex.quote(pair[0])) + 1
-        if chunks[-1] and size + cost > budget:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(pair)
-        size += cost
-    return chunks
-
-
-def _merge(reports: list[TestReport]) -> TestReport:
-    """One report for several runs of parts of a selection."""
-    return TestReport(
-        cases=tuple(c for r in reports for c in r.cases),
-        exit_code=next((r.exit_code for r in reports if r.exit_code != 0), 0),
-        timed_out=any(r.timed_out for r in reports),
-        duration=sum(r.duration for r in reports),
-        output_tail=reports[-1].output_tail,
-        collection_errors=tuple(dict.fromkeys(e for r in reports for e in r.collection_errors)),
-    )
-
-
-_OUTCOMES: dict[str, TestOutcome] = {
-    "passed": "passed", "failed": "failed", "error": "error", "skipped": "skipped"
-}
-
-
-def _with_missing(cases: list[TestCase], ids: Sequence[str]) -> list[TestCase]:
-    """``cases`` plus a "no result" error case for every selected id no case answers to."""
-    ordered = sorted(c.nodeid for c in cases)
-    exact = set(ordered)
-
-    def answered(wanted: str) -> bool:
-        if wanted in exact:
-            return True
-        # A file, class or unparametrized id answers to the cases below it.
-        for prefix in (wanted + "::", wanted + "[", wanted.rstrip("/") + "/"):
-            i = bisect.bisect_left(ordered, prefix)
-            if i < len(ordered) and ordered[i].startswith(prefix):
-                return True
-        return False
-
-    missing = [i for i in ids if not answered(i)]
-    return cases + [TestCase(nodeid=i, outcome="error", message=NO_RESULT) for i in missing]
-
