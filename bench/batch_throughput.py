@@ -26,8 +26,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from tests.fake_openai import FakeOpenAI  # noqa: E402
-from tests.swebench_fixtures import build_dataset, llm_responder  # noqa: E402
+from tests.fake_openai import FakeOpenAI
+from tests.swebench_fixtures import build_dataset, llm_responder
 
 
 def _copies(dataset, copies: int) -> list[dict]:

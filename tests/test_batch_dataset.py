@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from swebot.batch.dataset import Instance, load_instances, parse_slice, select, swebench_image_name
+from swebot.batch.dataset import (
+    Instance,
+    load_instances,
+    parse_slice,
+    select,
+    swebench_image_name,
+)
 from swebot.errors import BadInput
 
 BASE = {

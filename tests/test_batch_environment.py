@@ -9,7 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from swebot.batch.environment import SWEBENCH_KIND_PREFIX, choose_sandbox, docker_image_exists
+from swebot.batch.environment import (
+    SWEBENCH_KIND_PREFIX,
+    choose_sandbox,
+    docker_image_exists,
+)
 from tests.fake_openai import FakeOpenAI
 from tests.swebench_fixtures import build_dataset, llm_responder
 from tests.test_batch_llm import batch_args, env_for

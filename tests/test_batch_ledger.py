@@ -55,7 +55,7 @@ def test_forget_and_set(tmp_path: Path) -> None:
         FileLedger(tmp_path / "x.json", limit=-1)
 
 
-def _spend_until_refused(path: str, worker: int, calls: "multiprocessing.Queue[int]") -> None:
+def _spend_until_refused(path: str, worker: int, calls: multiprocessing.Queue[int]) -> None:
     ledger = FileLedger(Path(path), limit=1.0)
     model = BudgetedModel(ScriptedModel([reply()] * 100), ledger, instance_id=f"w{worker}")
     made = 0

@@ -15,7 +15,12 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.fake_openai import FakeOpenAI
-from tests.swebench_fixtures import COST_PER_CALL, LLM_EDITS, build_dataset, llm_responder
+from tests.swebench_fixtures import (
+    COST_PER_CALL,
+    LLM_EDITS,
+    build_dataset,
+    llm_responder,
+)
 
 
 @pytest.fixture

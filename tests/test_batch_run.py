@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import pytest
 from pydantic import BaseModel, ConfigDict
@@ -34,8 +35,8 @@ class FakeLLMSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
     model: str = "fake-model"
-    trajectory_path: Optional[Path] = None
-    model_wrapper: Optional[Callable[[Any], Any]] = None
+    trajectory_path: Path | None = None
+    model_wrapper: Callable[[Any], Any] | None = None
 
 
 def fake_fix(gold: dict[str, str], test_patches: dict[str, str], request: Any, *,

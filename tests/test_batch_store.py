@@ -6,7 +6,7 @@ import json
 import multiprocessing
 from pathlib import Path
 
-from swebot.batch.store import PredictionStore, write_json_atomic, read_json
+from swebot.batch.store import PredictionStore, read_json, write_json_atomic
 
 
 def record(instance_id: str, patch: str = "diff") -> dict[str, str]:

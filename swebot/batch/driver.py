@@ -12,10 +12,11 @@ import json
 import shutil
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping, Sequence, TextIO
+from typing import Any, TextIO
 
 from swebot.batch.dataset import Instance
 from swebot.batch.ledger import EPSILON, FileLedger, Spend

@@ -8,7 +8,7 @@ otherwise the requested ``--sandbox`` is used unchanged.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from swebot.batch.dataset import swebench_image_name
 

@@ -13,9 +13,10 @@ import json
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence, TextIO
+from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -175,7 +176,7 @@ def evaluate(instances: Sequence[Instance], predictions: Mapping[str, str], sett
         try:
             return evaluate_one(instance, predictions[instance.instance_id], settings,
                                 open_sandbox=open_sandbox, run_tests=run_tests)
-        except Exception as exc:  # one instance's surprise must not end the evaluation
+        except Exception as exc:  # noqa: BLE001 - one instance's surprise must not end the evaluation
             return Verdict(instance.instance_id, "error", error=f"{type(exc).__name__}: {exc}")
 
     with cf.ThreadPoolExecutor(max_workers=settings.workers) as pool:

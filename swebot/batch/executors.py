@@ -11,7 +11,8 @@ import ctypes
 import multiprocessing
 import signal
 import sys
-from typing import Any, Iterator, Protocol, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
 
 from swebot.batch.dataset import Instance
 from swebot.batch.ledger import EPSILON, FileLedger, Spend
@@ -176,7 +177,7 @@ class RayExecutor:
         for ref in self._pending:
             try:
                 self._ray.cancel(ref, force=True)
-            except Exception:  # already finished
+            except Exception:  # noqa: BLE001, S110 - already finished
                 pass
         if self._started_here:
             self._ray.shutdown()

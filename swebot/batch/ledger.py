@@ -11,9 +11,10 @@ survives a resumed run: a resumed batch keeps spending the same budget.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from swebot.batch.store import locked, read_json, write_json_atomic
 from swebot.errors import LimitReached
@@ -29,14 +30,14 @@ class Spend:
     tokens: int = 0
     calls: int = 0
 
-    def __add__(self, other: "Spend") -> "Spend":
+    def __add__(self, other: Spend) -> Spend:
         return Spend(self.cost + other.cost, self.tokens + other.tokens, self.calls + other.calls)
 
     def to_dict(self) -> dict[str, float | int]:
         return {"cost": round(self.cost, 6), "tokens": self.tokens, "calls": self.calls}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Spend":
+    def from_dict(cls, data: Mapping[str, Any]) -> Spend:
         return cls(float(data.get("cost", 0.0)), int(data.get("tokens", 0)), int(data.get("calls", 0)))
 
 

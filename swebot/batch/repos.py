@@ -11,9 +11,9 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from swebot.batch.store import locked
 from swebot.errors import BadInput, EnvironmentProblem

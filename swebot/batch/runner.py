@@ -12,9 +12,10 @@ import shutil
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from swebot.batch.dataset import Instance
 from swebot.batch.environment import choose_sandbox
@@ -96,7 +97,7 @@ def run_instance(
         result.status, result.limit_hit = ("cut" if exc.limit == LIMIT_NAME else "not_fixed"), exc.limit
     except SwebotError as exc:
         result.status, result.error = "error", str(exc)
-    except Exception as exc:  # a bug or surprise in one instance must not end the batch
+    except Exception as exc:  # noqa: BLE001 - a surprise in one instance must not end the batch
         result.status = "error"
         result.error = f"{type(exc).__name__}: {exc}"
         (run_dir / "error.txt").write_text(traceback.format_exc())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -20,16 +20,16 @@ class BatchSettings(BaseModel):
     output: Path
     workers: int = Field(1, ge=1, le=256)
     engine: Literal["builtin", "llm", "auto"] = "builtin"
-    llm: Optional[object] = None  # swebot.agent.config.LLMSettings for llm/auto
+    llm: object | None = None  # swebot.agent.config.LLMSettings for llm/auto
     sandbox: Literal["auto", "docker", "local"] = "auto"
     max_total_cost: float = Field(0.0, ge=0)  # USD across all workers; 0 = no limit
     redo: bool = False
     oracle_tests: bool = False  # development runs: the engine sees the instance's tests
     hints: bool = False  # give the engine hints_text besides the problem statement
     executor: Literal["local", "ray"] = "local"
-    ray_address: Optional[str] = None
+    ray_address: str | None = None
     repo_source: str = DEFAULT_SOURCE
-    cache_dir: Optional[Path] = None  # None: $SWEBOT_CACHE_DIR or ~/.cache/swebot/repos
+    cache_dir: Path | None = None  # None: $SWEBOT_CACHE_DIR or ~/.cache/swebot/repos
     time_limit: float = Field(1800.0, ge=0)  # per instance, seconds; 0 = none
     max_candidates: int = Field(0, ge=0)
     max_steps: int = Field(0, ge=0)
@@ -38,7 +38,7 @@ class BatchSettings(BaseModel):
     use_swebench_images: bool = True  # run inside sweb.eval.* images when present locally
 
     @model_validator(mode="after")
-    def _llm_needs_model(self) -> "BatchSettings":
+    def _llm_needs_model(self) -> BatchSettings:
         if self.engine == "llm" and self.llm is None:
             raise ValueError("--engine llm needs --model")
         if self.ray_address and self.executor != "ray":
