@@ -45,6 +45,7 @@ def preds(tmp_path: Path) -> list[dict]:
     return [json.loads(line) for line in (tmp_path / "out" / "preds.jsonl").read_text().splitlines()]
 
 
+@pytest.mark.slow
 def test_llm_batch_predictions_cost_and_tokens(dataset, tmp_path: Path) -> None:
     with FakeOpenAI([llm_responder(dataset)] * 50) as server:
         proc = subprocess.run(batch_args(dataset, tmp_path, server, "--workers", "2", "--json"),
@@ -80,6 +81,7 @@ def test_total_cost_cap_stops_new_calls_and_names_the_cut_instances(dataset, tmp
     assert "cut by --max-total-cost: acme__shop-2" in proc.stdout
 
 
+@pytest.mark.slow
 def test_cost_cap_is_checked_before_every_model_call_across_workers(dataset, tmp_path: Path) -> None:
     from swebot.agent.config import LLMSettings
 
