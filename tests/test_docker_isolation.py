@@ -103,3 +103,11 @@ def test_limits_can_be_set_from_the_environment() -> None:
     assert Limits.from_env({}) == Limits()
     with pytest.raises(EnvironmentProblem):
         Limits.from_env({"SWEBOT_SANDBOX_PIDS": "lots"})
+
+
+def test_shell_commands_beyond_the_argument_limit_run(box: DockerSandbox) -> None:
+    # Past 128 KiB `sh -c` itself would fail (E2BIG); the sandbox runs such commands from a file.
+    result = box.execute("echo " + "x" * 300_000 + " | wc -c", timeout=60)
+    assert result.ok, result.stderr
+    assert result.stdout == "300001\n"
+    assert box.execute("ls /tmp", timeout=30).stdout == ""  # no staged spec or script left

@@ -69,6 +69,16 @@ def test_cwd_is_relative_to_root_and_env_is_honoured(sandbox: Sandbox) -> None:
     assert result.stdout == f"{sandbox.root}/pkg\nv1\n"
 
 
+def test_long_commands_run_whole(sandbox: Sandbox) -> None:
+    # An agent writing a file with a heredoc sends commands far longer than a usual argument.
+    body = "\n".join(f"line {i} \"quoted\" \\ text" for i in range(4000))
+    assert 100_000 < len(body) < 130_000  # under the kernel's 128 KiB for one argument
+    result = sandbox.execute(f"cat > big.txt <<'EOF'\n{body}\nEOF\nwc -l < big.txt", timeout=60)
+    assert result.ok, result.stderr
+    assert result.stdout.strip() == "4000"
+    assert sandbox.read_file("big.txt").decode() == body + "\n"
+
+
 def test_stdin_is_empty(sandbox: Sandbox) -> None:
     result = sandbox.execute("cat; echo done", timeout=30)
     assert result.stdout == "done\n"

@@ -37,6 +37,7 @@ ROOT = "/workspace"
 HELPER_PATH = "/opt/swebot/exec.py"
 SANDBOX_UID = 1000  # the image's "swebot" user; copied-in files are owned by it
 OWNER_LABEL = "swebot.owner"  # host:pid of the swebot process, so prune can spot orphans
+SPEC_ARG_LIMIT = 100_000  # bytes of JSON spec passed as an argument; larger goes via a file
 HOST_GRACE = 15.0  # seconds the host waits past the in-container timeout before stepping in
 
 # The container's whole environment. Nothing from the host leaks in unless named in
@@ -311,10 +312,13 @@ class DockerSandbox:
         api = self._client.api
         import docker.errors
 
+        spec_arg = json.dumps(spec)
+        if len(spec_arg) > SPEC_ARG_LIMIT:
+            spec_arg = self._stage_spec(spec_arg, marker)
         try:
             exec_id = api.exec_create(
                 self.container.id,
-                ["python3", HELPER_PATH, json.dumps(spec)],
+                ["python3", HELPER_PATH, spec_arg],
                 environment=dict(env or {}),
                 workdir=self.root,  # the helper changes to cwd itself and reports a missing one
             )["Id"]
@@ -335,7 +339,8 @@ class DockerSandbox:
         worker.start()
         host_deadline = timeout + HOST_GRACE if timeout > 0 else None
         worker.join(host_deadline)
-        if worker.is_alive():
+        host_killed = worker.is_alive()
+        if host_killed:
             # The in-container timeout did not come back (daemon stalled, helper starved):
             # kill by marker from a second exec and report a timeout.
             self._kill_marker(marker)
@@ -359,10 +364,28 @@ class DockerSandbox:
             exit_code=int(result["exit_code"]),
             stdout=result["stdout"],
             stderr=result["stderr"],
-            timed_out=bool(result["timed_out"]),
+            timed_out=bool(result["timed_out"]) or host_killed,
             duration=time.monotonic() - start,
             truncated=bool(result["truncated"]),
         )
+
+    def _stage_spec(self, spec_arg: str, marker: str) -> str:
+        """Put a large spec in a file: one exec argument may not exceed 128 KiB (MAX_ARG_STRLEN),
+        and a heredoc writing a big file easily does. Returns the helper's ``@path`` argument."""
+        import docker.errors
+
+        data = spec_arg.encode()
+        name = f"tmp/swebot-spec-{marker}.json"
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            info = _owner(self._uid)(tarfile.TarInfo(name))
+            info.size, info.mode = len(data), 0o600
+            tar.addfile(info, io.BytesIO(data))
+        try:
+            self.container.put_archive("/", buf.getvalue())
+        except docker.errors.DockerException as exc:
+            raise self._lost("execute") or SandboxError(f"staging a command failed: {exc}") from None
+        return "@/" + name
 
     def _kill_marker(self, marker: str) -> None:
         try:

@@ -2,7 +2,7 @@
 
 Standard library only, Python 3.8+: it runs under whatever interpreter the image has.
 
-``python3 inside_exec.py SPEC_JSON`` runs the command described by SPEC_JSON, enforces the
+``python3 inside_exec.py SPEC_JSON`` (or ``@FILE`` holding it) runs the command described by SPEC_JSON, enforces the
 timeout *inside* the container (so a slow or broken link to the daemon cannot stretch it),
 kills every process the command started, keeps at most ``limit`` bytes per stream (head and
 tail, so a command printing gigabytes costs neither memory nor disk), and prints one JSON
@@ -22,6 +22,7 @@ import sys
 import time
 
 MARKER_VAR = "SWEBOT_EXEC_MARKER"
+LONG_COMMAND = 100000  # bytes; longer shell commands run from a script file
 
 
 def _proc_pids():
@@ -120,6 +121,13 @@ def run(spec):
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
 
+    script = None
+    if isinstance(command, str) and len(command.encode()) > LONG_COMMAND:
+        # `sh -c` takes the script as one argument, capped by the kernel at 128 KiB.
+        script = "/tmp/swebot-cmd-%s.sh" % marker
+        with open(script, "w", encoding="utf-8") as fh:
+            fh.write(command)
+        command = ["/bin/sh", script]
     start = time.monotonic()
     try:
         proc = subprocess.Popen(
@@ -190,6 +198,8 @@ def run(spec):
     proc.wait()
     if not swept:
         sweep(marker, proc.pid)
+    if script:
+        os.unlink(script)
     stdout, cut_out = out_buf.text()
     stderr, cut_err = err_buf.text()
     return {
@@ -205,7 +215,12 @@ def main(argv):
     if len(argv) == 3 and argv[1] == "--kill":
         sweep(argv[2])
         return 0
-    result = run(json.loads(argv[1]))
+    arg = argv[1]
+    if arg.startswith("@"):  # a spec too large for one argument, staged in a file by the host
+        with open(arg[1:], encoding="utf-8") as fh:
+            arg = fh.read()
+        os.unlink(fh.name)
+    result = run(json.loads(arg))
     sys.stdout.write(json.dumps(result))
     sys.stdout.flush()
     return 0
