@@ -8,6 +8,7 @@ can never pass for this run's output.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import posixpath
@@ -165,8 +166,8 @@ class TestRunner:
         deadline = time.monotonic() + timeout
         for chunk in chunks([self._cwd_relative(i) for i in ids], ids, COMMAND_LINE_BUDGET):
             args, wanted = zip(*chunk, strict=True)
-            left = deadline - time.monotonic()
-            if left <= 0:
+            left = deadline - time.monotonic() if timeout > 0 else 0.0  # 0: no limit
+            if timeout > 0 and left <= 0:
                 reports.append(TestReport(tuple(with_missing([], wanted)), exit_code=-9, timed_out=True))
                 continue
             command = self.select_command + " " + shlex.join(args)
@@ -179,8 +180,7 @@ class TestRunner:
 
     def _install_plugin(self) -> None:
         # Written before every run that needs it: a workspace reset may have removed .swebot/.
-        source = Path(__file__).parent.parent.joinpath("sandbox_files", f"{PLUGIN_NAME}.py").read_bytes()
-        self.sandbox.write_file(f"{PLUGIN_DIR}/{PLUGIN_NAME}.py", source)
+        self.sandbox.write_file(f"{PLUGIN_DIR}/{PLUGIN_NAME}.py", _plugin_source())
 
     def _read(self, path: str) -> bytes | None:
         # A missing file is an outcome (the run died first); a lost sandbox is not, so
@@ -267,6 +267,11 @@ class TestRunner:
             nodeid: {path: frozenset(lines) for path, lines in per_file.items()}
             for nodeid, per_file in payload.get("files", {}).items()
         }
+
+
+@functools.cache
+def _plugin_source() -> bytes:
+    return Path(__file__).parent.parent.joinpath("sandbox_files", f"{PLUGIN_NAME}.py").read_bytes()
 
 
 class _RunFiles:
