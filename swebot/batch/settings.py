@@ -34,6 +34,7 @@ class BatchSettings(BaseModel):
     max_candidates: int = Field(0, ge=0)
     max_steps: int = Field(0, ge=0)
     max_cost: float = Field(0.0, ge=0)  # per instance, USD
+    max_tokens: int = Field(0, ge=0)  # per instance
     test_timeout: float = Field(300.0, gt=0)
     use_swebench_images: bool = True  # run inside sweb.eval.* images when present locally
 

@@ -143,6 +143,7 @@ def run_settings(args: argparse.Namespace) -> object:
             ray_address=args.ray_address, repo_source=args.repo_source, cache_dir=args.cache_dir,
             time_limit=args.time_limit, max_candidates=args.max_candidates,
             max_steps=getattr(args, "max_steps", 0) or 0, max_cost=getattr(args, "max_cost", 0.0) or 0.0,
+            max_tokens=getattr(args, "max_tokens", 0) or 0,
             test_timeout=args.test_timeout, use_swebench_images=not args.no_swebench_images,
         )
     except ValidationError as exc:
