@@ -70,7 +70,9 @@ class _State:
         self.prefix = os.path.relpath(self.rootdir, self.root).replace(os.sep, "/")
         # Read once: the variables are hidden from the environment while tests run.
         self.select = _read_select(os.environ.get("SWEBOT_SELECT"))
-        self.results = os.environ.get("SWEBOT_RESULTS", "")
+        # Under xdist the controller sees every worker's reports: only it writes results.
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        self.results = "" if worker else os.environ.get("SWEBOT_RESULTS", "")
         self.coverage_target = os.environ.get("SWEBOT_COVERAGE", "")
         self.coverage: Any = None  # a coverage.Coverage once started
         self.coverage_error = ""
