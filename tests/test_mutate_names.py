@@ -110,3 +110,11 @@ def test_attribute_replacement(before: str, line: int, after: str) -> None:
 )
 def test_attribute_replacement_does_not(before: str, line: int, after: str) -> None:
     assert_absent("attribute_replacement", before, line, after)
+
+
+def test_names_bound_only_later_are_no_candidates() -> None:
+    source = "def f(a):\n    b = a + 1\n    c = b * 2\n    return c\n"
+    sources = {m.source for m in produced("name_replacement", source, 2)}
+    assert sources == set()  # only `a` is readable there, and it is the name itself
+    later = {m.source for m in produced("name_replacement", source, 3)}
+    assert later == {"def f(a):\n    b = a + 1\n    c = a * 2\n    return c\n"}

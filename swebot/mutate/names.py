@@ -59,7 +59,7 @@ def name_replacement(site: Site) -> Iterator[Proposal]:
     scope = _scope(site)
     if not scope.binds(node.value):
         return  # globals and builtins have no pool of "the same kind"
-    others = [name for name in scope.variables if name != node.value][:_MAX_CANDIDATES]
+    others = [name for name in scope.variables_before(site.line) if name != node.value][:_MAX_CANDIDATES]
     for other in others:
         yield site.replace(node, node.with_changes(value=other))
 

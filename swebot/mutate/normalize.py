@@ -39,8 +39,11 @@ def normalized(source: str) -> str:
     tree = _parse(source)
     if tree is None:
         return ""
-    _strip_docstrings(tree)
-    return ast.dump(tree)
+    try:
+        _strip_docstrings(tree)
+        return ast.dump(tree)
+    except RecursionError:  # trees deeper than the interpreter's stack: treat as unreadable
+        return ""
 
 
 def _shape(node: object) -> Hashable:
@@ -60,5 +63,8 @@ def statement_key(text: str, *, nested: bool) -> Hashable | None:
     tree = _parse("if 1:\n" + text if nested else text)
     if tree is None:
         return None
-    _strip_docstrings(tree)
-    return _shape(tree)
+    try:
+        _strip_docstrings(tree)
+        return _shape(tree)
+    except RecursionError:
+        return None

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 import libcst as cst
 
 from swebot.mutate.model import Proposal
-from swebot.mutate.scopes import RECEIVERS
 from swebot.mutate.source import Site
 from swebot.mutate.syntax import replacement
 
@@ -24,7 +23,7 @@ def return_replacement(site: Site) -> Iterator[Proposal]:
     own_text = "".join(site.parsed.code(value).split())
     candidates: list[cst.BaseExpression] = [cst.Name("None")]
     candidates.extend(other for other in scope.returned if other is not value)
-    candidates.extend(cst.Name(name) for name in (*scope.locals, *scope.parameters) if name not in RECEIVERS)
+    candidates.extend(cst.Name(name) for name in scope.variables_before(site.line))
     seen = {own_text}
     produced = 0
     for candidate in candidates:

@@ -26,6 +26,7 @@ class ScopeFacts:
 
     parameters: list[str] = field(default_factory=list)
     locals: list[str] = field(default_factory=list)
+    bound_at: dict[str, int] = field(default_factory=dict)  # local -> line of its first binding
     returned: list[cst.BaseExpression] = field(default_factory=list)
     returns_value: bool = False
     # object text -> attribute names read or written on it / called on it
@@ -33,10 +34,14 @@ class ScopeFacts:
     called_attributes: dict[str, list[str]] = field(default_factory=dict)
     statements: list[cst.SimpleStatementLine] = field(default_factory=list)
 
-    @property
-    def variables(self) -> list[str]:
-        """Parameters then locals, receivers left out."""
-        return [name for name in (*self.parameters, *self.locals) if name not in RECEIVERS]
+    def variables_before(self, line: int) -> list[str]:
+        """Locals bound before ``line`` (nearest first), then parameters; receivers left out.
+
+        A name bound only later would fail as unbound, so it is no candidate to read instead.
+        """
+        earlier = [name for name in self.locals if self.bound_at.get(name, line) < line]
+        earlier.sort(key=lambda name: -self.bound_at[name])
+        return [name for name in (*earlier, *self.parameters) if name not in RECEIVERS]
 
     def binds(self, name: str) -> bool:
         return name in self.parameters or name in self.locals
@@ -63,8 +68,9 @@ def receiver_text(node: cst.BaseExpression, module: cst.Module) -> str:
 _NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
-def collect_scope(root: cst.FunctionDef | cst.Module, module: cst.Module) -> ScopeFacts:
+def collect_scope(root: cst.FunctionDef | cst.Module, parsed: ParsedSource) -> ScopeFacts:
     """Facts of ``root``'s own scope: nested functions, classes and lambdas are not entered."""
+    module = parsed.module
     facts = ScopeFacts()
     if isinstance(root, cst.FunctionDef):
         for param in _all_params(root.params):
@@ -73,7 +79,10 @@ def collect_scope(root: cst.FunctionDef | cst.Module, module: cst.Module) -> Sco
 
     def bind(target: cst.CSTNode) -> None:
         if m.matches(target, m.Name()):
-            _add(facts.locals, target.value)  # type: ignore[attr-defined]
+            name = target.value  # type: ignore[attr-defined]
+            _add(facts.locals, name)
+            if name not in facts.bound_at and parsed.has_position(target):
+                facts.bound_at[name] = parsed.line(target)
         elif m.matches(target, _UNPACKING):
             for child in children(target):
                 bind(child)
@@ -122,14 +131,14 @@ class ScopeIndex:
     """Facts per scope and per class, computed on first use."""
 
     def __init__(self, parsed: ParsedSource) -> None:
-        self._module = parsed.module
+        self._parsed = parsed
         self._scopes: dict[int, ScopeFacts] = {}
         self._classes: dict[int, ClassFacts] = {}
 
     def scope(self, root: cst.FunctionDef | cst.Module) -> ScopeFacts:
         key = id(root)
         if key not in self._scopes:
-            self._scopes[key] = collect_scope(root, self._module)
+            self._scopes[key] = collect_scope(root, self._parsed)
         return self._scopes[key]
 
     def klass(self, node: cst.ClassDef) -> ClassFacts:
