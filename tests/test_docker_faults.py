@@ -143,19 +143,26 @@ def test_no_container_left_after_an_exception(docker_client, repo: Path) -> None
 
 def test_no_container_left_after_ctrl_c(docker_client, repo: Path) -> None:  # noqa: F811
     script = textwrap.dedent(f"""
-        import sys
+        import signal
         from pathlib import Path
         from swebot.sandbox.factory import open_sandbox
+        # A shell that started us in the background may have left SIGINT ignored; a terminal would not.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         with open_sandbox("docker", Path({str(repo)!r})) as box:
             print(box.inner.container.id, flush=True)
             box.execute("sleep 300", timeout=600)
     """)
     proc = subprocess.Popen([sys.executable, "-c", script], cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
-    container_id = proc.stdout.readline().strip()
-    assert container_id
-    time.sleep(1)  # let execute() start: the interrupt must land mid-command
-    proc.send_signal(signal.SIGINT)
-    proc.wait(60)
+    try:
+        container_id = proc.stdout.readline().strip()
+        assert container_id
+        time.sleep(1)  # let execute() start: the interrupt must land mid-command
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     assert proc.returncode != 0
     assert docker_client.containers.list(all=True, filters={"id": container_id}) == []
 

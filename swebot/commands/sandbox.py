@@ -1,9 +1,10 @@
 """``swebot sandbox build PATH`` and ``swebot sandbox prune``: manage swebot's Docker images.
 
 ``build`` prepares a repository's environment image ahead of a repair, so ``swebot fix``
-starts in seconds. ``prune`` removes what swebot left in Docker: sandbox containers whose
-swebot process is gone (all of them with --force) and environment images (and the base
-image with --base). Everything is found by the ``swebot=1`` label.
+starts in seconds. ``prune`` removes what swebot left in Docker: containers whose swebot
+process is gone (or, when that cannot be known, that are not running; every one with
+--force) and environment images (and the base image with --base). Everything is found by
+the ``swebot=1`` label.
 """
 
 from __future__ import annotations
@@ -56,20 +57,29 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _owner_gone(labels: dict[str, str]) -> bool:
-    """True when the container's swebot process is known to be gone (same host, pid absent)."""
+def _owner_alive(labels: dict[str, str]) -> bool | None:
+    """Whether the swebot process that made a container still runs; None when unknowable
+    (another host's container, or no owner label)."""
     from swebot.sandbox.docker import OWNER_LABEL
 
     host, _, pid = labels.get(OWNER_LABEL, "").rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
-        return False  # another machine's (or unlabelled) sandbox: only --force touches it
+        return None
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:
-        return True
-    except PermissionError:
         return False
-    return False
+    except PermissionError:  # exists, under another user
+        return True
+    return True
+
+
+def _stale(status: str, labels: dict[str, str]) -> bool:
+    alive = _owner_alive(labels)
+    if alive is None:
+        return status != "running"
+    # A live owner's container may be "created" for a moment while it starts: leave it be.
+    return not alive
 
 
 def run_prune(args: argparse.Namespace) -> int:
@@ -79,8 +89,7 @@ def run_prune(args: argparse.Namespace) -> int:
     client = connect()
     removed = 0
     for container in client.containers.list(all=True, filters={"label": f"{LABEL}=1"}):
-        stale = container.status != "running" or _owner_gone(container.labels)
-        if not (stale or args.force):
+        if not (args.force or _stale(container.status, container.labels)):
             continue
         print(f"container {container.short_id} ({container.status})")
         if not args.dry_run:
