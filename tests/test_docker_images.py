@@ -11,6 +11,7 @@ from swebot.errors import EnvironmentProblem
 from swebot.sandbox.docker import DockerSandbox
 from swebot.sandbox.images import (
     BASE_IMAGE,
+    DEPS_LABEL,
     KIND_LABEL,
     build_env_image,
     dependency_files,
@@ -117,11 +118,12 @@ def test_declared_dependencies_are_read_from_every_kind_of_file(docker_client, t
 
 @pytest.mark.docker
 def test_failed_build_leaves_no_partial_images(docker_client, tmp_path: Path) -> None:  # noqa: F811
-    before = {i.id for i in docker_client.images.list(all=True)}
     repo = _tree(tmp_path, {"requirements.txt": f"# {uuid.uuid4()}\n=== broken\n"})
     with pytest.raises(EnvironmentProblem):
         build_env_image(docker_client, repo)
-    assert {i.id for i in docker_client.images.list(all=True)} <= before
+    # Every layer of the build carries its hash as a label (set before the first step).
+    deps = dependency_hash(repo, docker_client.images.get(BASE_IMAGE).id)
+    assert docker_client.images.list(all=True, filters={"label": f"{DEPS_LABEL}={deps}"}) == []
 
 
 @pytest.mark.docker
