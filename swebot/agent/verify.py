@@ -68,14 +68,25 @@ class Verifier:
         self.best_failing: tuple[str, ...] = ()
         self.verified_patch: str | None = None
         self.tolerated: frozenset[str] = frozenset()  # failing before any edit and not the task's business
+        self._original: Callable[[], TestReport] | None = None
 
-    def retarget(self, runner: Runner, baseline: TestReport, targets: Sequence[str]) -> None:
-        """Verify against ``targets`` (e.g. accepted reproduction tests) from now on; tests that
-        already failed in ``baseline`` and are not targets may keep failing."""
-        self.runner, self.baseline = runner, baseline
+    def retarget(self, runner: Runner, targets: Sequence[str], original: Callable[[], TestReport]) -> None:
+        """Verify against ``targets`` (e.g. accepted reproduction tests) from now on. ``original``
+        runs the suite on the original code; it is asked only when other tests fail, and those
+        that failed there too (and are not targets) may keep failing."""
+        self.runner, self.baseline, self._original = runner, None, original
         self.targets = tuple(sorted(set(targets)))
-        self.tolerated = frozenset(baseline.failing) - set(self.targets)
+        self.tolerated = frozenset()
         self.best_patch, self.best_score, self.best_failing = "", len(self.targets), ()
+
+    def _unexpected(self, report: TestReport) -> frozenset[str]:
+        """Failing tests the change is answerable for."""
+        bad = report.failing - self.tolerated
+        if bad and self.baseline is None and self._original is not None:
+            self.baseline = self._original()
+            self.tolerated = frozenset(self.baseline.failing) - set(self.targets)
+            bad = report.failing - self.tolerated
+        return bad
 
     def _score(self, report: TestReport) -> int:
         base_passing = self.baseline.passing if self.baseline else frozenset()
@@ -110,7 +121,7 @@ class Verifier:
                                + format_report(first, baseline=self.baseline), first)
         full = self.runner.run(None)
         self._track(full)
-        if full.failing - self.tolerated or full.collection_errors or full.timed_out:
+        if self._unexpected(full) or full.collection_errors or full.timed_out:
             return Verdict(False, "not done: the full test suite does not pass.\n"
                            + format_report(full, baseline=self.baseline), full)
         self.verified_patch = patch

@@ -150,12 +150,13 @@ class LLMEngine:
         if failing or not (task.issue or "").strip() or not self.settings.agent.reproduce:
             return None
         repro_runner = runner or _test_runner(task, sandbox)
-        baseline: list[TestReport] = []
+
+        def original() -> TestReport:  # the suite on the original code, with the reproductions
+            with original_code(sandbox, keep=gate.paths):
+                return repro_runner.run()
 
         def accepted(_: Reproduction) -> None:
-            with original_code(sandbox, keep=gate.paths):  # the suite as it was, with the reproductions
-                baseline[:] = [repro_runner.run()]
-            verifier.retarget(repro_runner, baseline[0], [t for r in gate.accepted for t in r.tests])
+            verifier.retarget(repro_runner, [t for r in gate.accepted for t in r.tests], original)
 
         gate = ReproductionGate(sandbox, files, repro_runner, task.issue or "", accepted)
         return gate

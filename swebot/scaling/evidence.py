@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
-from swebot.mutate import normalized
+from swebot.mutate.normalize import normalized  # not swebot.mutate: that imports libcst
 from swebot.scaling.patches import apply, changed_lines, file_sections, reset
 from swebot.types import Sandbox, TestReport
 
@@ -120,7 +120,7 @@ def check_all(sandbox: Sandbox, candidates: Sequence[Candidate], checks: Checks)
     """Every candidate with its evidence; the workspace is left at its baseline."""
     checks._placed, checks.own_ids = place_reproductions(checks.repro)
     checks.repro_ids = tuple(dict.fromkeys(i for ids in checks.own_ids.values() for i in ids))
-    if checks.runner is not None and checks.baseline is None:
+    if checks.runner is not None and checks.baseline is None and any(c.patch.strip() for c in candidates):
         reset(sandbox)
         _place(sandbox, checks)
         checks.baseline = checks.runner.run()  # type: ignore[attr-defined]
