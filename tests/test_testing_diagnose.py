@@ -61,6 +61,13 @@ def test_syntax_error_in_the_repository_names_the_file(tmp_path: Path) -> None:
     assert "app.py, line 1" in caught.value.message
 
 
+def test_broken_conftest_names_the_file(tmp_path: Path) -> None:
+    report = baseline(tmp_path, "python -m pytest", {"tests/conftest.py": "def f(:\n", **ONE_TEST})
+    with pytest.raises(BadInput) as caught:
+        diagnose_baseline(report, "python -m pytest")
+    assert "tests/conftest.py" in caught.value.message and "SyntaxError" in caught.value.message
+
+
 def test_test_path_that_does_not_exist_is_bad_input(tmp_path: Path) -> None:
     report = baseline(tmp_path, "python -m pytest tests/nope", ONE_TEST)
     with pytest.raises(BadInput, match="rejected"):

@@ -9,6 +9,7 @@ from swebot.types import TestReport
 
 _NO_PYTEST = re.compile(r"No module named '?pytest'?\s*$", re.M)
 _NOT_FOUND = re.compile(r"(?:command )?not found|Error 127|No such file or directory", re.I)
+_CONFTEST = re.compile(r"ImportError while loading conftest '(?P<path>[^']+)'")
 _SOURCE_LOCATION = re.compile(r'^E\s+File "(?P<path>[^"]+)", line (?P<line>\d+)', re.M)
 _ERROR_LINE = re.compile(r"^(?:E\s+)?(?:ERROR: .+|\w*(?:Error|Exception)\b.*)$", re.M)
 
@@ -21,8 +22,9 @@ def diagnose_baseline(report: TestReport, command: str, *, timeout: float | None
     """Raise BadInput/EnvironmentProblem when the baseline run gives nothing to repair against.
 
     Checked, in order: the command hung; pytest is not installed; the command does not
-    exist; pytest rejected its arguments; modules failed to import/collect and no test ran;
-    no tests were collected; the command ran but no pytest results came back. Returns
+    exist; a conftest.py does not import; pytest rejected its arguments; modules failed to
+    import/collect and no test ran; no tests were collected; the command ran but no pytest
+    results came back. Returns
     quietly otherwise, including when every test passed (the caller says "nothing to fix").
     Collection errors next to tests that did run are left to the caller: those tests
     still give a signal.
@@ -43,6 +45,14 @@ def diagnose_baseline(report: TestReport, command: str, *, timeout: float | None
         )
     if report.exit_code == 127:
         raise _not_found(command, tail)
+    conftest = _CONFTEST.search(tail)
+    if conftest:
+        source = _SOURCE_LOCATION.search(tail)
+        where = f" (error in {source['path']}, line {source['line']})" if source else ""
+        raise BadInput(
+            f"pytest could not load {conftest['path']}{where}" + _excerpt(tail),
+            hint="fix the import or syntax error first: no test can run while a conftest.py fails",
+        )
     if report.exit_code == PYTEST_USAGE_ERROR:
         raise BadInput(
             f"pytest rejected the test command `{command}`" + _excerpt(tail),
