@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -80,5 +79,3 @@ def containers_of_this_process(client: "docker.DockerClient") -> list:  # noqa: 
     owner = f"{socket.gethostname()}:{os.getpid()}"
     return client.containers.list(all=True, filters={"label": f"{OWNER_LABEL}={owner}"})
 
-
-PYTHON = sys.executable
