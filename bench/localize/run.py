@@ -51,7 +51,7 @@ PRIOR_FILE = {
 }
 PRIOR_SYMBOL = {
     "bm25": 2.0, "bm25_rr": 2.0, "frame": 4.0, "exact": 4.0, "ident": 2.5, "word": 0.5, "graph": 0.8,
-    "is_class": -1.0, "sbfl": 3.0, "near_bm25": 1.0, "named_test": -2.0, "f_bm25": 1.0, "f_bm25_rr": 0.5, "f_frame": 1.0, "f_path": 1.0,
+    "is_class": -1.0, "sbfl": 3.0, "near_bm25": 1.0, "named_test": -2.0, "frame_any": 1.0, "in_named_class": 1.5, "f_bm25": 1.0, "f_bm25_rr": 0.5, "f_frame": 1.0, "f_path": 1.0,
     "f_named": 0.5, "f_test_import": 0.5, "f_noncode": -1.5,
 }
 SITE = "/home/user/.venv/lib/python3.11/site-packages/"

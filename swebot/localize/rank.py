@@ -27,8 +27,8 @@ FILE_FEATURES = (
     "f_graph", "f_test_import", "f_noncode", "f_sbfl",
 )
 OWN_FEATURES = (
-    "bm25", "bm25_rr", "frame", "exact", "ident", "word", "graph", "is_class", "sbfl", "near_bm25",
-    "named_test",
+    "bm25", "bm25_rr", "frame", "frame_any", "exact", "ident", "word", "graph", "is_class", "sbfl",
+    "near_bm25", "named_test", "in_named_class",
 )
 SYMBOL_FEATURES = OWN_FEATURES + FILE_FEATURES
 
@@ -41,10 +41,11 @@ FILE_WEIGHTS: dict[str, float] = {
     "f_sbfl": 3.00,
 }
 SYMBOL_WEIGHTS: dict[str, float] = {
-    "bm25": 4.02, "bm25_rr": 1.79, "frame": 4.01, "exact": 3.50, "ident": 1.99, "word": 0.46, "graph": 1.53,
-    "is_class": -1.65, "sbfl": 3.00, "near_bm25": 0.99, "named_test": -2.0,
-    "f_bm25": 1.40, "f_bm25_rr": 0.34, "f_frame": 1.52, "f_path": 1.04, "f_stem": -0.01, "f_named": 1.02,
-    "f_word": -0.78, "f_sym_bm25": 0.59, "f_graph": -0.09, "f_test_import": 0.50, "f_noncode": -2.70,
+    "bm25": 3.92, "bm25_rr": 1.82, "frame": 3.74, "frame_any": 0.88, "exact": 3.49, "ident": 2.16,
+    "word": 0.46, "graph": 1.55, "is_class": -1.47, "sbfl": 3.00, "near_bm25": 1.06, "named_test": -2.00,
+    "in_named_class": 1.36,
+    "f_bm25": 1.37, "f_bm25_rr": 0.29, "f_frame": 1.51, "f_path": 1.05, "f_stem": -0.05, "f_named": 0.85,
+    "f_word": -0.78, "f_sym_bm25": 0.60, "f_graph": -0.10, "f_test_import": 0.50, "f_noncode": -2.63,
     "f_sbfl": 0.00,
 }
 
@@ -191,6 +192,7 @@ def compute_features(
         if sym is not None:
             si = sym_pos[(sym.path, sym.name)]
             sym_set(si, "frame", w, f"traceback frame: {path}:{line} in {func or sym.simple_name}")
+            S["frame_any"][si] = 1.0  # depth-free: the fit decides how much inner beats outer
             named_strength[si] = max(named_strength.get(si, 0.0), w)
 
     # File paths and module paths quoted in the issue.
@@ -290,6 +292,16 @@ def compute_features(
         v = 1.0 / math.sqrt(len(cands))
         for s in cands:
             sym_set(sym_pos[(s.path, s.name)], "word", v, f"word in issue names it: {word}")
+
+    # A class named in the issue lends part of that to its methods: the fault is usually in one.
+    for si in np.nonzero(np.maximum(S["exact"], S["ident"]))[0]:
+        cls_sym = syms[si]
+        if cls_sym.kind != "class":
+            continue
+        v = max(S["exact"][si], S["ident"][si])
+        for m in files[file_pos[cls_sym.path]].symbols:
+            if m.name.startswith(cls_sym.name + ".") and m.kind == "method":
+                sym_set(sym_pos[(m.path, m.name)], "in_named_class", v, f"method of {cls_sym.name} (named in issue)")
 
     # Call graph: definitions the named symbols call, and those that call them.
     for si, strength in sorted(named_strength.items(), key=lambda kv: -kv[1])[:20]:
