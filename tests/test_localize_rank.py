@@ -267,3 +267,23 @@ def test_brief_is_compact_and_follows_the_ranking(library: Path) -> None:
     assert len(lines) == 4
     assert lines[0].startswith("src/shop/discounts.py")
     assert lines[1].startswith("  apply_discount lines 4-6")
+
+
+def test_user_script_frames_do_not_match_top_level_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWEBOT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "single"
+    write_files(root, {
+        "app.py": "def main():\n    pass\n",
+        "helpers.py": "def strip_all(items):\n    return [i.strip() for i in items]\n",
+    })
+    issue = (
+        "Traceback (most recent call last):\n"
+        '  File "/home/me/app.py", line 1, in <module>\n'
+        '  File "/usr/lib/python3/site-packages/helpers.py", line 2, in strip_all\n'
+        "AttributeError: 'int' object has no attribute 'strip'\n"
+    )
+    loc = localize(root, issue)
+    by_path = {f.path: f for f in loc.files}
+    assert loc.files[0].path == "helpers.py"
+    assert any("traceback frame" in e for e in by_path["helpers.py"].evidence)
+    assert not any("traceback frame" in e for e in by_path["app.py"].evidence)

@@ -131,238 +131,273 @@ def compute_features(
     signals: IssueSignals,
     sbfl_lines: Sequence[tuple[str, int, float]] = (),
 ) -> Features:
-    index: SymbolIndex = repo.symbols
-    syms: list[Symbol] = repo.lexical.symbol_list
-    files = index.files
-    file_pos = {f.path: i for i, f in enumerate(files)}
-    sym_pos = {(s.path, s.name): i for i, s in enumerate(syms)}
-    sym_file = np.array([file_pos[s.path] for s in syms], dtype=int) if syms else np.zeros(0, int)
-    nf, ns = len(files), len(syms)
-    F = {name: np.zeros(nf) for name in FILE_FEATURES}
-    S = {name: np.zeros(ns) for name in OWN_FEATURES}
-    f_ev: list[list[str]] = [[] for _ in range(nf)]
-    s_ev: list[list[str]] = [[] for _ in range(ns)]
+    """Every signal as a feature column, for every file and every symbol of the index."""
+    b = _FeatureBuilder(repo, signals)
+    b.lexical()
+    b.frames()
+    b.paths_and_modules()
+    b.named_tests()
+    b.identifiers()
+    b.named_class_members()
+    b.call_graph()
+    b.test_imports()
+    b.spectrum(sbfl_lines)
+    return b.finish()
 
-    def sym_set(i: int, feat: str, value: float, why: str) -> None:
-        if value > S[feat][i]:
-            S[feat][i] = value
-            s_ev[i].append(why)
 
-    def file_set(i: int, feat: str, value: float, why: str) -> None:
-        if value > F[feat][i]:
-            F[feat][i] = value
-            f_ev[i].append(why)
+def _script_outside_repo(written: str, resolved: str) -> bool:
+    """A user's own script (``/home/me/app.py``) must not match a top-level file of the same name;
+    an installed top-level module (``.../site-packages/six.py``) must."""
+    parts = [p for p in written.replace("\\", "/").split("/") if p]
+    if "/" in resolved or len(parts) < 2 or not written.startswith("/"):
+        return False
+    return parts[-2] not in ("site-packages", "dist-packages")
 
-    # Lexical retrieval with the whole issue as the query.
-    query = tokenize(signals.text)
-    fb = repo.lexical.files.scores(query)
-    sb = repo.lexical.symbols.scores(query)
-    F["f_bm25"], F["f_bm25_rr"] = _normalize(fb), _recip_rank(fb)
-    S["bm25"], S["bm25_rr"] = _normalize(sb), _recip_rank(sb)
-    for i in np.argsort(-fb)[:10]:
-        if fb[i] > 0:
-            f_ev[i].append(f"lexical similarity {F['f_bm25'][i]:.2f}")
-    for i in np.argsort(-sb)[:30]:
-        if sb[i] > 0:
-            s_ev[i].append(f"lexical similarity {S['bm25'][i]:.2f}")
-    if ns:
-        np.maximum.at(F["f_sym_bm25"], sym_file, S["bm25"])
-        _near_bm25(index, syms, sym_pos, S["bm25"], S["near_bm25"])
 
-    # Traceback frames: innermost resolved frame weighs 1, outer ones less.
-    resolved: list[tuple[str, int, str]] = []
-    for fr in signals.frames:
-        parts = [p for p in fr.path.replace("\\", "/").split("/") if p]
-        path = index.resolve_path(fr.path)
-        # A bare file name from outside the repository (a user's script) must not match by chance.
-        if path is None or (len(parts) > 1 and fr.path.startswith("/") and path.count("/") == 0
-                            and "/" + path != fr.path and not fr.path.endswith("/" + path)):
-            continue
-        resolved.append((path, fr.line, fr.function))
-    named_strength: dict[int, float] = {}  # symbol row -> how surely the issue points at it
-    for depth, (path, line, func) in enumerate(reversed(resolved)):
-        w = 1.0 / (1.0 + depth)
-        fi = file_pos[path]
-        file_set(fi, "f_frame", w, f"traceback frame: {path}:{line}" + (f" in {func}" if func else ""))
-        sym = index.enclosing(path, line)
-        if func and (sym is None or sym.simple_name != func):
-            # Line numbers drift between versions; trust the function name when they disagree.
-            by_name = [s for s in files[fi].symbols if s.simple_name == func]
-            sym = by_name[0] if by_name else sym
-        if sym is not None:
-            si = sym_pos[(sym.path, sym.name)]
-            sym_set(si, "frame", w, f"traceback frame: {path}:{line} in {func or sym.simple_name}")
-            S["frame_any"][si] = 1.0  # depth-free: the fit decides how much inner beats outer
-            named_strength[si] = max(named_strength.get(si, 0.0), w)
+class _FeatureBuilder:
+    """Fills the feature columns one signal at a time; ``named`` records how surely the issue points
+    at each symbol, which the call-graph signal spreads to neighbours."""
 
-    # File paths and module paths quoted in the issue.
-    for p in signals.paths:
-        path = index.resolve_path(p)
-        if path is not None:
-            file_set(file_pos[path], "f_path", 1.0, f"path named in issue: {p}")
+    def __init__(self, repo: RepoIndex, signals: IssueSignals) -> None:
+        self.repo = repo
+        self.sig = signals
+        self.index: SymbolIndex = repo.symbols
+        self.syms: list[Symbol] = repo.lexical.symbol_list
+        self.files = self.index.files
+        self.file_pos = {f.path: i for i, f in enumerate(self.files)}
+        self.sym_pos = {(s.path, s.name): i for i, s in enumerate(self.syms)}
+        self.sym_file = np.array([self.file_pos[s.path] for s in self.syms], dtype=int)
+        nf, ns = len(self.files), len(self.syms)
+        self.F = {name: np.zeros(nf) for name in FILE_FEATURES}
+        self.S = {name: np.zeros(ns) for name in OWN_FEATURES}
+        self.f_ev: list[list[str]] = [[] for _ in range(nf)]
+        self.s_ev: list[list[str]] = [[] for _ in range(ns)]
+        self.named: dict[int, float] = {}  # symbol row -> how surely the issue points at it
+        self.tests: list[Symbol] = []  # test functions/classes the issue names
 
-    simple_hits: set[str] = set()
-    for dotted in signals.dotted:
-        parts = dotted.split(".")
-        matched = False
-        for k in range(len(parts), 0, -1):
-            mod_path = index.resolve_module(".".join(parts[:k]))
-            if mod_path is None:
-                continue
-            rest = ".".join(parts[k:])
-            fi = file_pos[mod_path]
-            if not rest:
-                file_set(fi, "f_path", 1.0, f"module named in issue: {dotted}")
-                matched = True
-                break
-            for s in files[fi].symbols:
-                if s.name == rest or s.name.endswith("." + rest):
-                    si = sym_pos[(s.path, s.name)]
-                    sym_set(si, "exact", 1.0, f"qualified name in issue: {dotted}")
-                    named_strength[si] = 1.0
+    def row(self, s: Symbol) -> int:
+        return self.sym_pos[(s.path, s.name)]
+
+    def sym_set(self, i: int, feat: str, value: float, why: str) -> None:
+        if value > self.S[feat][i]:
+            self.S[feat][i] = value
+            self.s_ev[i].append(why)
+
+    def file_set(self, i: int, feat: str, value: float, why: str) -> None:
+        if value > self.F[feat][i]:
+            self.F[feat][i] = value
+            self.f_ev[i].append(why)
+
+    def point(self, i: int, strength: float) -> None:
+        self.named[i] = max(self.named.get(i, 0.0), strength)
+
+    def lexical(self) -> None:
+        """BM25 with the whole issue as the query, over files and over symbols."""
+        F, S = self.F, self.S
+        query = tokenize(self.sig.text)
+        fb = self.repo.lexical.files.scores(query)
+        sb = self.repo.lexical.symbols.scores(query)
+        F["f_bm25"], F["f_bm25_rr"] = _normalize(fb), _recip_rank(fb)
+        S["bm25"], S["bm25_rr"] = _normalize(sb), _recip_rank(sb)
+        for i in np.argsort(-fb)[:10]:
+            if fb[i] > 0:
+                self.f_ev[i].append(f"lexical similarity {F['f_bm25'][i]:.2f}")
+        for i in np.argsort(-sb)[:30]:
+            if sb[i] > 0:
+                self.s_ev[i].append(f"lexical similarity {S['bm25'][i]:.2f}")
+        if self.syms:
+            np.maximum.at(F["f_sym_bm25"], self.sym_file, S["bm25"])
+            _near_bm25(self.index, self.syms, self.sym_pos, S["bm25"], S["near_bm25"])
+
+    def frames(self) -> None:
+        """Traceback frames inside the repository: the innermost weighs 1, outer ones less."""
+        resolved: list[tuple[str, int, str]] = []
+        for fr in self.sig.frames:
+            path = self.index.resolve_path(fr.path)
+            if path is not None and not _script_outside_repo(fr.path, path):
+                resolved.append((path, fr.line, fr.function))
+        for depth, (path, line, func) in enumerate(reversed(resolved)):
+            w = 1.0 / (1.0 + depth)
+            fi = self.file_pos[path]
+            self.file_set(fi, "f_frame", w, f"traceback frame: {path}:{line}" + (f" in {func}" if func else ""))
+            sym = self.index.enclosing(path, line)
+            if func and (sym is None or sym.simple_name != func):
+                # Line numbers drift between versions; trust the function name when they disagree.
+                by_name = [s for s in self.files[fi].symbols if s.simple_name == func]
+                sym = by_name[0] if by_name else sym
+            if sym is not None:
+                si = self.row(sym)
+                self.sym_set(si, "frame", w, f"traceback frame: {path}:{line} in {func or sym.simple_name}")
+                self.S["frame_any"][si] = 1.0  # depth-free: the fit decides how much inner beats outer
+                self.point(si, w)
+
+    def paths_and_modules(self) -> None:
+        """File paths, dotted module/qualified names and bare module names quoted in the issue."""
+        index, files = self.index, self.files
+        for p in self.sig.paths:
+            path = index.resolve_path(p)
+            if path is not None:
+                self.file_set(self.file_pos[path], "f_path", 1.0, f"path named in issue: {p}")
+        for dotted in self.sig.dotted:
+            parts = dotted.split(".")
+            matched = False
+            for k in range(len(parts), 0, -1):
+                mod_path = index.resolve_module(".".join(parts[:k]))
+                if mod_path is None:
+                    continue
+                rest = ".".join(parts[k:])
+                fi = self.file_pos[mod_path]
+                if not rest:
+                    self.file_set(fi, "f_path", 1.0, f"module named in issue: {dotted}")
                     matched = True
-            if matched:
-                break
-        if not matched and len(parts) >= 2:
-            # "Class.method" without a module: match qualified-name suffixes anywhere.
-            tail = ".".join(parts[-2:])
-            cands = [s for s in index.by_simple_name.get(parts[-1], []) if s.name.endswith(tail)]
-            for s in cands[:5]:
-                si = sym_pos[(s.path, s.name)]
-                sym_set(si, "exact", 1.0 / math.sqrt(len(cands)), f"qualified name in issue: {dotted}")
-                named_strength[si] = max(named_strength.get(si, 0.0), 0.8)
+                    break
+                for s in files[fi].symbols:
+                    if s.name == rest or s.name.endswith("." + rest):
+                        self.sym_set(self.row(s), "exact", 1.0, f"qualified name in issue: {dotted}")
+                        self.point(self.row(s), 1.0)
+                        matched = True
+                if matched:
+                    break
+            if not matched and len(parts) >= 2:
+                # "Class.method" without a module: match qualified-name suffixes anywhere.
+                tail = ".".join(parts[-2:])
+                cands = [s for s in index.by_simple_name.get(parts[-1], []) if s.name.endswith(tail)]
+                for s in cands[:5]:
+                    self.sym_set(self.row(s), "exact", 1.0 / math.sqrt(len(cands)), f"qualified name in issue: {dotted}")
+                    self.point(self.row(s), 0.8)
+        # A module's bare name in code (`extensions=['toc']`) points at it, less surely than a
+        # path: stems like "utils" recur across packages.
+        by_stem: dict[str, list[int]] = {}
+        for i, f in enumerate(files):
+            stem = f.path.rsplit("/", 1)[-1][:-3]
+            if stem == "__init__" and "/" in f.path:
+                stem = f.path.rsplit("/", 2)[-2]
+            by_stem.setdefault(stem.lstrip("_"), []).append(i)
+        for ident in self.sig.code_idents:
+            hits = by_stem.get(ident.lstrip("_"), [])
+            for i in hits:
+                self.file_set(i, "f_stem", 1.0 / math.sqrt(len(hits)), f"module name in issue: {ident}")
 
-    # A module's bare name in code (`extensions=['toc']`, `from six import ...`) points at it,
-    # less surely than a path: stems like "utils" recur across packages.
-    by_stem: dict[str, list[int]] = {}
-    for i, f in enumerate(files):
-        stem = f.path.rsplit("/", 1)[-1][:-3]
-        if stem == "__init__":
-            stem = f.path.rsplit("/", 2)[-2] if "/" in f.path else stem
-        by_stem.setdefault(stem.lstrip("_"), []).append(i)
-    for ident in signals.code_idents:
-        hits = by_stem.get(ident.lstrip("_"), [])
-        for i in hits:
-            file_set(i, "f_stem", 1.0 / math.sqrt(len(hits)), f"module name in issue: {ident}")
-
-    # Tests named in the issue are evidence about the code they exercise, not about themselves.
-    tests_named = set(signals.test_names)
-    named_tests: list[Symbol] = []
-    for tpath, qual in signals.test_ids:
-        resolved_test = index.resolve_path(tpath)
-        if resolved_test is not None:
-            # A node id names a test (or a whole test class: then each of its tests).
-            named_tests += [t for t in files[file_pos[resolved_test]].symbols
-                            if t.name == qual or t.name.startswith(qual + ".")]
-    if not named_tests:
-        for tname in tests_named:
-            named_tests += index.by_simple_name.get(tname, [])[:5]
-    for t in named_tests:
-        if files[file_pos[t.path]].kind == "test":
-            ti = sym_pos[(t.path, t.name)]
-            named_strength[ti] = 1.0
+    def named_tests(self) -> None:
+        """Tests the issue names are evidence about the code they exercise, not about themselves."""
+        files = self.files
+        for tpath, qual in self.sig.test_ids:
+            resolved = self.index.resolve_path(tpath)
+            if resolved is not None:
+                # A node id names a test (or a whole test class: then each of its tests).
+                self.tests += [t for t in files[self.file_pos[resolved]].symbols
+                               if t.name == qual or t.name.startswith(qual + ".")]
+        if not self.tests:
+            for tname in self.sig.test_names:
+                self.tests += self.index.by_simple_name.get(tname, [])[:5]
+        self.tests = [t for t in self.tests if files[self.file_pos[t.path]].kind == "test"]
+        for t in self.tests:
+            ti = self.row(t)
+            self.point(ti, 1.0)
             # The test that shows the bug is rarely where it lives: a feature of its own, so the
             # learned weight can push it below the code it exercises.
-            sym_set(ti, "named_test", 1.0, "test named in issue")
-            # A test class has no calls of its own; its test methods do.
-            if t.kind == "class":
-                for m in files[file_pos[t.path]].symbols:
+            self.sym_set(ti, "named_test", 1.0, "test named in issue")
+            if t.kind == "class":  # a test class has no calls of its own; its test methods do
+                for m in files[self.file_pos[t.path]].symbols:
                     if m.name.startswith(t.name + "."):
-                        named_strength[sym_pos[(m.path, m.name)]] = 1.0
+                        self.point(self.row(m), 1.0)
 
-    # Identifiers: code-looking ones count fully, plain words that happen to name a symbol weakly.
-    for ident in signals.code_idents:
-        if ident in tests_named:
-            continue
-        cands = index.by_simple_name.get(ident, [])
-        if not cands or len(cands) > 50:
-            continue
-        simple_hits.add(ident)
-        v = 1.0 / math.sqrt(len(cands))
-        for s in cands:
-            si = sym_pos[(s.path, s.name)]
-            sym_set(si, "ident", v, f"identifier in issue: {ident}")
-            named_strength[si] = max(named_strength.get(si, 0.0), v)
-    for word in signals.words:
-        if word in simple_hits or word in tests_named:
-            continue
-        cands = index.by_simple_name.get(word, [])
-        if not cands or len(cands) > 20:
-            continue
-        v = 1.0 / math.sqrt(len(cands))
-        for s in cands:
-            sym_set(sym_pos[(s.path, s.name)], "word", v, f"word in issue names it: {word}")
+    def identifiers(self) -> None:
+        """Code-looking identifiers count fully; plain words that happen to name a symbol weakly."""
+        skip = set(self.sig.test_names)
+        hit: set[str] = set()
+        for ident in self.sig.code_idents:
+            cands = self.index.by_simple_name.get(ident, [])
+            if ident in skip or not cands or len(cands) > 50:
+                continue
+            hit.add(ident)
+            v = 1.0 / math.sqrt(len(cands))
+            for s in cands:
+                self.sym_set(self.row(s), "ident", v, f"identifier in issue: {ident}")
+                self.point(self.row(s), v)
+        for word in self.sig.words:
+            cands = self.index.by_simple_name.get(word, [])
+            if word in hit or word in skip or not cands or len(cands) > 20:
+                continue
+            v = 1.0 / math.sqrt(len(cands))
+            for s in cands:
+                self.sym_set(self.row(s), "word", v, f"word in issue names it: {word}")
 
-    # A class named in the issue lends part of that to its methods: the fault is usually in one.
-    for si in np.nonzero(np.maximum(S["exact"], S["ident"]))[0]:
-        cls_sym = syms[si]
-        if cls_sym.kind != "class":
-            continue
-        v = max(S["exact"][si], S["ident"][si])
-        for m in files[file_pos[cls_sym.path]].symbols:
-            if m.name.startswith(cls_sym.name + ".") and m.kind == "method":
-                sym_set(sym_pos[(m.path, m.name)], "in_named_class", v, f"method of {cls_sym.name} (named in issue)")
+    def named_class_members(self) -> None:
+        """A class named in the issue lends that to its methods: the fault is usually in one."""
+        S = self.S
+        for si in np.nonzero(np.maximum(S["exact"], S["ident"]))[0]:
+            cls_sym = self.syms[si]
+            if cls_sym.kind != "class":
+                continue
+            v = max(S["exact"][si], S["ident"][si])
+            for m in self.files[self.file_pos[cls_sym.path]].symbols:
+                if m.kind == "method" and m.name.startswith(cls_sym.name + "."):
+                    self.sym_set(self.row(m), "in_named_class", v, f"method of {cls_sym.name} (named in issue)")
 
-    # Call graph: definitions the named symbols call, and those that call them.
-    for si, strength in sorted(named_strength.items(), key=lambda kv: -kv[1])[:20]:
-        s = syms[si]
-        for callee in s.calls:
-            cands = index.by_simple_name.get(callee, [])
-            if 0 < len(cands) <= 3:
-                for c in cands:
-                    ci = sym_pos[(c.path, c.name)]
-                    sym_set(ci, "graph", strength / len(cands), f"called by {s.name}")
-        callers = index.callers.get(s.simple_name, [])
-        if len(index.by_simple_name.get(s.simple_name, [])) <= 3 and len(callers) <= 30:
-            for c in callers:
-                ci = sym_pos[(c.path, c.name)]
-                sym_set(ci, "graph", 0.5 * strength, f"calls {s.name}")
+    def call_graph(self) -> None:
+        """Definitions the pointed-at symbols call, and those that call them."""
+        index = self.index
+        for si, strength in sorted(self.named.items(), key=lambda kv: -kv[1])[:20]:
+            s = self.syms[si]
+            for callee in s.calls:
+                cands = index.by_simple_name.get(callee, [])
+                if 0 < len(cands) <= 3:
+                    for c in cands:
+                        self.sym_set(self.row(c), "graph", strength / len(cands), f"called by {s.name}")
+            callers = index.callers.get(s.simple_name, [])
+            if len(index.by_simple_name.get(s.simple_name, [])) <= 3 and len(callers) <= 30:
+                for c in callers:
+                    self.sym_set(self.row(c), "graph", 0.5 * strength, f"calls {s.name}")
 
-    # Tests named in the issue point at the modules those tests import.
-    for t in named_tests:
-        tfile = files[file_pos[t.path]]
-        if tfile.kind != "test":
-            continue
-        for imp in tfile.imports:
-            mod = index.resolve_module(imp)
-            if mod is not None and files[file_pos[mod]].kind == "code":
-                file_set(file_pos[mod], "f_test_import", 1.0, f"imported by test {t.simple_name}")
+    def test_imports(self) -> None:
+        """Named tests point at the code modules their files import."""
+        for t in self.tests:
+            for imp in self.files[self.file_pos[t.path]].imports:
+                mod = self.index.resolve_module(imp)
+                if mod is not None and self.files[self.file_pos[mod]].kind == "code":
+                    self.file_set(self.file_pos[mod], "f_test_import", 1.0, f"imported by test {t.simple_name}")
 
-    # SBFL line scores map to the symbols enclosing the lines.
-    if sbfl_lines:
+    def spectrum(self, sbfl_lines: Sequence[tuple[str, int, float]]) -> None:
+        """SBFL line scores, mapped to their files and to the symbols enclosing the lines."""
+        if not sbfl_lines:
+            return
         top = max(score for _, _, score in sbfl_lines) or 1.0
         for path, line, score in list(sbfl_lines)[:MAX_SBFL_LINES]:
-            p = index.resolve_path(path) if path not in file_pos else path
+            p = path if path in self.file_pos else self.index.resolve_path(path)
             if p is None or score <= 0:
                 continue
             v = score / top
-            file_set(file_pos[p], "f_sbfl", v, f"covered by failing tests (SBFL {v:.2f}, line {line})")
-            sym = index.enclosing(p, line)
+            self.file_set(self.file_pos[p], "f_sbfl", v, f"covered by failing tests (SBFL {v:.2f}, line {line})")
+            sym = self.index.enclosing(p, line)
             if sym is not None:
-                sym_set(sym_pos[(sym.path, sym.name)], "sbfl", v, f"failing tests cover line {line} (SBFL {v:.2f})")
+                self.sym_set(self.row(sym), "sbfl", v, f"failing tests cover line {line} (SBFL {v:.2f})")
 
-    # Aggregate symbol clues to their files. Tests, docs and examples carry a penalty; an issue
-    # about one of them names it (a path, a test name), and that evidence outweighs the penalty.
-    for i, f in enumerate(files):
-        if f.kind != "code":
-            F["f_noncode"][i] = 1.0
-    if ns:
-        named = np.maximum(np.maximum(S["exact"], S["ident"]), S["frame"])
-        np.maximum.at(F["f_named"], sym_file, named)
-        np.maximum.at(F["f_word"], sym_file, S["word"])
-        np.maximum.at(F["f_graph"], sym_file, S["graph"])
-        S["is_class"] = np.array([1.0 if s.kind == "class" else 0.0 for s in syms])
-        for i in np.nonzero(named)[0]:
-            fi = int(sym_file[i])
-            why = f"defines {syms[i].name} (named in issue)"
-            if why not in f_ev[fi] and len(f_ev[fi]) < 8:
-                f_ev[fi].append(why)
+    def finish(self) -> Features:
+        """Aggregate symbol clues to files and stack the columns.
 
-    file_x = np.stack([F[n] for n in FILE_FEATURES], axis=1) if nf else np.zeros((0, len(FILE_FEATURES)))
-    own = [S[n] for n in OWN_FEATURES]
-    inherited = [F[n][sym_file] for n in FILE_FEATURES]
-    sym_x = np.stack(own + inherited, axis=1) if ns else np.zeros((0, len(SYMBOL_FEATURES)))
-    return Features(file_x, sym_x, f_ev, s_ev)
+        Tests, docs and examples carry a penalty; an issue about one of them names it (a path, a
+        test name), and that evidence outweighs the penalty."""
+        F, S, syms, sym_file = self.F, self.S, self.syms, self.sym_file
+        for i, f in enumerate(self.files):
+            if f.kind != "code":
+                F["f_noncode"][i] = 1.0
+        if syms:
+            named = np.maximum(np.maximum(S["exact"], S["ident"]), S["frame"])
+            np.maximum.at(F["f_named"], sym_file, named)
+            np.maximum.at(F["f_word"], sym_file, S["word"])
+            np.maximum.at(F["f_graph"], sym_file, S["graph"])
+            S["is_class"] = np.array([1.0 if s.kind == "class" else 0.0 for s in syms])
+            for i in np.nonzero(named)[0]:
+                fi = int(sym_file[i])
+                why = f"defines {syms[i].name} (named in issue)"
+                if why not in self.f_ev[fi] and len(self.f_ev[fi]) < 8:
+                    self.f_ev[fi].append(why)
+        nf, ns = len(self.files), len(syms)
+        file_x = np.stack([F[n] for n in FILE_FEATURES], axis=1) if nf else np.zeros((0, len(FILE_FEATURES)))
+        columns = [S[n] for n in OWN_FEATURES] + [F[n][sym_file] for n in FILE_FEATURES]
+        sym_x = np.stack(columns, axis=1) if ns else np.zeros((0, len(SYMBOL_FEATURES)))
+        return Features(file_x, sym_x, self.f_ev, self.s_ev)
 
 
 NEAR_DEPTH = 50  # only the lexically best symbols lend their score to their neighbours
