@@ -144,3 +144,12 @@ def test_guard_does_not(before: str, line: int) -> None:
 
 def test_guard_continue_only_in_loops() -> None:
     assert all("continue" not in m.source for m in produced("guard", "def f(x):\n    return x.y\n", 2))
+
+
+def test_statement_insertion_respects_global_declarations() -> None:
+    source = "def f():\n    global cache\n    if cache is None:\n        cache = {}\n    return cache\n"
+    found = produced("statement_insertion", source, 2) + produced("statement_insertion", source, 3)
+    assert found
+    for mutation in found:
+        compile(mutation.source, "<mutant>", "exec")  # no use of `cache` before its declaration
+        assert mutation.source.count("global cache") == 1

@@ -27,6 +27,7 @@ class ScopeFacts:
     parameters: list[str] = field(default_factory=list)
     locals: list[str] = field(default_factory=list)
     bound_at: dict[str, int] = field(default_factory=dict)  # local -> line of its first binding
+    declarations_end: int = 0  # last line of a `global`/`nonlocal` statement (0: none)
     returned: list[cst.BaseExpression] = field(default_factory=list)
     returns_value: bool = False
     # object text -> attribute names read or written on it / called on it
@@ -99,6 +100,8 @@ def collect_scope(root: cst.FunctionDef | cst.Module, parsed: ParsedSource) -> S
             facts.returned.append(node.value)  # type: ignore[attr-defined]
         elif kind is cst.SimpleStatementLine:
             facts.statements.append(node)  # type: ignore[arg-type]
+        elif kind in (cst.Global, cst.Nonlocal) and parsed.has_position(node):
+            facts.declarations_end = max(facts.declarations_end, parsed.last_line(node))
         elif kind is cst.Call:
             called.add(id(node.func))  # type: ignore[attr-defined]
         elif kind is cst.Attribute:

@@ -16,6 +16,7 @@ _DOCSTRING = m.SimpleStatementLine(body=[m.Expr(value=m.SimpleString() | m.Conca
 _PASS = m.SimpleStatementLine(body=[m.Pass()])
 _TERMINAL = m.SimpleStatementLine(body=[m.ZeroOrMore(), m.Return() | m.Raise() | m.Continue() | m.Break()])
 _LOOP_JUMP = m.SimpleStatementLine(body=[m.ZeroOrMore(), m.Continue() | m.Break(), m.ZeroOrMore()])
+_DECLARATION = m.SimpleStatementLine(body=[m.ZeroOrMore(), m.Global() | m.Nonlocal(), m.ZeroOrMore()])
 _GUARDABLE = m.SimpleStatementLine() | m.If() | m.For() | m.While() | m.With() | m.Try()
 _LITERAL = (
     m.Integer() | m.Float() | m.SimpleString() | m.Name("None") | m.Name("True") | m.Name("False")
@@ -68,12 +69,14 @@ def statement_insertion(site: Site) -> Iterator[Proposal]:
         statement
         for statement in scope.statements
         if statement is not node
-        and not m.matches(statement, _PASS | _DOCSTRING)
+        and not m.matches(statement, _PASS | _DOCSTRING | _DECLARATION)
         and (site.in_loop or not m.matches(statement, _LOOP_JUMP))
     ]
     donors.sort(key=lambda statement: abs(site.parsed.line(statement) - line))
     simple = m.matches(node, m.SimpleStatementLine())
     offsets = (0, 1) if simple and not m.matches(node, _TERMINAL) else (0,)
+    # Python rejects a use of a name before its `global`/`nonlocal` declaration: insert after those
+    offsets = tuple(offset for offset in offsets if line + offset > scope.declarations_end)
     seen: set[str] = set()
     for donor in donors:
         text = _reindented(site, donor, indent)
