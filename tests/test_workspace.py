@@ -156,3 +156,38 @@ def test_local_sandbox_keeps_secrets_out(tmp_path: Path, monkeypatch) -> None:
     assert "sk-secret" not in result.stdout and "ghp-secret" not in result.stdout
     explicit = sandbox.execute("echo $GITHUB_TOKEN", timeout=10, env={"GITHUB_TOKEN": "given"})
     assert explicit.stdout.strip() == "given"
+
+
+def test_local_sandbox_kills_processes_that_left_the_group(tmp_path: Path) -> None:
+    from swebot.sandbox.local import LocalSandbox
+
+    sandbox = LocalSandbox(tmp_path)
+    result = sandbox.execute("setsid sleep 300 & echo $! > pid; sleep 300", timeout=1)
+    assert result.timed_out
+    assert _ends_soon(int((tmp_path / "pid").read_text()))
+    done = sandbox.execute("setsid sleep 300 & echo $! > pid2", timeout=10)
+    assert not done.timed_out
+    assert _ends_soon(int((tmp_path / "pid2").read_text()))
+
+
+def _ends_soon(pid: int) -> bool:
+    """SIGKILL is delivered asynchronously: give the process a moment to become a zombie."""
+    import time
+
+    for _ in range(50):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_local_sandbox_runs_very_long_commands(tmp_path: Path) -> None:
+    from swebot.sandbox.local import LocalSandbox
+
+    long_arg = "x" * 200_000
+    result = LocalSandbox(tmp_path).execute(f"echo {long_arg} | wc -c", timeout=10)
+    assert result.exit_code == 0 and result.stdout.strip() == "200001"

@@ -12,8 +12,9 @@ import ast
 import difflib
 import time
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
+from swebot.engines.quickcheck import ForkChecker
 from swebot.errors import LimitReached
 from swebot.localize.sbfl import SuspiciousLine, rank_lines
 from swebot.mutate import Mutation, mutations_at, normalized
@@ -57,6 +58,15 @@ class SearchState:
             raise LimitReached("time_limit")
         if self.budget.max_candidates and self.tried >= self.budget.max_candidates:
             raise LimitReached("max_candidates")
+
+    def time_left(self) -> float:
+        """Seconds left (0 when there is no time limit)."""
+        if not self.budget.time_limit:
+            return 0.0
+        return max(self.budget.time_limit - (time.monotonic() - self.started), 0.001)
+
+    def at_candidate_limit(self, pending: int) -> bool:
+        return bool(self.budget.max_candidates) and self.tried + pending >= self.budget.max_candidates
 
     def first_visit(self, key: tuple[str, ...]) -> bool:
         if key in self.seen:
@@ -172,24 +182,44 @@ class BuiltinEngine:
 
     def _search(self, candidates: Iterable[Candidate], validator: "Validator",
                 state: SearchState, progress: ProgressCallback) -> Candidate | None:
+        batch: list[Candidate] = []
+        for candidate in self._fresh(candidates, state):
+            batch.append(candidate)
+            if len(batch) < validator.batch_size and not state.at_candidate_limit(len(batch)):
+                continue
+            winner = self._validate(batch, validator, state, progress)
+            batch = []
+            if winner is not None:
+                return winner
+        return self._validate(batch, validator, state, progress) if batch else None
+
+    def _fresh(self, candidates: Iterable[Candidate], state: SearchState) -> Iterator[Candidate]:
+        """Candidates not seen before (by normalized code), while the budget lasts."""
         for candidate in candidates:
             key = tuple(sorted(f"{p}\0{normalized(s)}" for p, s in candidate.changes))
-            if not state.first_visit(key):
-                continue
+            if state.first_visit(key):
+                state.check()
+                yield candidate
+
+    def _validate(self, batch: list[Candidate], validator: "Validator", state: SearchState,
+                  progress: ProgressCallback) -> Candidate | None:
+        while batch:
             state.check()
-            state.tried += 1
-            verdict = validator.validate(candidate)
-            if verdict.fixed and not verdict.plausible:
-                state.partial.append((candidate, verdict))
-            best = max(state.partial, key=lambda cv: len(cv[1].fixed), default=None)
-            progress("candidate", {
-                "tried": state.tried,
-                "description": candidate.description,
-                "best": f"{len(best[1].fixed)}/{len(validator.failing)} failing tests fixed"
-                if best else "none yet",
-            })
-            if verdict.plausible:
-                return candidate
+            verdicts = validator.validate_batch(batch, state.time_left())
+            for candidate, verdict in zip(batch, verdicts):
+                state.tried += 1
+                if verdict.fixed and not verdict.plausible:
+                    state.partial.append((candidate, verdict))
+                best = max(state.partial, key=lambda cv: len(cv[1].fixed), default=None)
+                progress("candidate", {
+                    "tried": state.tried,
+                    "description": candidate.description,
+                    "best": f"{len(best[1].fixed)}/{len(validator.failing)} failing tests fixed"
+                    if best else "none yet",
+                })
+                if verdict.plausible:
+                    return candidate
+            batch = batch[len(verdicts):] if verdicts else []
         return None
 
     def _result(self, sandbox: Sandbox, validator: "Validator", failing: tuple[str, ...],
@@ -232,15 +262,22 @@ def _size(originals: dict[str, str], candidate: Candidate) -> int:
 
 
 class Validator:
-    """Writes a candidate into the sandbox, runs the tests, and puts the originals back."""
+    """Writes candidates into the sandbox, runs the tests, and puts the originals back.
+
+    The quick check (do the originally failing tests pass?) goes through the fork server in
+    batches when it calibrated; the full test command runs only for candidates that pass it.
+    """
 
     def __init__(self, sandbox: Sandbox, runner: TestRunner, failing: Sequence[str],
-                 originals: dict[str, str], timeout: float) -> None:
+                 originals: dict[str, str], timeout: float, *, batch_size: int = 16) -> None:
         self.sandbox = sandbox
         self.runner = runner
         self.failing = tuple(failing)
         self.originals = originals
         self.timeout = timeout
+        self.fork = ForkChecker(runner, self.failing, originals, timeout)
+        self.fork.calibrate()
+        self.batch_size = batch_size if self.fork.usable else 1
 
     def write(self, changes: Sequence[Change]) -> None:
         for path, source in changes:
@@ -249,17 +286,38 @@ class Validator:
     def restore(self) -> None:
         self.write(list(self.originals.items()))
 
+    def validate_batch(self, batch: Sequence[Candidate], time_left: float) -> list[Verdict]:
+        """Verdicts for a prefix of ``batch`` (at least one candidate unless time ran out)."""
+        if not self.fork.usable:
+            return [self.validate(batch[0])]
+        budget = time_left if time_left > 0 else 3600.0
+        fixed_sets = self.fork.check([dict(c.changes) for c in batch], budget=budget)
+        if not self.fork.usable:  # the server broke down: fall back to one process per test run
+            self.batch_size = 1
+            return [self.validate(batch[0])]
+        verdicts = [Verdict(fixed, plausible=False) for fixed in fixed_sets]
+        if verdicts and len(fixed_sets[-1]) == len(self.failing):
+            verdicts[-1] = self._full_run(batch[len(verdicts) - 1], fixed_sets[-1])
+        return verdicts
+
     def validate(self, candidate: Candidate) -> Verdict:
         self.write(candidate.changes)
         try:
             quick = self.runner.run(select=self.failing, timeout=self.timeout)
-            fixed = _passed(quick, self.failing)
-            if len(fixed) < len(self.failing):
-                return Verdict(fixed, plausible=False)
-            full = self.runner.run(timeout=self.timeout * 2)
-            return Verdict(fixed, plausible=full.all_passed)
         finally:
             self.restore()
+        fixed = _passed(quick, self.failing)
+        if len(fixed) < len(self.failing):
+            return Verdict(fixed, plausible=False)
+        return self._full_run(candidate, fixed)
+
+    def _full_run(self, candidate: Candidate, fixed: frozenset[str]) -> Verdict:
+        self.write(candidate.changes)
+        try:
+            full = self.runner.run(timeout=self.timeout * 2)
+        finally:
+            self.restore()
+        return Verdict(fixed, plausible=full.all_passed)
 
 
 def _passed(report: TestReport, selected: Sequence[str]) -> frozenset[str]:

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -31,11 +32,39 @@ def scrubbed_environment(env: Mapping[str, str]) -> dict[str, str]:
     return {name: value for name, value in env.items() if not _SECRET_NAME.search(name)}
 
 
+LONG_COMMAND = 100_000  # characters; longer shell commands go through a script file (ARG_MAX)
+_MARKER = "SWEBOT_EXEC_ID"
+
+
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _kill_marked(marker: str) -> None:
+    """Kill every process that inherited this command's marker variable.
+
+    A process that left the process group (setsid, double fork) still carries the environment
+    it was started with, so it is found here even after it was reparented.
+    """
+    needle = f"{_MARKER}={marker}".encode()
+    for _ in range(3):  # a fork racing the scan is caught by the next pass
+        found = False
+        for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/environ", "rb") as fh:
+                    if needle not in fh.read().split(b"\0"):
+                        continue
+                os.kill(int(entry.name), signal.SIGKILL)
+                found = True
+            except (OSError, ValueError):
+                continue
+        if not found:
+            return
 
 
 def _read_bounded(path: Path, limit: int) -> tuple[str, bool]:
@@ -78,10 +107,15 @@ class LocalSandbox:
         if self._closed:
             raise SandboxError("the sandbox is closed")
         workdir = Path(self.root, cwd or ".")
-        full_env = {**self._env, **(env or {})}
+        marker = uuid.uuid4().hex
+        full_env = {**self._env, **(env or {}), _MARKER: marker}
         start = time.monotonic()
         # Output goes to files, not pipes: a command printing gigabytes must not fill memory.
         with tempfile.TemporaryDirectory(prefix="swebot-exec-") as tmp:
+            if isinstance(command, str) and len(command) > LONG_COMMAND:
+                script = Path(tmp, "command.sh")
+                script.write_text(command)
+                command = ["/bin/sh", str(script)]
             out_path, err_path = Path(tmp, "out"), Path(tmp, "err")
             with out_path.open("wb") as out, err_path.open("wb") as err:
                 proc = subprocess.Popen(
@@ -101,8 +135,9 @@ class LocalSandbox:
                 except subprocess.TimeoutExpired:
                     timed_out = True
                 finally:
-                    # Children may outlive the main process; the group goes either way.
+                    # Children may outlive the main process; they go either way.
                     _kill_group(proc)
+                    _kill_marked(marker)
                     proc.wait()
                     self._procs.discard(proc)
             stdout, cut_out = _read_bounded(out_path, self._output_limit)

@@ -1,0 +1,139 @@
+"""Quick checks of many candidates per sandbox command, through the fork server.
+
+The builtin engine's first question about a candidate is cheap: do the originally failing tests
+pass now? Asking it with one pytest process per candidate spends most of the time starting
+interpreters. ``ForkChecker`` sends a batch of candidates to ``swebot_forkserver.py`` in the
+sandbox, which imports pytest once and forks per candidate. It calibrates itself on the
+unchanged code first and is not used when its answer differs from the real test run.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import shlex
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from swebot.testing import TestRunner
+from swebot.testing.command import with_pythonpath
+from swebot.testing.partial import parse_partial_results
+
+SERVER_NAME = "swebot_forkserver.py"
+PLUGIN_DIR = ".swebot/plugin"
+JOBS_DIR = ".swebot/forkjobs"
+
+Files = Mapping[str, str]  # path relative to the root -> whole file text
+
+
+@functools.cache
+def _server_source() -> bytes:
+    return Path(__file__).parent.parent.joinpath("sandbox_files", SERVER_NAME).read_bytes()
+
+
+def _split_select_command(command: str) -> tuple[list[str], list[str]] | None:
+    """(interpreter prefix, pytest options) of a ``[ENV=..] python -m pytest [opts]`` or
+    ``pytest [opts]`` command; None for anything else."""
+    try:
+        tokens = shlex.split(command)
+    except ValueError:
+        return None
+    for i, token in enumerate(tokens):
+        if token == "-m" and tokens[i + 1: i + 2] == ["pytest"]:
+            return tokens[:i], tokens[i + 2:]
+        if token.rsplit("/", 1)[-1] in ("pytest", "py.test"):
+            return [*tokens[:i], "python3"], tokens[i + 1:]
+    return None
+
+
+class ForkChecker:
+    """Runs the selected tests for a batch of candidates in one sandbox command."""
+
+    def __init__(self, runner: TestRunner, selected: Sequence[str], originals: Files,
+                 timeout: float) -> None:
+        self.runner = runner
+        self.sandbox = runner.sandbox
+        self.selected = tuple(selected)
+        self.originals = dict(originals)
+        self.timeout = timeout
+        self._token = uuid.uuid4().hex[:8]
+        self._jobs = itertools.count(1)
+        split = _split_select_command(runner.select_command)
+        self.usable = split is not None
+        self._prefix, self._pytest_args = split or ([], [])
+
+    def calibrate(self) -> bool:
+        """Check on the unchanged code that the server runs every selected test and sees them
+        fail, as the real run did; otherwise stop using the server."""
+        if self.usable:
+            answers = self._run([{}], budget=self.timeout * 2, stop_on_pass=False)
+            self.usable = (len(answers) == 1 and answers[0] is not None
+                           and answers[0].seen >= set(self.selected) and not answers[0].passed)
+        return self.usable
+
+    def check(self, candidates: Sequence[Files], *, budget: float) -> list[frozenset[str]]:
+        """For each candidate evaluated, in order, the selected tests that passed. Stops after
+        the first candidate that passes them all, or when ``budget`` seconds are spent."""
+        return [a.passed if a is not None else frozenset()
+                for a in self._run(candidates, budget=budget, stop_on_pass=True)]
+
+    def _run(self, candidates: Sequence[Files], *, budget: float,
+             stop_on_pass: bool) -> list["_Answer | None"]:
+        job_id = f"{JOBS_DIR}/{self._token}-{next(self._jobs)}"
+        self.sandbox.write_file(f"{PLUGIN_DIR}/{SERVER_NAME}", _server_source())
+        self.runner._install_plugin()  # the server's children load swebot's pytest plugin
+        root = self.sandbox.root
+        self.sandbox.write_file(f"{job_id}.select", ("\n".join(self.selected) + "\n").encode())
+        touched = sorted({path for files in candidates for path in files})
+        job = {
+            "root": root,
+            "select_file": f"{root}/{job_id}.select",
+            "results_prefix": f"{root}/{job_id}",
+            "timeout": self.timeout,
+            "budget": budget,
+            "stop_on_pass": stop_on_pass,
+            "pytest_args": self._pytest_args,
+            "originals": {path: self.originals[path] for path in touched},
+            "candidates": [dict(files) for files in candidates],
+        }
+        self.sandbox.write_file(f"{job_id}.json", json.dumps(job).encode())
+        command = shlex.join([*self._prefix, f"{root}/{PLUGIN_DIR}/{SERVER_NAME}", f"{root}/{job_id}.json"])
+        command = with_pythonpath(command, f"{root}/{PLUGIN_DIR}")
+        result = self.sandbox.execute(command, timeout=budget + self.timeout + 30, cwd=self.runner.cwd,
+                                      env={"PYTHONDONTWRITEBYTECODE": "1"})
+        answers: list[_Answer | None] = []
+        for line in result.stdout.splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(entry, dict) or entry.get("index") != len(answers):
+                continue
+            answers.append(self._answer(entry))
+        if result.exit_code != 0 and not answers:
+            self.usable = False
+        return answers
+
+    def _answer(self, entry: Mapping[str, object]) -> "_Answer | None":
+        if entry.get("timed_out"):
+            return _Answer(frozenset(), frozenset())
+        path = str(entry["results"])
+        relative = path[len(self.sandbox.root) + 1:] if path.startswith(self.sandbox.root) else path
+        try:
+            data = self.sandbox.read_file(relative)
+        except OSError:
+            return None
+        cases = parse_partial_results(data, root=self.sandbox.root, cwd=self.runner.cwd)
+        failed = {c.nodeid for c in cases if c.failing}
+        passed = {c.nodeid for c in cases if c.outcome == "passed"} - failed
+        return _Answer(frozenset(t for t in self.selected if t in passed),
+                       frozenset(c.nodeid for c in cases))
+
+
+@dataclass(frozen=True)
+class _Answer:
+    passed: frozenset[str]  # selected tests that passed
+    seen: frozenset[str]  # every test the run reported on
