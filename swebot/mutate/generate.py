@@ -35,7 +35,7 @@ def mutations_at(source: str, lines: Collection[int], *, max_per_line: int = 200
         for template in TEMPLATES_BY_KIND.get(type(site.node), ()):
             try:
                 candidates.extend((template, proposal) for proposal in template.propose(site))
-            except Exception:
+            except Exception:  # one template tripping on odd syntax must not cost the others
                 log.debug("template %s failed at line %s", template.name, site.line, exc_info=True)
     candidates.sort(key=lambda pair: (-pair[0].prior, pair[1].line))
 
@@ -46,7 +46,11 @@ def mutations_at(source: str, lines: Collection[int], *, max_per_line: int = 200
     for template, proposal in candidates:
         if per_line[proposal.line] >= max_per_line:
             continue
-        checked = checker.check(proposal.edit)
+        try:
+            checked = checker.check(proposal.edit)
+        except Exception:  # same: a malformed proposal is dropped, never raised to the engine
+            log.debug("%s at line %s could not be applied", template.name, proposal.line, exc_info=True)
+            continue
         if checked is None:
             continue
         mutated, key = checked
