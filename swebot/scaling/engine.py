@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from swebot.scaling.attempts import AttemptPlan, Outcome, default_workers, run_attempts
 from swebot.scaling.evidence import Candidate, Checks, ReproTest, check_all
@@ -14,6 +14,9 @@ from swebot.scaling.ledger import SharedLedger
 from swebot.scaling.patches import apply, reset
 from swebot.scaling.select import Selection, select
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
+
+if TYPE_CHECKING:
+    from swebot.testing import TestRunner
 
 ATTEMPTS_SHARE = 0.8  # of the time limit the attempts may use; the rest is for checking candidates
 
@@ -82,7 +85,8 @@ class ScalingEngine:
         if winner_result is not None and winner_result.details.get("trajectory"):
             details["trajectory"] = winner_result.details["trajectory"]
         _record_in_trajectories(outcomes, details["selection"])
-        progress("selection", {"winner": win.candidate.id if win else None, "reason": selection.reason})
+        progress("stage", {"name": "selected", "detail": f"{win.candidate.id}: {selection.reason}" if win
+                           else selection.reason, "winner": win.candidate.id if win else None})
         limit = next((o.result.limit_hit for o in outcomes if o.result and o.result.limit_hit), None)
         return EngineResult(
             status="fixed" if fixed else "not_fixed", patch=patch, failing_before=failing_before,
@@ -106,7 +110,7 @@ def _collect(outcomes: Sequence[Outcome]) -> tuple[list[Candidate], list[ReproTe
     return candidates, repro
 
 
-def _runner(task: Task, sandbox: Sandbox) -> object:
+def _runner(task: Task, sandbox: Sandbox) -> "TestRunner":
     from swebot.testing import TestRunner
 
     return TestRunner(sandbox, task.test_command or "python -m pytest", cwd=task.test_cwd, timeout=task.test_timeout)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from swebot.scaling.evidence import Checked
+from swebot.scaling.evidence import Checked, Evidence
 
 
 @dataclass(frozen=True)
@@ -16,7 +16,7 @@ class Group:
     members: tuple[Checked, ...]  # smallest diff first
 
     @property
-    def evidence(self):  # type: ignore[no-untyped-def]
+    def evidence(self) -> Evidence:
         return max((m.evidence for m in self.members), key=lambda e: e.rank())
 
     @property
