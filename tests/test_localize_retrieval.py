@@ -44,3 +44,22 @@ def test_symbol_bm25_ranks_the_matching_definition_first(tmp_path: Path) -> None
     assert best.name == "parse_date"
     assert lexical.symbols.scores([]).tolist() == [0.0, 0.0]
     assert lexical.files.scores(tokenize("unknownword")).tolist() == [0.0]
+
+
+def test_numpy_scoring_matches_bm25s() -> None:
+    import random
+
+    import bm25s
+    import numpy as np
+
+    from swebot.localize.retrieval import Bm25Index
+
+    rng = random.Random(1)
+    words = [f"w{i}" for i in range(200)]
+    docs = [[rng.choice(words) for _ in range(rng.randint(1, 30))] for _ in range(300)]
+    ours = Bm25Index.build(docs)
+    reference = bm25s.BM25()
+    reference.index(docs, show_progress=False)
+    for _ in range(10):
+        query = [rng.choice(words + ["unknown"]) for _ in range(6)]
+        assert np.allclose(ours.scores(query), reference.get_scores(query), atol=1e-4)

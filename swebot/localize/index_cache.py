@@ -17,7 +17,7 @@ from pathlib import Path
 from swebot.localize.retrieval import LexicalIndex, build_indexes
 from swebot.localize.symbols import Symbol, SymbolIndex, iter_python_files
 
-FORMAT_VERSION = "4"  # bump when SymbolIndex/LexicalIndex change shape
+FORMAT_VERSION = "5"  # bump when SymbolIndex/LexicalIndex change shape
 KEEP_PER_ROOT = 3  # older entries for the same tree are pruned
 
 

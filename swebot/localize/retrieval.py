@@ -88,9 +88,16 @@ def entry_documents(entry: FileEntry) -> EntryDocs:
 
 @dataclass
 class Bm25Index:
-    """A BM25 model over a list of token documents; ``scores`` gives every document's score."""
+    """BM25 term scores of a list of token documents, built by bm25s and kept as plain arrays.
 
-    model: object
+    Scoring is a sum of precomputed per-(term, document) scores, done here with numpy, so a query
+    against a cached index never imports bm25s or scipy (a third of a second saved per query).
+    """
+
+    vocab: dict[str, int]
+    data: np.ndarray  # score of each (term, document) pair, grouped by term
+    indices: np.ndarray  # the document of each pair
+    indptr: np.ndarray  # term id -> its slice of data/indices
     size: int
 
     @classmethod
@@ -101,12 +108,24 @@ class Bm25Index:
         # bm25s cannot index an empty document list nor all-empty documents; pad with a sentinel.
         padded = [d if d else ["\x00empty"] for d in docs] or [["\x00empty"]]
         model.index(list(padded), show_progress=False)
-        return cls(model=model, size=len(docs))
+        sc = model.scores
+        return cls(
+            vocab=dict(model.vocab_dict),
+            data=np.asarray(sc["data"], dtype=np.float32),
+            indices=np.asarray(sc["indices"], dtype=np.int64),
+            indptr=np.asarray(sc["indptr"], dtype=np.int64),
+            size=len(docs),
+        )
 
     def scores(self, query: list[str]) -> np.ndarray:
-        if not self.size or not query:
+        """Every document's score; a term repeated in the query counts each time, as in bm25s."""
+        ids = [self.vocab[t] for t in query if t in self.vocab]
+        if not self.size or not ids:
             return np.zeros(self.size)
-        return np.asarray(self.model.get_scores(query), dtype=float)[: self.size]  # type: ignore[attr-defined]
+        starts, ends = self.indptr[ids], self.indptr[np.asarray(ids) + 1]
+        docs = np.concatenate([self.indices[s:e] for s, e in zip(starts, ends)])
+        weights = np.concatenate([self.data[s:e] for s, e in zip(starts, ends)]).astype(float)
+        return np.bincount(docs, weights=weights, minlength=self.size)[: self.size]
 
 
 @dataclass
