@@ -120,3 +120,24 @@ def test_patch_sections_can_be_left_out_and_measured() -> None:
     code = without_files(PATCH, ["tests/test_repro.py"])
     assert "test_repro" not in code and "+    return a + b" in code
     assert changed_lines(code) == 2 and changed_lines(PATCH) == 4
+
+
+def test_make_engine_builds_varied_attempts() -> None:
+    from swebot.agent.config import LLMSettings
+    from swebot.engines import make_engine
+    from swebot.engines.llm import LLMEngine, rotate
+    from swebot.scaling import ScalingEngine
+
+    settings = LLMSettings(model="gpt-4.1", temperature=0.2)
+    auto = make_engine("auto", settings, has_failing_tests=True, attempts=3, keep_tests=True)
+    assert isinstance(auto, ScalingEngine) and auto.keep_tests
+    assert [p.id for p in auto.plans] == ["builtin", "a1", "a2"]
+    llm = make_engine("llm", settings, attempts=3)
+    assert isinstance(llm, ScalingEngine) and [p.id for p in llm.plans] == ["a1", "a2", "a3"]
+    engines = [p.make(lambda m: m) for p in llm.plans]
+    assert all(isinstance(e, LLMEngine) for e in engines)
+    assert [e.settings.temperature for e in engines] == [0.2, 0.7, 0.7]  # type: ignore[attr-defined]
+    assert [(e.variant.seed, e.variant.hint_offset) for e in engines] == [(1, 0), (2, 1), (3, 2)]  # type: ignore[attr-defined]
+    single = make_engine("llm", settings, attempts=1, keep_tests=True)
+    assert isinstance(single, LLMEngine) and single.keep_tests
+    assert rotate("- a.py\n- b.py\n- c.py", 1) == "- b.py\n- c.py\n- a.py" and rotate("", 2) == ""

@@ -56,7 +56,7 @@ def build_model(settings: LLMSettings, api_key: str, *, stderr: TextIO | None = 
         retry=RetryPolicy(r.max_retries, r.initial_backoff, r.multiplier, r.max_backoff),
         cost_meter=CostMeter(settings.model, settings.all_prices(), stream=stderr),
         thinking_stream=(stderr or sys.stderr) if settings.show_thinking else None,
-        **({"extra_body": {"seed": seed}} if seed is not None else {}),
+        extra_body={"seed": seed} if seed is not None else None,
     )
 
 

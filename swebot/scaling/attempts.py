@@ -14,6 +14,7 @@ from typing import Callable, Mapping, Sequence
 
 from swebot.errors import SwebotError
 from swebot.models.base import Model
+from swebot.scaling.evidence import accepted_reproductions
 from swebot.scaling.ledger import SharedLedger
 from swebot.scaling.sandboxes import attempt_sandbox, can_copy
 from swebot.types import Budget, Engine, EngineResult, ProgressCallback, Sandbox, Task
@@ -51,7 +52,7 @@ class Outcome:
         keys = ("steps", "cost", "end_reason", "trajectory", "verified_by_tests", "model_error", "error")
         return {**data, "status": r.status, "limit_hit": r.limit_hit, "candidates_tried": r.candidates_tried,
                 "description": r.description, **{k: r.details[k] for k in keys if k in r.details},
-                "reproductions": len((r.details.get("reproduction") or {}).get("accepted", ())),  # type: ignore[union-attr]
+                "reproductions": len(accepted_reproductions(dict(r.details))),
                 "passed_every_check": self.passed_every_check}
 
 

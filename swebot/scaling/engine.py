@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from swebot.scaling.attempts import AttemptPlan, Outcome, default_workers, run_attempts
-from swebot.scaling.evidence import Candidate, Checks, ReproTest, check_all
+from swebot.scaling.evidence import Candidate, Checks, ReproTest, accepted_reproductions, check_all
 from swebot.scaling.ledger import SharedLedger
 from swebot.scaling.patches import apply, reset
 from swebot.scaling.select import Selection, select
@@ -72,7 +72,7 @@ class ScalingEngine:
         by_id = {o.plan.id: o for o in outcomes}
         details = {
             "engine": self.name,
-            "cost": round(sum(float(o.result.details.get("cost", 0.0) or 0.0) for o in outcomes if o.result), 6),  # type: ignore[arg-type]
+            "cost": round(sum(_cost(o) for o in outcomes), 6),
             "ledger": ledger.to_dict(),
             "verified_by_tests": bool(fixed and checked),
             "attempts": [o.to_dict() for o in outcomes] + [
@@ -105,9 +105,15 @@ def _collect(outcomes: Sequence[Outcome]) -> tuple[list[Candidate], list[ReproTe
             continue
         if r.patch.strip():
             candidates.append(Candidate(o.plan.id, o.plan.origin, r.patch, r.status, o.passed_every_check))
-        for test in (r.details.get("reproduction") or {}).get("accepted", ()):  # type: ignore[union-attr]
-            repro.append(ReproTest(test["path"], test["content"], tuple(test["tests"]), o.plan.id))
+        for test in accepted_reproductions(dict(r.details)):
+            repro.append(ReproTest(str(test["path"]), str(test["content"]),
+                                   tuple(str(t) for t in test["tests"]), o.plan.id))  # type: ignore[attr-defined]
     return candidates, repro
+
+
+def _cost(outcome: Outcome) -> float:
+    value = outcome.result.details.get("cost", 0.0) if outcome.result else 0.0
+    return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 def _runner(task: Task, sandbox: Sandbox) -> "TestRunner":

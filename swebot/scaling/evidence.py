@@ -100,6 +100,13 @@ class Checks:
     _placed: list[tuple[str, str]] = field(default_factory=list, init=False)
 
 
+def accepted_reproductions(details: object) -> list[dict[str, object]]:
+    """The reproduction tests an LLM attempt's EngineResult.details reports as accepted."""
+    repro = details.get("reproduction") if isinstance(details, dict) else None
+    accepted = repro.get("accepted") if isinstance(repro, dict) else None
+    return [a for a in accepted if isinstance(a, dict)] if isinstance(accepted, list) else []
+
+
 def place_reproductions(repro: Sequence[ReproTest]) -> tuple[list[tuple[str, str]], dict[str, tuple[str, ...]]]:
     """(files to write, node ids by the attempt that wrote them): two attempts that used one file
     name for different tests get distinct names."""
