@@ -112,7 +112,7 @@ class Bm25Index:
         return cls(
             vocab=dict(model.vocab_dict),
             data=np.asarray(sc["data"], dtype=np.float32),
-            indices=np.asarray(sc["indices"], dtype=np.int64),
+            indices=np.asarray(sc["indices"], dtype=np.int32),
             indptr=np.asarray(sc["indptr"], dtype=np.int64),
             size=len(docs),
         )
