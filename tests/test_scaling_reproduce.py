@@ -52,6 +52,8 @@ def test_reproduction_that_does_not_fail_is_rejected_and_the_repair_is_verified_
     script = ScriptedModel([
         call("edit_symbol", path="calc/stats.py", symbol="mean", code=CORRECT_A),  # fixes first...
         call("create_file", path=PATH, content=REPRO),
+        call("create_file", path="calc/helpers.py", content="ZERO = 0.0\n"),
+        call("bash", command="git add -A -N ."),  # new files marked intent-to-add, as diffs leave them
         call("reproduce", path=PATH),  # ...yet the test runs on the original code: accepted
         call("create_file", path="tests/test_other.py", content=passing),
         call("reproduce", path="tests/test_other.py"),  # passes on the original code: rejected
@@ -63,14 +65,14 @@ def test_reproduction_that_does_not_fail_is_rejected_and_the_repair_is_verified_
     try:
         with LocalSandbox(ws.path) as sandbox:
             result = engine.repair(Task(workspace=ws.path, test_command=None, issue=ISSUE), sandbox,
-                                   Budget(max_steps=10), lambda e, f: None)
+                                   Budget(max_steps=14), lambda e, f: None)
             diff = sandbox_diff(sandbox)
     finally:
         ws.cleanup()
     tools = [m.content for m in script.calls[-1][0] if m.role == "tool"]
-    assert "reproduction accepted" in tools[2] and "ZeroDivisionError" in tools[2]
-    assert "reproduction rejected: every test in tests/test_other.py passes on the original code" in tools[4]
-    assert "put the reproduction in a new file" in tools[5]
+    assert "reproduction accepted" in tools[4] and "ZeroDivisionError" in tools[4]
+    assert "reproduction rejected: every test in tests/test_other.py passes on the original code" in tools[6]
+    assert "put the reproduction in a new file" in tools[7]
     assert result.details["submits"] == 1 and result.details["end_reason"] == "submitted"
     assert "reproduce" in [t["function"]["name"] for t in script.calls[0][1]]
     repro = result.details["reproduction"]
