@@ -70,6 +70,8 @@ def run_attempts(plans: Sequence[AttemptPlan], task: Task, sandbox: Sandbox, bud
         start = time.monotonic()
 
         def tell(event: str, fields: Mapping[str, object]) -> None:
+            if event == "stage":  # say whose stage it is on the status line too
+                fields = {**fields, "detail": f"[{plan.id}] {fields.get('detail') or ''}".rstrip()}
             with lock:
                 progress(event, {**fields, "attempt": plan.id})
 
@@ -88,18 +90,29 @@ def run_attempts(plans: Sequence[AttemptPlan], task: Task, sandbox: Sandbox, bud
     pending, outcomes = list(plans), []
     running: dict[Future[Outcome], AttemptPlan] = {}
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="swebot-attempt") as pool:
-        while pending or running:
-            while pending and len(running) < workers and not ledger.stopped \
-                    and not (deadline and time.monotonic() >= deadline):
-                plan = pending.pop(0)
-                running[pool.submit(one, plan)] = plan
-            if not running:
-                break
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                running.pop(future)
-                outcome = future.result()
-                outcomes.append(outcome)
-                if early_stop and outcome.passed_every_check:
-                    ledger.stop()
+        try:
+            _schedule(pool, one, pending, running, outcomes, ledger, workers, deadline, early_stop)
+        except BaseException:  # Ctrl-C, SIGTERM or a bug: running attempts make no further model call
+            ledger.stop()
+            raise
     return outcomes, pending
+
+
+def _schedule(pool: ThreadPoolExecutor, one: Callable[[AttemptPlan], Outcome], pending: list[AttemptPlan],
+              running: dict["Future[Outcome]", AttemptPlan], outcomes: list[Outcome], ledger: SharedLedger,
+              workers: int, deadline: float, early_stop: bool) -> None:
+    """Keep ``workers`` attempts going; stop starting new ones once one passes every check."""
+    while pending or running:
+        while pending and len(running) < workers and not ledger.stopped \
+                and not (deadline and time.monotonic() >= deadline):
+            plan = pending.pop(0)
+            running[pool.submit(one, plan)] = plan
+        if not running:
+            break
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            running.pop(future)
+            outcome = future.result()
+            outcomes.append(outcome)
+            if early_stop and outcome.passed_every_check:
+                ledger.stop()
