@@ -7,8 +7,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from swebot.errors import BadInput
+
+if TYPE_CHECKING:  # the real import waits for run(): it pulls numpy, and `swebot --help` stays fast
+    from swebot.localize.rank import Localization
 
 MAX_ISSUE_BYTES = 2_000_000  # an issue file bigger than this is not an issue
 
@@ -50,10 +54,8 @@ def read_issue_arg(value: str) -> str:
         raise BadInput(f"cannot read the issue file {path}: {exc.strerror}") from exc
 
 
-def format_text(result: "object") -> str:
-    from swebot.localize.rank import Localization
-
-    assert isinstance(result, Localization)
+def format_text(result: Localization) -> str:
+    """Ranked files, each with its evidence and its ranked symbols, for a terminal."""
     lines: list[str] = []
     for rank, f in enumerate(result.files, 1):
         lines.append(f"{rank:>2}. {f.path}  score {f.score:.2f}")
