@@ -87,7 +87,7 @@ def run_attempts(plans: Sequence[AttemptPlan], task: Task, sandbox: Sandbox, bud
         return Outcome(plan, result, seconds=time.monotonic() - start)
 
     workers = workers if can_copy(sandbox) else 1
-    pending, outcomes = list(plans), []
+    pending, outcomes = list(plans), list[Outcome]()
     running: dict[Future[Outcome], AttemptPlan] = {}
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="swebot-attempt") as pool:
         try:
