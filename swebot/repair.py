@@ -178,11 +178,10 @@ def _run_engine(request: FixRequest, workspace: Path, test_cwd: str, sandbox: Sa
         baseline, coverage = runner.run_with_coverage()
         log("baseline", {"failing": len(baseline.failing), "passing": len(baseline.passing),
                          "exit_code": baseline.exit_code})
+        diagnose_baseline(baseline, command)
         if baseline.all_passed and not has_issue:
             return EngineResult(status="nothing_to_fix",
                                 description="all tests already pass: nothing to fix")
-        if not baseline.failing:
-            diagnose_baseline(baseline, command)
         baseline_failing = tuple(sorted(baseline.failing))
     engine = make_engine(request.engine, request.engine_settings, has_failing_tests=bool(baseline_failing),
                          attempts=request.attempts, keep_tests=request.keep_tests)

@@ -42,6 +42,7 @@ class Frame:
 class TestCase:
     """One test's result, parsed from pytest's JUnit XML."""
 
+    __test__ = False  # a result type, not a pytest test class
     nodeid: str  # pytest node id, e.g. "tests/test_x.py::TestA::test_b[1]"
     outcome: TestOutcome
     message: str = ""
@@ -58,6 +59,7 @@ class TestCase:
 class TestReport:
     """A whole test run: per-test cases plus how the command itself ended."""
 
+    __test__ = False
     cases: tuple[TestCase, ...]
     exit_code: int
     timed_out: bool = False

@@ -66,12 +66,12 @@ class ForkChecker:
         self._prefix, self._pytest_args = split or ([], [])
 
     def calibrate(self) -> bool:
-        """Check on the unchanged code that the server runs every selected test and sees them
+        """Check on the unchanged code that the server runs every selected test and sees each
         fail, as the real run did; otherwise stop using the server."""
         if self.usable:
             answers = self._run([{}], budget=self.timeout * 2, stop_on_pass=False)
             self.usable = (len(answers) == 1 and answers[0] is not None
-                           and answers[0].seen >= set(self.selected) and not answers[0].passed)
+                           and answers[0].failed >= set(self.selected))
         return self.usable
 
     def check(self, candidates: Sequence[Files], *, budget: float) -> list[frozenset[str]]:
@@ -84,7 +84,7 @@ class ForkChecker:
              stop_on_pass: bool) -> list["_Answer | None"]:
         job_id = f"{JOBS_DIR}/{self._token}-{next(self._jobs)}"
         self.sandbox.write_file(f"{PLUGIN_DIR}/{SERVER_NAME}", _server_source())
-        self.runner._install_plugin()  # the server's children load swebot's pytest plugin
+        self.runner.install_plugin()  # the server's children load swebot's pytest plugin
         root = self.sandbox.root
         self.sandbox.write_file(f"{job_id}.select", ("\n".join(self.selected) + "\n").encode())
         touched = sorted({path for files in candidates for path in files})
@@ -119,7 +119,7 @@ class ForkChecker:
 
     def _answer(self, entry: Mapping[str, object]) -> "_Answer | None":
         if entry.get("timed_out"):
-            return _Answer(frozenset(), frozenset())
+            return _Answer(frozenset(), frozenset(self.selected))
         path = str(entry["results"])
         relative = path[len(self.sandbox.root) + 1:] if path.startswith(self.sandbox.root) else path
         try:
@@ -129,11 +129,10 @@ class ForkChecker:
         cases = parse_partial_results(data, root=self.sandbox.root, cwd=self.runner.cwd)
         failed = {c.nodeid for c in cases if c.failing}
         passed = {c.nodeid for c in cases if c.outcome == "passed"} - failed
-        return _Answer(frozenset(t for t in self.selected if t in passed),
-                       frozenset(c.nodeid for c in cases))
+        return _Answer(frozenset(t for t in self.selected if t in passed), frozenset(failed))
 
 
 @dataclass(frozen=True)
 class _Answer:
     passed: frozenset[str]  # selected tests that passed
-    seen: frozenset[str]  # every test the run reported on
+    failed: frozenset[str]  # tests that failed or errored

@@ -122,7 +122,7 @@ class TestRunner:
             known_rootdir, known_inifile = (posixpath.join(self.sandbox.root, p) for p in self._setup)
             addopts += ["-c", known_inifile, f"--rootdir={known_rootdir}"]
         if plugin:
-            self._install_plugin()
+            self.install_plugin()
             addopts += ["-p", PLUGIN_NAME]
             env.update(
                 SWEBOT_ROOT=self.sandbox.root,
@@ -178,7 +178,7 @@ class TestRunner:
         path, sep, rest = nodeid.partition("::")
         return posixpath.relpath(posixpath.join("/", path), posixpath.join("/", self.cwd)) + sep + rest
 
-    def _install_plugin(self) -> None:
+    def install_plugin(self) -> None:
         # Written before every run that needs it: a workspace reset may have removed .swebot/.
         self.sandbox.write_file(f"{PLUGIN_DIR}/{PLUGIN_NAME}.py", _plugin_source())
 

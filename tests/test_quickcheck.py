@@ -1,0 +1,110 @@
+"""The fork server: many candidates' quick checks in one sandbox command, with the same answers
+as running the tests once per candidate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from swebot.engines.quickcheck import ForkChecker, _split_select_command
+from swebot.sandbox.local import LocalSandbox
+from swebot.testing import TestRunner
+from swebot.workspace import snapshot
+
+SOURCE = "def clamp(x, low, high):\n    if x < low:\n        return low\n    if x > high:\n        return low\n    return x\n"
+FILES = {
+    "mathx.py": SOURCE,
+    "tests/test_clamp.py": (
+        "from mathx import clamp\n\n"
+        "def test_low():\n    assert clamp(-5, 0, 10) == 0\n\n"
+        "def test_high():\n    assert clamp(50, 0, 10) == 10\n\n"
+        "def test_inside():\n    assert clamp(5, 0, 10) == 5\n"
+    ),
+    "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n",
+}
+
+
+@pytest.fixture
+def checker(make_repo):
+    workspace = snapshot(make_repo(FILES))
+    sandbox = LocalSandbox(workspace.path)
+    runner = TestRunner(sandbox, "python -m pytest", timeout=60)
+    baseline = runner.run()
+    assert baseline.failing == {"tests/test_clamp.py::test_high"}
+    fork = ForkChecker(runner, sorted(baseline.failing), {"mathx.py": SOURCE}, timeout=5)
+    yield fork, workspace.path
+    sandbox.close()
+    workspace.cleanup()
+
+
+def candidate(old: str, new: str) -> dict[str, str]:
+    assert old in SOURCE
+    return {"mathx.py": SOURCE.replace(old, new)}
+
+
+def test_calibrates_on_the_unchanged_code(checker):
+    fork, _ = checker
+    assert fork.calibrate() is True
+
+
+def test_answers_match_per_candidate_runs_and_files_are_restored(checker):
+    fork, root = checker
+    answers = fork.check([
+        candidate("return low\n    return x", "return x\n    return x"),  # wrong
+        candidate("x > high", "x >= high"),  # still wrong
+        candidate("        return low\n    return x", "        return high\n    return x"),  # fix
+        candidate("x < low", "x <= low"),  # never reached: the fix stops the batch
+    ], budget=60)
+    assert answers == [frozenset(), frozenset(), frozenset({"tests/test_clamp.py::test_high"})]
+    assert (root / "mathx.py").read_text() == SOURCE
+
+
+def test_a_looping_candidate_is_killed_and_the_batch_goes_on(checker):
+    fork, root = checker
+    answers = fork.check([
+        candidate("    return x\n", "    while True:\n        pass\n"),
+        candidate("        return low\n    return x", "        return high\n    return x"),
+    ], budget=60)
+    assert answers == [frozenset(), frozenset({"tests/test_clamp.py::test_high"})]
+    assert (root / "mathx.py").read_text() == SOURCE
+
+
+def test_a_crashing_candidate_counts_as_failing(checker):
+    fork, _ = checker
+    answers = fork.check([
+        candidate("def clamp", "import os\nos._exit(3)\ndef clamp"),
+        candidate("def clamp", "raise ImportError('boom')\ndef clamp"),
+    ], budget=60)
+    assert answers == [frozenset(), frozenset()]
+
+
+@pytest.mark.parametrize("command, expected", [
+    ("python -m pytest -p xdist", (["python"], ["-p", "xdist"])),
+    ("PYTHONPATH=src python3 -m pytest", (["PYTHONPATH=src", "python3"], [])),
+    ("pytest -q", (["python3"], ["-q"])),
+    ("make test", None),
+])
+def test_select_commands_it_understands(command, expected):
+    assert _split_select_command(command) == expected
+
+
+def test_not_used_when_calibration_disagrees(make_repo, tmp_path: Path):
+    # The tests depend on state the forked children share with the server: the answers would be
+    # wrong, and calibration must notice.
+    files = dict(FILES)
+    files["tests/conftest.py"] = (
+        "import sys, pytest\n\n"
+        "@pytest.fixture(autouse=True)\n"
+        "def refuses_the_fork_server():\n"
+        "    if sys.argv[0].endswith('swebot_forkserver.py'):\n"
+        "        pytest.skip('refuses to run under the fork server')\n"
+    )
+    workspace = snapshot(make_repo(files))
+    try:
+        runner = TestRunner(LocalSandbox(workspace.path), "python -m pytest", timeout=60)
+        failing = sorted(runner.run().failing)
+        fork = ForkChecker(runner, failing, {"mathx.py": SOURCE}, timeout=5)
+        assert fork.calibrate() is False
+    finally:
+        workspace.cleanup()
