@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 import tomllib
 from pathlib import Path
 
 import numpy as np
 
+from swebot.localize import rank
+
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "localize"
-sys.path.insert(0, str(BENCH))
-
-import run  # noqa: E402
-
-from swebot.localize import rank  # noqa: E402
+# Loaded under a name of its own: "run" is too common a module name to put on sys.path.
+_spec = importlib.util.spec_from_file_location("swebot_bench_localize_run", BENCH / "run.py")
+assert _spec is not None and _spec.loader is not None
+run = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(run)
 
 
 def load_cases() -> tuple[dict, list[dict]]:
