@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 import tomllib
 from pathlib import Path
 
@@ -15,6 +16,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "localize"
 _spec = importlib.util.spec_from_file_location("swebot_bench_localize_run", BENCH / "run.py")
 assert _spec is not None and _spec.loader is not None
 run = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = run  # dataclasses look their module up there
 _spec.loader.exec_module(run)
 
 
