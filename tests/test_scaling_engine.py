@@ -137,3 +137,33 @@ def test_cost_limit_holds_across_attempts(workspace: Path, tmp_path: Path) -> No
     assert result.details["ledger"]["calls"] == sum(len(m.calls) for m in models) == 2
     assert {a.get("limit_hit") for a in result.details["attempts"]} == {"max_cost"}
     assert result.status == "not_fixed"
+
+
+def test_builtin_engine_is_one_candidate_and_failing_tests_are_the_targets(
+        make_repo: Callable[..., Path], tmp_path: Path) -> None:
+    from swebot.scaling.plans import builtin_plan
+
+    ws = snapshot(make_repo({
+        "calc/__init__.py": "",
+        "calc/ops.py": "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n",
+        "tests/test_ops.py": "from calc.ops import add, mul\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\n"
+                             "def test_mul():\n    assert mul(2, 3) == 6\n",
+    }))
+    overfit = ScriptedModel([  # fixes add, and "simplifies" mul on the way: test_mul regresses
+        call("str_replace", path="calc/ops.py", old_str="a - b", new_str="a + b"),
+        call("str_replace", path="calc/ops.py", old_str="a * b", new_str="a - b"),
+    ])
+    plans = [builtin_plan(), *llm_plans(settings(tmp_path), 1, models=[overfit])]
+    task = Task(workspace=ws.path, test_command="python -m pytest -q", test_timeout=120)
+    try:
+        with LocalSandbox(ws.path) as sandbox:
+            result = ScalingEngine(plans, early_stop=False, workers=2).repair(
+                task, sandbox, Budget(max_steps=2, time_limit=300), lambda e, f: None)
+    finally:
+        ws.cleanup()
+    by_id = {c["id"]: c for c in result.details["selection"]["candidates"]}
+    assert by_id["a1"]["evidence"]["targets"] == "1/1" and by_id["a1"]["evidence"]["regressions"] == [
+        "tests/test_ops.py::test_mul"]
+    assert result.details["selection"]["winner"] == "builtin" and by_id["builtin"]["evidence"]["plausible"]
+    assert result.status == "fixed" and result.failing_before == ("tests/test_ops.py::test_add",)
+    assert "+    return a + b" in result.patch and "return a * b" not in result.patch  # mul untouched

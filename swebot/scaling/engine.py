@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -34,6 +35,9 @@ class ScalingEngine:
         started = time.monotonic()
         deadline = started + budget.time_limit if budget.time_limit else 0.0
         ledger = SharedLedger(budget.max_cost, budget.max_tokens)
+        if task.test_command and task.baseline is None:  # the failing tests are the targets of every attempt
+            progress("stage", {"name": "baseline", "detail": task.test_command})
+            task = replace(task, baseline=_runner(task, sandbox).run())
         progress("stage", {"name": "attempts", "detail": f"up to {len(self.plans)} attempts, {self.workers} at a time"})
         outcomes, skipped = run_attempts(
             self.plans, task, sandbox, budget, ledger, progress, workers=self.workers, early_stop=self.early_stop,
