@@ -56,7 +56,8 @@ def test_answers_match_per_candidate_runs_and_files_are_restored(checker):
         candidate("        return low\n    return x", "        return high\n    return x"),  # fix
         candidate("x < low", "x <= low"),  # never reached: the fix stops the batch
     ], budget=60)
-    assert answers == [frozenset(), frozenset(), frozenset({"tests/test_clamp.py::test_high"})]
+    assert [a.passed for a in answers] == [frozenset(), frozenset(), frozenset({"tests/test_clamp.py::test_high"})]
+    assert answers[-1].full_ok is True
     assert (root / "mathx.py").read_text() == SOURCE
 
 
@@ -66,7 +67,7 @@ def test_a_looping_candidate_is_killed_and_the_batch_goes_on(checker):
         candidate("    return x\n", "    while True:\n        pass\n"),
         candidate("        return low\n    return x", "        return high\n    return x"),
     ], budget=60)
-    assert answers == [frozenset(), frozenset({"tests/test_clamp.py::test_high"})]
+    assert [a.passed for a in answers] == [frozenset(), frozenset({"tests/test_clamp.py::test_high"})]
     assert (root / "mathx.py").read_text() == SOURCE
 
 
@@ -76,7 +77,7 @@ def test_a_crashing_candidate_counts_as_failing(checker):
         candidate("def clamp", "import os\nos._exit(3)\ndef clamp"),
         candidate("def clamp", "raise ImportError('boom')\ndef clamp"),
     ], budget=60)
-    assert answers == [frozenset(), frozenset()]
+    assert [a.passed for a in answers] == [frozenset(), frozenset()]
 
 
 @pytest.mark.parametrize("command, expected", [
@@ -108,3 +109,13 @@ def test_not_used_when_calibration_disagrees(make_repo, tmp_path: Path):
         assert fork.calibrate() is False
     finally:
         workspace.cleanup()
+
+
+def test_a_regressing_candidate_is_reported_and_the_batch_goes_on(checker):
+    fork, _ = checker
+    answers = fork.check([
+        {"mathx.py": SOURCE.replace("return low", "return high")},  # fixes test_high, breaks test_low
+        candidate("        return low\n    return x", "        return high\n    return x"),
+    ], budget=60)
+    assert [a.passed for a in answers] == [frozenset({"tests/test_clamp.py::test_high"})] * 2
+    assert [a.full_ok for a in answers] == [False, True]

@@ -114,7 +114,7 @@ class BuiltinEngine:
             winner = self._search(singles, validator, state, progress)
             if winner is None:
                 progress("stage", {"name": "search", "detail": "two-edit combinations"})
-                winner = self._search(self._pair_candidates(singles, state, originals, ranking),
+                winner = self._search(self._pair_candidates(singles, state, len(failing), originals, ranking),
                                       validator, state, progress)
         except LimitReached as limit:
             limit_hit = limit.limit
@@ -159,24 +159,38 @@ class BuiltinEngine:
         return candidates
 
     def _pair_candidates(self, singles: Sequence[Candidate], state: SearchState,
-                         originals: dict[str, str],
-                         ranking: Sequence[SuspiciousLine]) -> Iterable[Candidate]:
-        """Second edits on top of the most promising first edits: partial fixes first."""
-        partial = [c for c, _ in sorted(state.partial, key=lambda cv: -len(cv[1].fixed))]
-        seeds = list(dict.fromkeys([*partial, *singles[: self.max_pair_seeds]]))
-        seeds = seeds[: self.max_pair_seeds + len(partial)]
+                         failing_total: int, originals: dict[str, str],
+                         ranking: Sequence[SuspiciousLine]) -> list[Candidate]:
+        """Second edits on top of the most promising first edits, best combined score first.
+
+        A first edit's promise is its own score, raised by the share of failing tests it fixed;
+        one that fixed them all but broke other tests is a weaker seed (the fault is likely
+        elsewhere), and one that fixed nothing is tried only among the few best singles.
+        """
+        promise: dict[Candidate, float] = {c: c.score * 0.5 for c in singles[: self.max_pair_seeds // 2]}
+        for candidate, verdict in state.partial:
+            share = len(verdict.fixed) / max(failing_total, 1)
+            factor = 0.75 if share >= 1 else 1 + share
+            promise[candidate] = max(promise.get(candidate, 0.0), candidate.score * factor)
+        seeds = sorted(promise, key=lambda c: -promise[c])[: self.max_pair_seeds * 2]
         lines_by_file = self._lines_by_file(ranking, originals)
-        for rank, seed in enumerate(seeds):
+        pairs: list[Candidate] = []
+        for seed in seeds:
             (seed_path, seed_source), = seed.changes
             for path, lines in lines_by_file.items():
-                base = seed_source if path == seed_path else originals[path]
+                if path == seed_path:
+                    base, lines = seed_source, _follow_lines(lines, originals[path], seed_source)
+                else:
+                    base = originals[path]
                 for m in mutations_at(base, lines):
                     if path == seed_path:
                         changes: tuple[Change, ...] = ((path, m.source),)
                     else:
                         changes = (seed.changes[0], (path, m.source))
-                    score = seed.score * lines.get(m.line, 0.1) * m.prior / (1 + rank)
-                    yield Candidate(changes, (*seed.mutations, m), score)
+                    score = promise[seed] * lines.get(m.line, 0.1) * m.prior
+                    pairs.append(Candidate(changes, (*seed.mutations, m), score))
+        pairs.sort(key=lambda c: -c.score)
+        return pairs
 
     # -- search -----------------------------------------------------------------------------
 
@@ -252,6 +266,20 @@ class BuiltinEngine:
                             details=details)
 
 
+def _follow_lines(lines: dict[int, float], old: str, new: str) -> dict[int, float]:
+    """``lines`` (numbered in ``old``) renumbered for ``new``, after a first edit that may have
+    inserted or deleted lines."""
+    if old.count("\n") == new.count("\n"):
+        return lines
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    moved: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("equal", "replace") and j2 > j1:
+            for k in range(i2 - i1):
+                moved[i1 + k + 1] = j1 + min(k, j2 - j1 - 1) + 1
+    return {moved[line]: score for line, score in lines.items() if line in moved}
+
+
 def _size(originals: dict[str, str], candidate: Candidate) -> int:
     total = 0
     for path, source in candidate.changes:
@@ -291,13 +319,15 @@ class Validator:
         if not self.fork.usable:
             return [self.validate(batch[0])]
         budget = time_left if time_left > 0 else 3600.0
-        fixed_sets = self.fork.check([dict(c.changes) for c in batch], budget=budget)
+        answers = self.fork.check([dict(c.changes) for c in batch], budget=budget)
         if not self.fork.usable:  # the server broke down: fall back to one process per test run
             self.batch_size = 1
             return [self.validate(batch[0])]
-        verdicts = [Verdict(fixed, plausible=False) for fixed in fixed_sets]
-        if verdicts and len(fixed_sets[-1]) == len(self.failing):
-            verdicts[-1] = self._full_run(batch[len(verdicts) - 1], fixed_sets[-1])
+        verdicts = [Verdict(a.passed, plausible=False) for a in answers]
+        last = answers[-1] if answers else None
+        if last is not None and len(last.passed) == len(self.failing) and last.full_ok is not False:
+            # The server's word is confirmed by the real test command before it counts.
+            verdicts[-1] = self._full_run(batch[len(verdicts) - 1], last.passed)
         return verdicts
 
     def validate(self, candidate: Candidate) -> Verdict:

@@ -64,6 +64,10 @@ class ForkChecker:
         split = _split_select_command(runner.select_command)
         self.usable = split is not None
         self._prefix, self._pytest_args = split or ([], [])
+        # When the test command itself is a plain pytest call, the server can run the whole
+        # suite for a candidate that passes the selected tests, without a new interpreter.
+        full = _split_select_command(runner.command)
+        self._full_args = full[1] if full is not None and full[0] == self._prefix else None
 
     def calibrate(self) -> bool:
         """Check on the unchanged code that the server runs every selected test and sees each
@@ -74,14 +78,15 @@ class ForkChecker:
                            and answers[0].failed >= set(self.selected))
         return self.usable
 
-    def check(self, candidates: Sequence[Files], *, budget: float) -> list[frozenset[str]]:
-        """For each candidate evaluated, in order, the selected tests that passed. Stops after
-        the first candidate that passes them all, or when ``budget`` seconds are spent."""
-        return [a.passed if a is not None else frozenset()
+    def check(self, candidates: Sequence[Files], *, budget: float) -> list["QuickAnswer"]:
+        """For each candidate evaluated, in order: the selected tests that passed, and whether
+        the whole suite passed (None: not run by the server). Stops after the first candidate
+        that passes everything the server can run, or when ``budget`` seconds are spent."""
+        return [a if a is not None else QuickAnswer(frozenset(), frozenset(self.selected))
                 for a in self._run(candidates, budget=budget, stop_on_pass=True)]
 
     def _run(self, candidates: Sequence[Files], *, budget: float,
-             stop_on_pass: bool) -> list["_Answer | None"]:
+             stop_on_pass: bool) -> list["QuickAnswer | None"]:
         job_id = f"{JOBS_DIR}/{self._token}-{next(self._jobs)}"
         self.sandbox.write_file(f"{PLUGIN_DIR}/{SERVER_NAME}", _server_source())
         self.runner.install_plugin()  # the server's children load swebot's pytest plugin
@@ -96,6 +101,7 @@ class ForkChecker:
             "budget": budget,
             "stop_on_pass": stop_on_pass,
             "pytest_args": self._pytest_args,
+            "full_args": self._full_args,
             "originals": {path: self.originals[path] for path in touched},
             "candidates": [dict(files) for files in candidates],
         }
@@ -104,7 +110,7 @@ class ForkChecker:
         command = with_pythonpath(command, f"{root}/{PLUGIN_DIR}")
         result = self.sandbox.execute(command, timeout=budget + self.timeout + 30, cwd=self.runner.cwd,
                                       env={"PYTHONDONTWRITEBYTECODE": "1"})
-        answers: list[_Answer | None] = []
+        answers: list[QuickAnswer | None] = []
         for line in result.stdout.splitlines():
             try:
                 entry = json.loads(line)
@@ -117,9 +123,9 @@ class ForkChecker:
             self.usable = False
         return answers
 
-    def _answer(self, entry: Mapping[str, object]) -> "_Answer | None":
+    def _answer(self, entry: Mapping[str, object]) -> "QuickAnswer | None":
         if entry.get("timed_out"):
-            return _Answer(frozenset(), frozenset(self.selected))
+            return QuickAnswer(frozenset(), frozenset(self.selected))
         path = str(entry["results"])
         relative = path[len(self.sandbox.root) + 1:] if path.startswith(self.sandbox.root) else path
         try:
@@ -129,10 +135,15 @@ class ForkChecker:
         cases = parse_partial_results(data, root=self.sandbox.root, cwd=self.runner.cwd)
         failed = {c.nodeid for c in cases if c.failing}
         passed = {c.nodeid for c in cases if c.outcome == "passed"} - failed
-        return _Answer(frozenset(t for t in self.selected if t in passed), frozenset(failed))
+        full_ok = None
+        if "full_exit_code" in entry:
+            full_ok = entry["full_exit_code"] == 0 and not entry.get("full_timed_out")
+        return QuickAnswer(frozenset(t for t in self.selected if t in passed), frozenset(failed),
+                           full_ok)
 
 
 @dataclass(frozen=True)
-class _Answer:
+class QuickAnswer:
     passed: frozenset[str]  # selected tests that passed
     failed: frozenset[str]  # tests that failed or errored
+    full_ok: bool | None = None  # the whole suite passed (None: the server did not run it)

@@ -29,19 +29,31 @@ def _write(root: str, files: dict[str, str]) -> None:
             fh.write(text)
 
 
-def _child(job: dict, results: str) -> None:
+def _child(args: list, results: str, select: bool) -> None:
     os.setsid()
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     os.environ["SWEBOT_RESULTS"] = results
+    if not select:
+        os.environ.pop("SWEBOT_SELECT", None)
     # As under ``python -m pytest``: the working directory is importable.
     sys.path.insert(0, os.getcwd())
     import pytest
 
-    code = pytest.main(["-p", "swebot_pytest_plugin", "-p", "no:cacheprovider", "-q",
-                        *job.get("pytest_args", [])])
+    code = pytest.main(["-p", "swebot_pytest_plugin", "-p", "no:cacheprovider", "-q", *args])
     os._exit(int(code))
+
+
+def _run_child(args: list, results: str, select: bool, timeout: float) -> tuple[int, bool]:
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            _child(args, results, select)
+        finally:
+            os._exit(70)
+    return _wait(pid, timeout)
 
 
 def _wait(pid: int, timeout: float) -> tuple[int, bool]:
@@ -63,22 +75,32 @@ def _wait(pid: int, timeout: float) -> tuple[int, bool]:
 
 
 def _warm_up() -> None:
-    """Import pytest and its installed plugins once, here, for every child to inherit."""
-    import pytest  # noqa: F401
-    import _pytest.junitxml  # noqa: F401
-    import _pytest.python  # noqa: F401
+    """Import pytest, its installed plugins and what they import lazily, once, here, for every
+    child to inherit: one empty pytest session in a scratch folder outside the project."""
+    import tempfile
 
+    import pytest
+
+    scratch = tempfile.mkdtemp(prefix="swebot-warmup-")
+    ini = os.path.join(scratch, "pytest.ini")
+    with open(ini, "w") as fh:
+        fh.write("[pytest]\n")
+    saved = os.dup(1), os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        from importlib.metadata import entry_points
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        pytest.main(["-q", "-p", "no:cacheprovider", "-c", ini, "--rootdir", scratch, scratch])
+    except BaseException:  # a plugin that cannot start here fails in the child as it would anyway
+        pass
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
+        import shutil
 
-        plugins = entry_points(group="pytest11")
-    except Exception:  # very old importlib.metadata: the children load plugins themselves
-        return
-    for plugin in plugins:
-        try:
-            plugin.load()
-        except Exception:  # a broken plugin fails in the child as it would without us
-            pass
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main(job_path: str) -> int:
@@ -98,21 +120,21 @@ def main(job_path: str) -> int:
             if deadline is not None and time.monotonic() >= deadline:
                 break
             results = f"{job['results_prefix']}-{index}.jsonl"
+            answer: dict = {"index": index, "results": results}
             _write(root, candidate)
             try:
-                sys.stdout.flush()
-                pid = os.fork()
-                if pid == 0:
-                    try:
-                        _child(job, results)
-                    finally:
-                        os._exit(70)
-                exit_code, timed_out = _wait(pid, float(job["timeout"]))
+                exit_code, timed_out = _run_child(job.get("pytest_args", []), results, True,
+                                                  float(job["timeout"]))
+                answer.update(exit_code=exit_code, timed_out=timed_out)
+                # The selected tests pass: run the whole suite too, as the test command would.
+                if exit_code == 0 and job.get("full_args") is not None:
+                    full_code, full_timed_out = _run_child(
+                        job["full_args"], f"{results}.full", False, 2 * float(job["timeout"]))
+                    answer.update(full_exit_code=full_code, full_timed_out=full_timed_out)
             finally:
                 _write(root, {rel: originals[rel] for rel in candidate})
-            print(json.dumps({"index": index, "exit_code": exit_code, "timed_out": timed_out,
-                              "results": results}), flush=True)
-            if exit_code == 0 and job.get("stop_on_pass"):
+            print(json.dumps(answer), flush=True)
+            if job.get("stop_on_pass") and answer.get("full_exit_code", exit_code) == 0:
                 break
     finally:
         _write(root, originals)

@@ -1,0 +1,126 @@
+"""The builtin engine on its own: single edits, two-edit bugs, budgets, unparsable files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from swebot.engines.builtin import BuiltinEngine
+from swebot.sandbox.local import LocalSandbox
+from swebot.types import Budget, Task
+from swebot.workspace import snapshot
+
+TWO_EDITS = {
+    "ranges.py": '''
+        def count_between(values, low, high):
+            """How many values lie in [low, high], both ends included."""
+            n = 0
+            for v in values:
+                if v > low and v < high:
+                    n += 1
+            return n
+    ''',
+    "tests/test_ranges.py": '''
+        from ranges import count_between
+
+
+        def test_interior():
+            assert count_between([2, 3, 4], 1, 5) == 3
+
+
+        def test_outside():
+            assert count_between([0, 9], 1, 5) == 0
+
+
+        def test_low_end_included():
+            assert count_between([1, 3], 1, 5) == 2
+
+
+        def test_high_end_included():
+            assert count_between([3, 5], 1, 5) == 2
+    ''',
+    "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n",
+}
+
+
+def repair(make_repo, files, budget=Budget(time_limit=300), progress=None):
+    events: list[tuple[str, dict]] = []
+    workspace = snapshot(make_repo(files))
+    sandbox = LocalSandbox(workspace.path)
+    try:
+        task = Task(workspace=workspace.path, test_command="python -m pytest", test_timeout=60)
+        result = BuiltinEngine().repair(task, sandbox, budget,
+                                        lambda e, f: events.append((e, dict(f))))
+        return result, events, workspace.path
+    finally:
+        sandbox.close()
+        workspace.cleanup()
+
+
+def test_two_edit_bug_is_fixed_from_partial_fixes(make_repo):
+    result, events, _ = repair(make_repo, TWO_EDITS)
+    assert result.status == "fixed", result.description
+    assert "+        if v >= low and v <= high:" in result.patch
+    assert len(result.failing_before) == 2 and result.failing_after == ()
+    stages = [f.get("detail") for e, f in events if e == "stage"]
+    assert "two-edit combinations" in stages
+
+
+def test_candidate_limit_ends_the_search_with_best_partial(make_repo):
+    result, _, _ = repair(make_repo, TWO_EDITS, Budget(max_candidates=4))
+    assert result.status == "not_fixed"
+    assert result.limit_hit == "max_candidates"
+    assert result.candidates_tried <= 4
+
+
+def test_unparsable_suspicious_file_is_skipped_with_a_warning(tmp_path: Path):
+    from swebot.localize.sbfl import SuspiciousLine
+
+    (tmp_path / "good.py").write_text("x = 1\n")
+    (tmp_path / "bad.py").write_text("def broken(:\n    pass\n")
+    warnings: list[str] = []
+    sources = BuiltinEngine()._read_sources(
+        LocalSandbox(tmp_path),
+        [SuspiciousLine("bad.py", 1, 1.0), SuspiciousLine("good.py", 1, 0.5)],
+        lambda event, fields: warnings.append(str(fields.get("message"))),
+    )
+    assert list(sources) == ["good.py"]
+    assert any("skipping bad.py" in w for w in warnings)
+    assert (tmp_path / "bad.py").read_text() == "def broken(:\n    pass\n"
+
+
+def test_workspace_is_left_as_the_patch_says(make_repo):
+    files = {
+        "clamp.py": '''
+            def clamp(x, low, high):
+                if x < low:
+                    return low
+                if x > high:
+                    return low
+                return x
+        ''',
+        "tests/test_clamp.py": '''
+            from clamp import clamp
+
+            def test_low():
+                assert clamp(-1, 0, 5) == 0
+
+            def test_high():
+                assert clamp(9, 0, 5) == 5
+
+            def test_mid():
+                assert clamp(3, 0, 5) == 3
+        ''',
+        "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n",
+    }
+    workspace = snapshot(make_repo(files))
+    sandbox = LocalSandbox(workspace.path)
+    try:
+        task = Task(workspace=workspace.path, test_command="python -m pytest", test_timeout=60)
+        result = BuiltinEngine().repair(task, sandbox, Budget(time_limit=300), lambda e, f: None)
+        assert result.status == "fixed"
+        assert workspace.diff() == result.patch
+        assert "+        return high" in result.patch
+        assert ".swebot" not in result.patch
+    finally:
+        sandbox.close()
+        workspace.cleanup()
