@@ -32,10 +32,8 @@ def _env_bool(env: Mapping[str, str], name: str) -> bool:
 
 
 def _default_steps() -> float:
-    try:
-        from swebot.engines.llm import DEFAULT_MAX_STEPS  # type: ignore[attr-defined]
-    except ImportError:
-        return 0
+    from swebot.engines.llm_options import DEFAULT_MAX_STEPS
+
     return float(DEFAULT_MAX_STEPS)
 
 
@@ -48,13 +46,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Options default to SWEBOT_* environment variables. Exit status: 0 PR opened / nothing to do, "
         "1 no fix found, 2 bad input, 3 environment or API problem.",
     )
-    try:
-        from swebot.engines.llm import add_llm_arguments  # --model, --base-url, --max-steps, --max-cost, ...
-    except ImportError:
-        pass
-    else:
-        add_llm_arguments(parser)
-        parser.set_defaults(max_steps=None, max_cost=None)  # unset: fall back to SWEBOT_* below
+    from swebot.engines.llm_options import add_llm_arguments  # --model, --base-url, --max-steps, ...
+
+    add_llm_arguments(parser)
+    parser.set_defaults(max_steps=None, max_cost=None)  # unset: fall back to SWEBOT_* below
 
     def add(*names: str, **kwargs: object) -> None:
         if not any(name in action.option_strings for action in parser._actions for name in names):

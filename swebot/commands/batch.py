@@ -67,7 +67,7 @@ def _register_run(sub: argparse._SubParsersAction) -> None:
                      help="never use local sweb.eval.* images, always --sandbox")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
-    _extend(run, "swebot.engines.llm:add_llm_arguments")
+    _extend(run, "swebot.engines.llm_options:add_llm_arguments")
     run.set_defaults(handler=run_command)
 
 

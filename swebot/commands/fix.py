@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="keep the reproduction tests the engine wrote in the final patch")
     parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
-    for extension in ("swebot.engines.llm:add_llm_arguments",
+    for extension in ("swebot.engines.llm_options:add_llm_arguments",
                       "swebot.github.cli:add_remote_arguments"):
         _extend(parser, extension)
     parser.set_defaults(handler=run)

@@ -25,7 +25,7 @@ from swebot.scaling.patches import without_files
 from swebot.trajectory import Trajectory, report_summary
 from swebot.types import Budget, EngineResult, ProgressCallback, RunStatus, Sandbox, Task, TestReport
 
-DEFAULT_MAX_STEPS = 100
+from swebot.engines.llm_options import DEFAULT_MAX_STEPS, add_llm_arguments  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True)
@@ -246,21 +246,6 @@ def _default_trajectory_path(task: Task) -> Path:
 def _head(sandbox: Sandbox) -> str | None:
     res = sandbox.execute(["git", "rev-parse", "HEAD"], timeout=30)
     return res.stdout.strip() if res.exit_code == 0 else None
-
-
-def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
-    """The LLM options of ``swebot fix`` (the lead's command owns --issue, --test, --time-limit)."""
-    g = parser.add_argument_group("LLM engine")
-    g.add_argument("--model", help="model name, e.g. kimi-k2-thinking, gpt-4.1, deepseek-chat")
-    g.add_argument("--provider", choices=["openai", "moonshot", "deepseek", "openrouter", "vllm", "ollama", "custom"],
-                   help="provider preset (default: guessed from --model / --base-url)")
-    g.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 for vLLM")
-    g.add_argument("--api-key-env", metavar="VAR", help="environment variable holding the API key")
-    g.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS, help="model calls allowed (0 = unlimited)")
-    g.add_argument("--max-cost", type=float, default=0.0, metavar="USD", help="spend allowed (0 = unlimited)")
-    g.add_argument("--max-tokens", type=int, default=0, metavar="N",
-                   help="prompt + completion tokens allowed over the run (0 = unlimited)")
-    g.add_argument("--show-thinking", action="store_true", help="stream the model's reasoning to stderr")
 
 
 def llm_settings_from_args(args: argparse.Namespace, base: LLMSettings | None = None) -> LLMSettings:
