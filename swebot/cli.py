@@ -1,7 +1,7 @@
 """The ``swebot`` command line: one subcommand per module in ``swebot.commands``.
 
-Each command module exposes ``register(subparsers)`` (adds its parser and sets ``handler``)
-and is imported lazily enough that ``swebot --help`` stays fast.
+Each command module exposes ``register(subparsers)`` (adds its parser and sets ``handler``) and
+imports its heavy dependencies only when it runs, so that ``swebot --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -25,13 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"swebot {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"swebot.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"swebot.commands.{name}":
-                continue  # command not built yet
-            raise
-        module.register(subparsers)
+        importlib.import_module(f"swebot.commands.{name}").register(subparsers)
     return parser
 
 

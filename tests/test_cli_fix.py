@@ -260,9 +260,13 @@ def _sleepers_under(scratch: Path) -> bool:
     return False
 
 
-def test_version_and_help(swebot_cli):
+def test_version_and_help_on_every_subcommand(swebot_cli):
     version = swebot_cli("--version")
     assert version.returncode == 0 and version.stdout.startswith("swebot ")
-    for command in ("fix",):
-        helped = swebot_cli(command, "--help")
-        assert helped.returncode == 0 and "--max-candidates" in helped.stdout
+    commands = [["fix"], ["localize"], ["sandbox"], ["sandbox", "build"], ["sandbox", "prune"],
+                ["replay"], ["batch"], ["batch", "run"], ["batch", "evaluate"], ["action"]]
+    for command in commands:
+        helped = swebot_cli(*command, "--help")
+        assert helped.returncode == 0, (command, helped.stderr)
+        assert helped.stdout.startswith("usage: swebot " + " ".join(command))
+    assert "--max-candidates" in swebot_cli("fix", "--help").stdout

@@ -55,19 +55,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="keep the reproduction tests the engine wrote in the final patch")
     parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
-    for extension in ("swebot.engines.llm_options:add_llm_arguments",
-                      "swebot.github.cli:add_remote_arguments"):
-        _extend(parser, extension)
+    from swebot.engines.llm_options import add_llm_arguments
+    from swebot.github.cli import add_remote_arguments
+
+    add_llm_arguments(parser)
+    add_remote_arguments(parser)
     parser.set_defaults(handler=run)
-
-
-def _extend(parser: argparse.ArgumentParser, target: str) -> None:
-    module_name, function = target.split(":")
-    try:
-        module = __import__(module_name, fromlist=[function])
-    except ImportError:
-        return
-    getattr(module, function)(parser)
 
 
 def read_issue(value: str | None) -> str | None:
