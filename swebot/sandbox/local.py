@@ -33,7 +33,7 @@ def scrubbed_environment(env: Mapping[str, str]) -> dict[str, str]:
 
 
 LONG_COMMAND = 100_000  # characters; longer shell commands go through a script file (ARG_MAX)
-_MARKER = "SWEBOT_EXEC_ID"
+_MARKER = "_SWEBOT_EXEC_ID"  # private: not one of the SWEBOT_ settings tests must not see
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
