@@ -67,7 +67,9 @@ def _register_run(sub: argparse._SubParsersAction) -> None:
                      help="never use local sweb.eval.* images, always --sandbox")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
-    _extend(run, "swebot.engines.llm_options:add_llm_arguments")
+    from swebot.engines.llm_options import add_llm_arguments
+
+    add_llm_arguments(run)
     run.set_defaults(handler=run_command)
 
 
@@ -100,17 +102,6 @@ def _instance_arguments(parser: argparse.ArgumentParser) -> None:
                         help="SWE-bench instances, JSON or JSONL")
     parser.add_argument("--filter", metavar="REGEX", help="only instances whose id matches (re.search)")
     parser.add_argument("--slice", metavar="A:B", dest="slice_", help="then only this slice of them")
-
-
-def _extend(parser: argparse.ArgumentParser, target: str) -> None:
-    module_name, function = target.split(":")
-    try:
-        module = __import__(module_name, fromlist=[function])
-    except ImportError:
-        return
-    hook = getattr(module, function, None)
-    if hook is not None:
-        hook(parser)
 
 
 def _selected(args: argparse.Namespace) -> list:
