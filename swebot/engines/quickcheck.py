@@ -25,6 +25,7 @@ from swebot.testing.partial import parse_partial_results
 SERVER_NAME = "swebot_forkserver.py"
 PLUGIN_DIR = ".swebot/plugin"
 JOBS_DIR = ".swebot/forkjobs"
+MIN_TIMEOUT = 1.0  # seconds for the selected tests of one candidate, whatever calibration says
 
 Files = Mapping[str, str]  # path relative to the root -> whole file text
 
@@ -58,7 +59,8 @@ class ForkChecker:
         self.sandbox = runner.sandbox
         self.selected = tuple(selected)
         self.originals = dict(originals)
-        self.timeout = timeout
+        self.timeout = timeout  # for the selected tests; calibration may lower it
+        self.full_timeout = 2 * timeout
         self._token = uuid.uuid4().hex[:8]
         self._jobs = itertools.count(1)
         split = _split_select_command(runner.select_command)
@@ -76,6 +78,10 @@ class ForkChecker:
             answers = self._run([{}], budget=self.timeout * 2, stop_on_pass=False)
             self.usable = (len(answers) == 1 and answers[0] is not None
                            and answers[0].failed >= set(self.selected))
+            if self.usable:
+                # A mutant that loops must cost a few times the selected tests, not the timeout
+                # of the whole suite.
+                self.timeout = min(self.timeout, max(MIN_TIMEOUT, 5 * answers[0].seconds))  # type: ignore[union-attr]
         return self.usable
 
     def check(self, candidates: Sequence[Files], *, budget: float) -> list["QuickAnswer"]:
@@ -98,6 +104,7 @@ class ForkChecker:
             "select_file": f"{root}/{job_id}.select",
             "results_prefix": f"{root}/{job_id}",
             "timeout": self.timeout,
+            "full_timeout": self.full_timeout,
             "budget": budget,
             "stop_on_pass": stop_on_pass,
             "pytest_args": self._pytest_args,
@@ -124,8 +131,9 @@ class ForkChecker:
         return answers
 
     def _answer(self, entry: Mapping[str, object]) -> "QuickAnswer | None":
+        seconds = float(entry.get("seconds") or 0.0)  # type: ignore[arg-type]
         if entry.get("timed_out"):
-            return QuickAnswer(frozenset(), frozenset(self.selected))
+            return QuickAnswer(frozenset(), frozenset(self.selected), seconds=seconds)
         path = str(entry["results"])
         relative = path[len(self.sandbox.root) + 1:] if path.startswith(self.sandbox.root) else path
         try:
@@ -139,7 +147,7 @@ class ForkChecker:
         if "full_exit_code" in entry:
             full_ok = entry["full_exit_code"] == 0 and not entry.get("full_timed_out")
         return QuickAnswer(frozenset(t for t in self.selected if t in passed), frozenset(failed),
-                           full_ok)
+                           full_ok, seconds)
 
 
 @dataclass(frozen=True)
@@ -147,3 +155,4 @@ class QuickAnswer:
     passed: frozenset[str]  # selected tests that passed
     failed: frozenset[str]  # tests that failed or errored
     full_ok: bool | None = None  # the whole suite passed (None: the server did not run it)
+    seconds: float = 0.0  # how long the selected tests took
