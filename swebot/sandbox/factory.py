@@ -112,6 +112,12 @@ def open_docker(
     image = build_env_image(client, workspace, on_log=on_log)
     sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env(),
                             env_allowlist=env_allowlist())
+    return _filled(sandbox, workspace, on_warning)
+
+
+def _filled(sandbox: "DockerSandbox", workspace: Path,
+            on_warning: Callable[[str], None]) -> RetryingSandbox:
+    """The container with the workspace copied in, retried once when lost; closed if copying fails."""
     try:
         sandbox.copy_in(workspace)
     except BaseException:
@@ -138,12 +144,7 @@ def open_swebench(
                                  hint="build it with the SWE-bench harness, or run with --sandbox docker")
     sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env(),
                             env_allowlist=env_allowlist(), root=SWEBENCH_ROOT, uid=0, env=SWEBENCH_ENV)
-    try:
-        sandbox.copy_in(workspace)
-    except BaseException:
-        sandbox.close()
-        raise
-    return RetryingSandbox(sandbox, on_warning)
+    return _filled(sandbox, workspace, on_warning)
 
 
 def open_sandbox(
