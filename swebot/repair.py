@@ -131,17 +131,22 @@ def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> Fi
         request = replace(request, engine_settings=settings.model_copy(  # type: ignore[union-attr]
             update={"trajectory_path": run_dir / "trajectory.json"}))
     log("stage", {"name": "snapshot", "detail": str(repo)})
-    with _sigterm_as_interrupt():
-        workspace = snapshot(repo)
-        try:
-            sandbox = open_sandbox(request.sandbox, workspace.path,
-                                   lambda message: log("warning", {"message": message}))
+    try:
+        with _sigterm_as_interrupt():
+            workspace = snapshot(repo)
             try:
-                result = _run_engine(request, workspace.path, test_cwd, sandbox, log, started)
+                sandbox = open_sandbox(request.sandbox, workspace.path,
+                                       lambda message: log("warning", {"message": message}))
+                try:
+                    result = _run_engine(request, workspace.path, test_cwd, sandbox, log, started)
+                finally:
+                    sandbox.close()
             finally:
-                sandbox.close()
-        finally:
-            workspace.cleanup()
+                workspace.cleanup()
+    except BaseException as exc:
+        log("error", {"type": type(exc).__name__, "message": str(exc)})
+        log.close()
+        raise
     report = FixReport(
         status=result.status,
         patch=result.patch,
