@@ -90,7 +90,7 @@ class Trajectory:
         return (
             f'{{"format": {json.dumps(FORMAT)},\n"meta": {self._encode(self.meta)},\n'
             f'"messages": [\n' + ",\n".join(self._messages_json) + "\n],\n"
-            f'"steps": [\n' + ",\n".join(self._steps_json) + "\n],\n"
+            '"steps": [\n' + ",\n".join(self._steps_json) + "\n],\n"
             f'"events": {self._encode(self.events)},\n"result": {self._encode(self.result)}}}\n'
         )
 

@@ -133,7 +133,7 @@ def test_kill_9_mid_run_then_rerun_loses_nothing_and_duplicates_nothing(dataset,
             fh.write(b'{"instance_id": "acme__geom-5", "model_name_or_path": "swe')
         seen.clear()
         rerun = subprocess.run(args, env=env_for(tmp_path), capture_output=True, text=True, timeout=600)
-    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert not set(seen) & set(finished_before)  # finished instances were not run again
     text = preds_path.read_text()
     assert text.encode().startswith(before)  # what was there is kept byte for byte

@@ -44,16 +44,37 @@ def test_new_upstream_commits_are_fetched(dataset, tmp_path: Path) -> None:
         assert (tree / "NEW.md").exists()
 
 
-def test_leftover_worktree_from_a_killed_run_is_replaced(dataset, tmp_path: Path) -> None:
+def leftover_worktree(dataset, tmp_path: Path) -> tuple[RepoCache, str, Path, Path]:
+    """A cache whose bare clone has a worktree registered at ``tmp_path/w/repo``, as a killed run leaves it."""
     cache = RepoCache(tmp_path / "cache", dataset.repo_source)
     base = dataset.by_id("acme__geom-3")["base_commit"]
     dest = tmp_path / "w" / "repo"
     bare = cache.ensure("acme/geom", base)
     subprocess.run(["git", "worktree", "add", "--detach", str(dest), base], cwd=bare, check=True,
                    capture_output=True)
+    return cache, base, dest, bare
+
+
+def test_leftover_worktree_from_a_killed_run_is_replaced(dataset, tmp_path: Path) -> None:
+    cache, base, dest, _ = leftover_worktree(dataset, tmp_path)
     (dest / "geom" / "shapes.py").write_text("garbage")
     with cache.worktree("acme/geom", base, dest) as tree:
         assert "class Rect" in (tree / "geom" / "shapes.py").read_text()
+
+
+@pytest.mark.parametrize("directory_left", [True, False])
+def test_worktree_locked_by_a_kill_inside_git_worktree_add_is_replaced(
+        dataset, tmp_path: Path, directory_left: bool) -> None:
+    # `git worktree add` holds a lock ("initializing") until its checkout ends; kill -9 leaves it
+    cache, base, dest, bare = leftover_worktree(dataset, tmp_path)
+    subprocess.run(["git", "worktree", "lock", "--reason", "initializing", str(dest)], cwd=bare, check=True,
+                   capture_output=True)
+    if not directory_left:
+        subprocess.run(["rm", "-rf", str(dest)], check=True)
+    with cache.worktree("acme/geom", base, dest) as tree:
+        assert "class Rect" in (tree / "geom" / "shapes.py").read_text()
+    assert not dest.exists()
+    assert git(bare, "worktree", "list").count("\n") == 1  # the lock went with the worktree
 
 
 def test_unknown_repo_or_commit_is_an_environment_problem(dataset, tmp_path: Path) -> None:

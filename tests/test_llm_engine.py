@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from swebot.agent.config import AgentSettings, LLMSettings, RetrySettings
+from swebot.agent.config import LLMSettings, RetrySettings
 from swebot.engines.llm import LLMEngine
 from swebot.sandbox.local import LocalSandbox
 from swebot.types import Budget, Task

@@ -3,7 +3,6 @@ tampered one does not (exit 1)."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Callable

@@ -100,18 +100,19 @@ class RepoCache:
         dest = Path(dest).resolve()
         lock = bare.with_name(bare.name + ".lock")
         with locked(lock):
-            if dest.exists():  # left over from a killed run
-                _git("worktree", "remove", "--force", str(dest), cwd=bare)
-                shutil.rmtree(dest, ignore_errors=True)
+            # A run killed inside `git worktree add` leaves the worktree locked ("initializing"),
+            # which a single --force neither removes nor overwrites.
+            _git("worktree", "remove", "--force", "--force", str(dest), cwd=bare)
+            shutil.rmtree(dest, ignore_errors=True)
             _git("worktree", "prune", cwd=bare)
             dest.parent.mkdir(parents=True, exist_ok=True)
-            _check(_git("worktree", "add", "--detach", "--force", str(dest), commit, cwd=bare),
+            _check(_git("worktree", "add", "--detach", "--force", "--force", str(dest), commit, cwd=bare),
                    f"cannot check out {repo} at {commit}")
         try:
             yield dest
         finally:
             with locked(lock):
-                _git("worktree", "remove", "--force", str(dest), cwd=bare)
+                _git("worktree", "remove", "--force", "--force", str(dest), cwd=bare)
                 shutil.rmtree(dest, ignore_errors=True)
                 _git("worktree", "prune", cwd=bare)
 

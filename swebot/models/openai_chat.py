@@ -9,7 +9,6 @@ back on assistant tool-call messages (Moonshot refuses a multi-turn tool-call re
 from __future__ import annotations
 
 import email.utils
-import json
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence, TextIO
