@@ -149,7 +149,7 @@ def test_model_wrapper_and_external_limits(repo: Path, tmp_path: Path) -> None:
 def test_submit_rejections_are_bounded(repo: Path, tmp_path: Path) -> None:
     submit = ModelReply(Message("assistant", "", "r", (ToolCall("s", "submit", "{}"),)))
     settings = LLMSettings(model="local-model", trajectory_path=tmp_path / "t.json",
-                           agent=AgentSettings(max_submit_rejections=2))
+                           agent=AgentSettings(max_submit_rejections=2, reproduce=False))
     model = ScriptedModel([submit] * 10)
     with LocalSandbox(repo) as sandbox:
         result = LLMEngine(settings, model=model).repair(

@@ -33,7 +33,7 @@ def batch_args(dataset, tmp_path: Path, server: FakeOpenAI, *extra: str) -> list
     return [sys.executable, "-m", "swebot", "batch", "run", "--instances", str(instances),
             "--output", str(tmp_path / "out"), "--engine", "llm", "--model", "gpt-4o-mini",
             "--base-url", server.base_url, "--sandbox", "local", "--repo-source", dataset.repo_source,
-            "--no-swebench-images", *extra]
+            "--no-swebench-images", "--no-reproduction", *extra]  # the scripted model edits straight away
 
 
 def env_for(tmp_path: Path) -> dict[str, str]:

@@ -19,6 +19,7 @@ FILES = {
         ''',
 }
 KEY = "sk-moonshot-cli-secret-42"
+REPRO = "from textutil import shout\n\n\ndef test_shout():\n    assert shout('hi') == 'HI!'\n"
 
 
 def test_fix_with_llm_engine_then_replay(make_repo: Callable[..., Path], tmp_path: Path,
@@ -28,6 +29,8 @@ def test_fix_with_llm_engine_then_replay(make_repo: Callable[..., Path], tmp_pat
     monkeypatch.setenv("MOONSHOT_API_KEY", KEY)
     script = [
         call_reply("find_symbol", {"name": "shout"}, reasoning="Where is shout defined?"),
+        call_reply("create_file", {"path": "tests/test_shout.py", "content": REPRO}, reasoning="Reproduce it first."),
+        call_reply("reproduce", {"path": "tests/test_shout.py"}, reasoning="Check that it fails."),
         call_reply("str_replace", {"path": "textutil.py", "old_str": "text.lower()", "new_str": "text.upper()"},
                    reasoning="It lowercases; shouting is uppercase."),
         call_reply("submit", {"summary": "shout() upper-cases"}, reasoning="Done."),
@@ -41,6 +44,8 @@ def test_fix_with_llm_engine_then_replay(make_repo: Callable[..., Path], tmp_pat
     report = json.loads(out)
     assert report["status"] == "fixed"
     assert "+    return text.upper() + \"!\"" in report["patch"]
+    assert "test_shout" not in report["patch"]  # the reproduction is left out without --keep-tests
+    assert report["details"]["reproduction"]["accepted"][0]["tests"] == ["tests/test_shout.py::test_shout"]
     assert "Where is shout defined?" in err and "It lowercases" in err  # --show-thinking streamed it
     assert KEY not in out + err
     assert all(r.body.get("stream") is True for r in server.requests)

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from swebot.agent.config import LLMSettings, RetrySettings
+from swebot.agent.config import AgentSettings, LLMSettings, RetrySettings
 from swebot.engines.llm import LLMEngine
 from swebot.sandbox.local import LocalSandbox
 from swebot.types import Budget, Task
@@ -52,6 +52,8 @@ def workspace(make_repo: Callable[..., Path]) -> Iterator[Path]:
 
 
 def settings(server: FakeOpenAI, tmp_path: Path, **kw: Any) -> LLMSettings:
+    # These sessions edit straight away; reproduction-first is covered in test_scaling_reproduce.py.
+    kw.setdefault("agent", AgentSettings(reproduce=False))
     return LLMSettings(
         model="kimi-k2-thinking", provider="moonshot", base_url=server.base_url,
         retries=RetrySettings(max_retries=2, initial_backoff=0.01, max_backoff=0.02),

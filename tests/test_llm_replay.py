@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Callable
 
-from swebot.agent.config import LLMSettings
+from swebot.agent.config import AgentSettings, LLMSettings
 from swebot.cli import main
 from swebot.engines.llm import LLMEngine
 from swebot.sandbox.local import LocalSandbox
@@ -38,7 +38,9 @@ def record(make_repo: Callable[..., Path], tmp_path: Path) -> tuple[Path, str]:
     ]
     traj = tmp_path / "run" / "trajectory.json"
     with FakeOpenAI(script) as server:
-        settings = LLMSettings(model="deepseek-chat", base_url=server.base_url, trajectory_path=traj)
+        # no reproduction step: the replay must honour the recorded agent settings to reach the same patch
+        settings = LLMSettings(model="deepseek-chat", base_url=server.base_url, trajectory_path=traj,
+                               agent=AgentSettings(reproduce=False))
         engine = LLMEngine(settings, environ={"DEEPSEEK_API_KEY": "sk-deepseek-secret"})
         task = Task(workspace=ws.path, test_command=None, issue="Cart.total ignores quantities")
         with LocalSandbox(ws.path) as sandbox:

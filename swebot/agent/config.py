@@ -83,6 +83,8 @@ class AgentSettings(BaseModel):
     bash_timeout: float = Field(default=120.0, gt=0)
     # An issue without a failing test: ask the model for a reproduction test first (the `reproduce` tool).
     reproduce: bool = True
+    # Rejected reproductions plus refused edits/submits before swebot lets the model go on without one.
+    reproduction_tries: int = Field(default=4, ge=1)
 
 
 class LLMSettings(BaseModel):

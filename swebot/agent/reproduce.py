@@ -96,19 +96,54 @@ def original_code(sandbox: Sandbox, keep: Sequence[str]) -> Iterator[None]:
 
 
 class ReproductionGate:
-    """The ``reproduce`` tool. ``on_accept`` hears of each accepted test (the engine retargets
-    verification); at most ``max_rejections`` refusals are explained, later calls too."""
+    """The ``reproduce`` tool, and the rule that the reproduction comes first.
+
+    ``on_accept`` hears of each accepted test (the engine retargets verification). Until a test
+    is accepted, edits to files other than tests and ``submit`` are refused (``outstanding``);
+    after ``tries`` rejections and refusals in all the requirement is waived, so a model that
+    cannot reproduce the issue can still hand in a patch, reported as not verified.
+    """
 
     def __init__(self, sandbox: Sandbox, files: Files, runner: object, issue: str,
-                 on_accept: Callable[[Reproduction], None]) -> None:
+                 on_accept: Callable[[Reproduction], None], *, tries: int = 4) -> None:
         self.sandbox, self.files, self.runner, self.issue = sandbox, files, runner, issue
         self.on_accept = on_accept
+        self.tries = tries
         self.accepted: list[Reproduction] = []
         self.rejected: list[str] = []
+        self.refusals: list[str] = []  # edits and submits refused while no reproduction was accepted
 
     @property
     def paths(self) -> list[str]:
         return [r.path for r in self.accepted]
+
+    @property
+    def waived(self) -> bool:
+        return not self.accepted and len(self.rejected) + len(self.refusals) >= self.tries
+
+    def guard_edit(self, path: str) -> Observation | None:
+        """A refusal for an edit of ``path`` while the reproduction is outstanding, else None."""
+        if is_test_file(path) or posixpath.basename(path) == "conftest.py":
+            return None
+        return self._outstanding(f"editing {path}")
+
+    def guard_submit(self) -> Observation | None:
+        return self._outstanding("submitting")
+
+    def _outstanding(self, action: str) -> Observation | None:
+        if self.accepted or self.waived:
+            return None
+        self.refusals.append(action)
+        if self.waived:
+            note = ("swebot stops insisting: go on without a reproduction test, but your patch will be "
+                    "reported as not verified against the issue.")
+        else:
+            left = self.tries - len(self.rejected) - len(self.refusals)
+            note = (f"({left} more refusal(s) or rejected reproduction(s) before swebot lets you go on "
+                    "without one, and reports the patch as not verified)")
+        return error(f"refused: reproduce the issue before {action}. Create a new test file (for example "
+                     "tests/test_issue_reproduction.py) whose test fails on the current code because of the "
+                     f"issue, and register it with `reproduce`. {note}")
 
     def __call__(self, path: str) -> Observation:
         rel = self.files.path(path)

@@ -37,6 +37,7 @@ class ToolContext:
     localize: Callable[[], str] | None = None
     submit: Callable[[str], Observation] | None = None
     reproduce: Callable[[str], Observation] | None = None  # issue without a failing test: register a reproduction
+    guard_edit: Callable[[str], Observation | None] | None = None  # a refusal for an edit of this path, or None
     hidden_env: Mapping[str, str] = field(default_factory=dict)  # e.g. the API key variable blanked
 
 
@@ -172,6 +173,8 @@ def _source(ctx: ToolContext, path: str) -> tuple[str, bytes, str] | Observation
     data = ctx.files.read_bytes(rel)
     if data is None:
         return error(f"{rel} does not exist (create_file makes new files)")
+    if ctx.guard_edit is not None and (refused := ctx.guard_edit(rel)) is not None:
+        return refused
     return rel, data, data.decode("utf-8")
 
 
@@ -209,6 +212,8 @@ def create_file(ctx: ToolContext, path: str, content: str) -> Observation:
     rel = ctx.files.path(path)
     if ctx.files.read_bytes(rel) is not None:
         return error(f"{rel} exists; edit it with edit_symbol, insert or str_replace")
+    if ctx.guard_edit is not None and (refused := ctx.guard_edit(rel)) is not None:
+        return refused
     if rel.endswith(".py") and (problem := symbols.syntax_error(content, rel)):
         return error(f"file refused, it would not parse: {problem}")
     return _land(ctx, rel, None, Applied(content, f"created {rel}", 1, min(len(content.splitlines()), 20)))

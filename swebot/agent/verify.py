@@ -147,13 +147,17 @@ class SubmitGate:
     """The ``submit`` tool: verification decides; a refusal goes back to the model, at most
     ``max_rejections`` times, after which the next submit ends the run unverified."""
 
-    def __init__(self, verifier: Verifier, max_rejections: int) -> None:
+    def __init__(self, verifier: Verifier, max_rejections: int,
+                 precondition: Callable[[], Observation | None] | None = None) -> None:
         self.verifier = verifier
         self.max_rejections = max_rejections
+        self.precondition = precondition  # a refusal before any verification (no reproduction yet)
         self.rejected = 0
         self.summaries: list[str] = []
 
     def __call__(self, summary: str) -> Observation:
+        if self.precondition is not None and (refused := self.precondition()) is not None:
+            return refused
         self.summaries.append(summary)
         verdict = self.verifier.verify()
         if verdict.accepted or self.rejected >= self.max_rejections:

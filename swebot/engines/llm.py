@@ -122,7 +122,8 @@ class LLMEngine:
             submit=gate, hidden_env={key_var: ""} if key_var else {},
         )
         gate_r = self._reproduction_gate(task, sandbox, files, runner, verifier, failing)
-        ctx.reproduce = gate_r
+        if gate_r is not None:
+            ctx.reproduce, ctx.guard_edit, gate.precondition = gate_r, gate_r.guard_edit, gate_r.guard_submit
         tools = [*TOOLS[:-1], REPRODUCE_TOOL, TOOLS[-1]] if gate_r is not None else list(TOOLS)  # submit last
         toolbox = Toolbox(tools, ctx, limit=s.agent.observation_chars, secrets=[key] if key else [])
         path = s.trajectory_path or _default_trajectory_path(task)
@@ -158,7 +159,8 @@ class LLMEngine:
         def accepted(_: Reproduction) -> None:
             verifier.retarget(repro_runner, [t for r in gate.accepted for t in r.tests], original)
 
-        gate = ReproductionGate(sandbox, files, repro_runner, task.issue or "", accepted)
+        gate = ReproductionGate(sandbox, files, repro_runner, task.issue or "", accepted,
+                                tries=self.settings.agent.reproduction_tries)
         return gate
 
     def _result(self, outcome: LoopOutcome, verifier: Verifier, failing: tuple[str, ...],
@@ -170,7 +172,9 @@ class LLMEngine:
             repro_details = {"reproduction": {
                 "accepted": [{"path": r.path, "tests": list(r.tests), "reason": r.reason[:500], "content": r.content}
                              for r in repro.accepted],
-                "rejected": [why[:500] for why in repro.rejected], "kept_in_patch": self.keep_tests}}
+                "rejected": [why[:500] for why in repro.rejected], "refused": list(repro.refusals),
+                "waived": repro.waived, "kept_in_patch": self.keep_tests}}
+            verified = verified and bool(repro.accepted)  # nothing showed the issue, so nothing shows it fixed
             if repro.accepted and not self.keep_tests:
                 patch = without_files(patch, repro.paths)
                 for path in repro.paths:
@@ -195,6 +199,7 @@ class LLMEngine:
         summary = next((t for t in reversed(summaries) if t), "")
         description = f"llm agent ({self.settings.model}), {st.steps} steps" + (
             ", verified" if verified and verifier.runner else ", not verified by tests" if verified else "") + (
+            ", no reproduction test was accepted" if repro is not None and not repro.accepted else "") + (
             f": {summary}" if summary else "")
         trajectory.result = {"status": status, "patch": patch, "limit_hit": outcome.limit_hit, **details}
         trajectory.save()
@@ -261,6 +266,8 @@ def llm_settings_from_args(args: argparse.Namespace, base: LLMSettings | None = 
             data[field_name] = value
     if getattr(args, "show_thinking", False):
         data["show_thinking"] = True
+    if getattr(args, "no_reproduction", False):
+        data["agent"] = {**data.get("agent", {}), "reproduce": False}
     if not data.get("model"):
         raise BadInput("--engine llm needs a model", hint="pass --model NAME (and --base-url for a local server)")
     try:
