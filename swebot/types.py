@@ -118,6 +118,14 @@ class Sandbox(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class CloneableSandbox(Sandbox, Protocol):
+    """A sandbox that can make an independent copy of itself (its workspace as it is now), closed
+    by the caller. Several attempts at one repair then run side by side."""
+
+    def clone(self) -> "CloneableSandbox": ...
+
+
 @dataclass(frozen=True)
 class Budget:
     """Limits for one repair. 0 means unlimited for every field."""

@@ -10,7 +10,7 @@ import pytest
 
 from swebot.errors import SandboxError
 from swebot.sandbox.local import LocalSandbox
-from swebot.types import Sandbox
+from swebot.types import CloneableSandbox, Sandbox
 from tests.docker_support import make_git_repo, require_docker
 
 OUTPUT_LIMIT = 20_000
@@ -192,3 +192,31 @@ def test_closed_sandbox_refuses_commands(sandbox: Sandbox) -> None:
     with pytest.raises(SandboxError):
         sandbox.execute("true", timeout=10)
     sandbox.close()  # idempotent
+
+
+def test_clone_is_an_independent_copy_of_the_workspace_as_it_is_now(sandbox: Sandbox) -> None:
+    assert isinstance(sandbox, CloneableSandbox)
+    fixed = b"def add(a, b):\n    return a + b\n"
+    sandbox.write_file("pkg/calc.py", fixed)  # an uncommitted edit travels with the copy
+    twin = sandbox.clone()
+    try:
+        assert twin.read_file("pkg/calc.py") == fixed
+        assert twin.execute("git diff --name-only", timeout=30).stdout == "pkg/calc.py\n"  # same baseline
+        assert twin.execute("./run.sh", timeout=30).stdout == "script-ran\n"  # modes kept
+        assert twin.execute(["python3", "-m", "pytest", "-q", "tests"], timeout=120).ok
+        twin.write_file("pkg/calc.py", b"x = 1\n")
+        twin.execute("touch only_in_the_clone", timeout=30)
+        assert sandbox.read_file("pkg/calc.py") == fixed
+        assert sandbox.execute("test -e only_in_the_clone", timeout=30).exit_code == 1
+    finally:
+        twin.close()
+    with pytest.raises(SandboxError):
+        twin.execute("true", timeout=10)
+    assert sandbox.execute("true", timeout=10).ok  # the original lives on
+    if isinstance(twin, LocalSandbox):
+        assert not Path(twin.root).exists()  # the copied folder went with the clone
+    else:
+        import docker.errors
+
+        with pytest.raises(docker.errors.NotFound):
+            twin.container.reload()  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import posixpath
+import shutil
 import socket
 import tarfile
 import tempfile
@@ -164,6 +165,7 @@ class DockerSandbox:
         # What was put in, so a container removed from outside can be rebuilt (see recover()).
         self._sources: list[Path] = []
         self._writes: dict[str, bytes] = {}
+        self._holder: Path | None = None  # a clone's host copy of the workspace, removed on close
         self.container = self._start()
         _live.add(self)
 
@@ -216,6 +218,28 @@ class DockerSandbox:
             tar.addfile(_dir_entry(self.root.lstrip("/"), uid=self._uid))
         container.put_archive("/", buf.getvalue())
 
+    def clone(self) -> "DockerSandbox":
+        """A second container from the same image and settings holding a copy of this workspace,
+        for attempts that run side by side. Same image means same root and environment, so an
+        editable install pointing at the root (SWE-bench's /testbed) stays right in the copy.
+        The host copy it was filled from is kept until it closes, so it can recover() too."""
+        self._check_open()
+        holder = Path(tempfile.mkdtemp(prefix="swebot-clone-"))
+        try:
+            self.copy_out(holder / "workspace")
+            twin = DockerSandbox(self._client, self._image, network=self._network, limits=self._limits,
+                                 output_limit=self._output_limit, root=self.root, uid=self._uid, env=self._env)
+        except BaseException:
+            shutil.rmtree(holder, ignore_errors=True)
+            raise
+        twin._holder = holder
+        try:
+            twin.copy_in(holder / "workspace")
+        except BaseException:
+            twin.close()
+            raise
+        return twin
+
     def close(self) -> None:
         """Remove the container. Idempotent; safe from exception handlers and atexit."""
         if self._closed:
@@ -226,6 +250,8 @@ class DockerSandbox:
             self.container.remove(force=True)
         except Exception:  # already gone (removed from outside, daemon restarted): nothing to do
             pass
+        if self._holder is not None:
+            shutil.rmtree(self._holder, ignore_errors=True)
 
     def __enter__(self) -> "DockerSandbox":
         return self

@@ -86,6 +86,10 @@ class RetryingSandbox:
     def copy_out(self, dest: Path) -> None:
         self._retry(lambda: self.inner.copy_out(dest))
 
+    def clone(self) -> "RetryingSandbox":
+        """A second container with a copy of the workspace (see DockerSandbox.clone)."""
+        return RetryingSandbox(self._retry(self.inner.clone), self._on_warning)
+
     def close(self) -> None:
         self.inner.close()
 

@@ -15,7 +15,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from swebot.errors import SandboxError
 from swebot.types import ExecResult
@@ -80,6 +80,19 @@ def _read_bounded(path: Path, limit: int) -> tuple[str, bool]:
     return (head + note + tail).decode("utf-8", "replace"), True
 
 
+def _skip_scratch(root: Path) -> Callable[[str, list[str]], set[str]]:
+    """Caches, and the test runs' scratch output under ``.swebot/runs``, are not copied."""
+    scratch = root / ".swebot"
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        skipped = {n for n in names if n in ("__pycache__", ".pytest_cache")}
+        if Path(directory) == scratch and "runs" in names:
+            skipped.add("runs")
+        return skipped
+
+    return ignore
+
+
 class LocalSandbox:
     """Runs commands with ``root`` as the workspace; the files are the host's own copy."""
 
@@ -95,6 +108,7 @@ class LocalSandbox:
         self._output_limit = output_limit
         self._closed = False
         self._procs: set[subprocess.Popen[bytes]] = set()
+        self._holder: Path | None = None  # a clone's private folder, removed on close
 
     def execute(
         self,
@@ -175,10 +189,27 @@ class LocalSandbox:
             return
         shutil.copytree(self.root, dest, dirs_exist_ok=True, symlinks=True)
 
+    def clone(self) -> "LocalSandbox":
+        """A sandbox on a private copy of this workspace (files and git baseline; caches and the
+        test runs' scratch output left out), removed when the clone is closed."""
+        holder = Path(tempfile.mkdtemp(prefix="swebot-clone-"))
+        try:
+            copy = holder / Path(self.root).name
+            shutil.copytree(self.root, copy, symlinks=True, ignore=_skip_scratch(Path(self.root)))
+            twin = LocalSandbox(copy, env=self._env, output_limit=self._output_limit)
+        except BaseException:
+            shutil.rmtree(holder, ignore_errors=True)
+            raise
+        twin._holder = holder
+        return twin
+
     def close(self) -> None:
         for proc in list(self._procs):
             _kill_group(proc)
         self._closed = True
+        if self._holder is not None:
+            shutil.rmtree(self._holder, ignore_errors=True)
+            self._holder = None
 
     def __enter__(self) -> "LocalSandbox":
         return self
