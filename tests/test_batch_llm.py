@@ -142,3 +142,22 @@ def test_kill_9_mid_run_then_rerun_loses_nothing_and_duplicates_nothing(dataset,
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["status_counts"]["fixed"] == 5 and summary["status_counts"]["pending"] == 0
     assert not any((tmp_path / "out" / "work").iterdir())
+
+
+@pytest.mark.slow
+def test_attempts_per_instance_are_chosen_among_and_charged_to_the_batch(dataset, tmp_path: Path) -> None:
+    seen: list[str] = []
+    with FakeOpenAI([llm_responder(dataset, seen=seen)] * 20) as server:
+        proc = subprocess.run(batch_args(dataset, tmp_path, server, "--filter", "shop-1", "--attempts", "2", "--json"),
+                              env=env_for(tmp_path), capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["status_counts"]["fixed"] == 1 and summary["settings"]["attempts"] == 2
+    assert seen == ["acme__shop-1"] * 4  # two attempts, two calls each
+    assert summary["cost"] == pytest.approx(4 * COST_PER_CALL) and summary["model_calls"] == 4
+    folder = tmp_path / "out" / "instances" / "acme__shop-1"
+    details = json.loads((folder / "report.json").read_text())["details"]
+    assert [a["id"] for a in details["attempts"]] == ["a1", "a2"]
+    assert details["selection"]["winner"] == "a1" and len(details["selection"]["groups"]) == 1
+    assert (folder / "trajectory-a1.json").exists() and (folder / "trajectory-a2.json").exists()
+    assert "total >= 100" in preds(tmp_path)[0]["model_patch"]

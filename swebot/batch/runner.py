@@ -140,6 +140,7 @@ def _run(instance: Instance, settings: BatchSettings, ledger: Ledger, fix: FixFu
             output_dir=run_dir,
             engine_settings=engine_settings(settings, ledger, instance.instance_id, run_dir),
             test_timeout=settings.test_timeout,
+            attempts=settings.attempts,
         )
         report = (fix or _run_fix)(request)
     charge_afterwards(ledger, instance.instance_id, report)

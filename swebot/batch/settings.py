@@ -36,6 +36,7 @@ class BatchSettings(BaseModel):
     max_cost: float = Field(0.0, ge=0)  # per instance, USD
     max_tokens: int = Field(0, ge=0)  # per instance
     test_timeout: float = Field(300.0, gt=0)
+    attempts: int = Field(1, ge=1, le=64)  # independent attempts per instance, chosen among by evidence
     use_swebench_images: bool = True  # run inside sweb.eval.* images when present locally
 
     @model_validator(mode="after")

@@ -63,6 +63,9 @@ def _register_run(sub: argparse._SubParsersAction) -> None:
                      help="builtin engine: candidates per instance (default 0 = no limit)")
     run.add_argument("--test-timeout", metavar="SECONDS", type=float, default=300.0,
                      help="timeout of one test run (default 300)")
+    run.add_argument("--attempts", metavar="N", type=int, default=1,
+                     help="LLM engines: up to N independent attempts per instance, the patch chosen by "
+                     "test evidence (default 1); they share the instance's limits")
     run.add_argument("--no-swebench-images", action="store_true",
                      help="never use local sweb.eval.* images, always --sandbox")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -136,6 +139,7 @@ def run_settings(args: argparse.Namespace) -> object:
             max_steps=getattr(args, "max_steps", 0) or 0, max_cost=getattr(args, "max_cost", 0.0) or 0.0,
             max_tokens=getattr(args, "max_tokens", 0) or 0,
             test_timeout=args.test_timeout, use_swebench_images=not args.no_swebench_images,
+            attempts=args.attempts,
         )
     except ValidationError as exc:
         first = exc.errors()[0]
