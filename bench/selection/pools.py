@@ -132,3 +132,137 @@ POOLS: dict[str, Pool] = {
         repro="from durations import parse_duration\n\n\ndef test_compound():\n"
               "    assert parse_duration('2h15m') == 8100\n"),
 }
+
+
+# A second reproduction test per bug, as the LLM prompt now asks an attempt to write one: the
+# behaviour the description states, checked on its example and on other inputs (edge cases, a
+# second example). Written from bug.json's description and the visible code, but by the same hand
+# and after the overfitting patches above: read results that use them as an upper bound on what
+# such tests can do, not as a measure of what a model writes.
+OTHER_INPUTS: dict[str, str] = {
+    "average_rating": '''from reviews import Product, Review, average_rating, catalog_summary
+
+
+def test_unrated_products():
+    assert average_rating(Product("B1")) is None
+    assert average_rating(Product("B2", [Review("ann", None, "nice")])) is None
+    assert catalog_summary([Product("B3"), Product("B4", [Review("bob", 4)])]) == {
+        "B3": "no ratings", "B4": "4.0 stars"}
+''',
+    "csv_header_slice": '''from table import read_table
+
+
+def test_first_data_row_kept():
+    assert read_table("name,qty\\napple,3\\n", types={1: int}) == [["apple", 3]]
+    assert read_table("# comment\\nname,qty\\n  apple , 3\\npear,4\\n") == [["apple", "3"], ["pear", "4"]]
+    assert read_table("a\\nb\\n", skip_header=False) == [["a"], ["b"]]
+''',
+    "dotenv_case": '''from dotenv import load_dotenv_text
+
+
+def test_values_keep_their_case():
+    env = load_dotenv_text('API_KEY=AbC123\\nNAME="Mixed Case"\\nDATABASE_URL=postgres://App:S3cret@db/Main\\n')
+    assert env == {"API_KEY": "AbC123", "NAME": "Mixed Case", "DATABASE_URL": "postgres://App:S3cret@db/Main"}
+''',
+    "leaderboard_order": '''from leaderboard import Leaderboard
+
+
+def test_standings_best_first():
+    lb = Leaderboard()
+    for name, points in [("cy", 5), ("al", 9), ("bo", 1), ("di", 5)]:
+        lb.add(name, points)
+    assert lb.top(3) == ["al", "cy", "di"]
+    assert [lb.rank(p) for p in ("al", "cy", "di", "bo")] == [1, 2, 3, 4]
+''',
+    "acronym_join": '''from acronyms import acronym
+
+
+def test_letters_are_joined():
+    assert acronym("portable network graphics") == "PNG"
+    assert acronym("as soon as possible") == "ASAP"
+    assert acronym("light-emitting diode") == "LED"
+    assert acronym("don't repeat yourself") == "DRY"
+''',
+    "ngrams_window": '''from ngrams import ngrams, top_phrases
+
+
+def test_every_ngram():
+    assert ngrams(["a", "b"], 2) == [("a", "b")]
+    assert ngrams(["a", "b", "c"], 2) == [("a", "b"), ("b", "c")]
+    assert ngrams(["x", "y"], 1) == [("x",), ("y",)]
+    assert top_phrases("a b a b", 2, 1) == [("a b", 2)]
+''',
+    "pagination_pages": '''from paginate import Paginator
+
+
+def test_pages_hold_per_page_items():
+    p = Paginator(list("abcde"), 2)
+    assert [p.page(i).items for i in (1, 2, 3)] == [["a", "b"], ["c", "d"], ["e"]]
+    assert Paginator([1, 2], 1).page(2).items == [2]
+''',
+    "path_filter": '''from pathfilter import filter_paths
+
+
+def test_hidden_files():
+    paths = ["a.py", ".env", "src/.cache/x.py", "src/b.py"]
+    assert filter_paths(paths) == ["a.py", "src/b.py"]
+    assert filter_paths(paths, include_hidden=True) == [".env", "a.py", "src/.cache/x.py", "src/b.py"]
+    assert filter_paths(paths, include_hidden=True, extensions=[".py"]) == ["a.py", "src/.cache/x.py", "src/b.py"]
+''',
+    "price_change": '''import pytest
+
+from prices import percent_change, trend
+
+
+def test_direction():
+    assert percent_change(50, 75) == pytest.approx(50)
+    assert percent_change(80, 60) == pytest.approx(-25)
+    assert trend([10, 12]) == "up" and trend([10, 8]) == "down" and trend([10, 10]) == "flat"
+''',
+    "query_string_value": '''from querystring import parse_query
+
+
+def test_values():
+    assert parse_query("a=1&a=2&b=x+y") == {"a": ["1", "2"], "b": ["x y"]}
+    assert parse_query("?q=caf%C3%A9") == {"q": ["café"]}
+''',
+    "requirements_comments": '''from reqs import Requirement, parse_requirements
+
+
+def test_inline_comments_dropped():
+    text = "requests>=2.0  # http\\nflask # web\\n# only a comment\\n"
+    assert parse_requirements(text) == [Requirement("requests", ">=2.0"), Requirement("flask")]
+''',
+    "slugify_unicode": '''from slugs import slugify
+
+
+def test_unicode_handling():
+    assert slugify("café au lait") == "cafe-au-lait"
+    assert slugify("Crème brûlée", allow_unicode=True) == "crème-brûlée"
+''',
+    "username_validator": '''from accounts import validate_username
+
+
+def test_length_limits():
+    assert validate_username("abc") == [] and validate_username("a" * 20) == []
+    assert validate_username("a" * 21) == ["must be 3-20 characters"]
+    assert validate_username("ab") == ["must be 3-20 characters"]
+''',
+    "order_packing": '''from orders import Line, Order
+
+
+def test_every_line_must_be_packed():
+    order = Order("7", [Line("a", 1, True), Line("b", 2, True), Line("c", 1)])
+    assert not order.ready_to_ship
+    order.pack("c")
+    assert order.ready_to_ship
+''',
+    "duration_parse": '''from durations import parse_duration
+
+
+def test_compound_durations():
+    assert parse_duration("1h30m") == 5400
+    assert parse_duration("1m30s") == 90
+    assert parse_duration("1d2h") == 93600
+''',
+}

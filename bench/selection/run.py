@@ -9,8 +9,9 @@ written from the bug description (accepted only if it fails on the original code
 `reproduce` tool would); swebot.scaling.select chooses. A candidate is *correct* when the visible
 tests and the held-out tests (heldout_test.py, never shown to selection) pass with it.
 
-Two pool shapes:  majority = fix, fix (reformatted), overfit, wrong  (the right change sampled twice)
-                  minority = fix, overfit, overfit (reformatted), wrong  (the overfit sampled twice)
+Three pool shapes: majority = fix, fix (reformatted), overfit, wrong  (the right change sampled twice)
+                   single   = fix, overfit, wrong  (each change sampled once)
+                   minority = fix, overfit, overfit (reformatted), wrong  (the overfit sampled twice)
 
     python bench/selection/run.py [--filter REGEX] [--json-out FILE]
 """
@@ -33,7 +34,7 @@ REPO_ROOT = HERE.parent.parent
 sys.path[:0] = [str(REPO_ROOT), str(HERE), str(REPO_ROOT / "bench" / "builtin")]
 
 from common import BUGS_DIR, copy_visible, load_bug  # noqa: E402
-from pools import POOLS  # noqa: E402
+from pools import OTHER_INPUTS, POOLS  # noqa: E402
 
 from swebot.agent.reproduce import judge  # noqa: E402
 from swebot.sandbox.local import LocalSandbox  # noqa: E402
@@ -43,8 +44,10 @@ from swebot.scaling.select import select  # noqa: E402
 from swebot.testing import TestRunner  # noqa: E402
 from swebot.workspace import diff_against_baseline  # noqa: E402
 
-SHAPES = {"majority": ("fix", "fix_fmt", "overfit", "wrong"), "minority": ("fix", "overfit", "overfit_fmt", "wrong")}
+SHAPES = {"majority": ("fix", "fix_fmt", "overfit", "wrong"), "single": ("fix", "overfit", "wrong"),
+          "minority": ("fix", "overfit", "overfit_fmt", "wrong")}
 REPRO_PATH = "tests/test_issue_reproduction.py"
+OTHER_PATH = "tests/test_issue_other_inputs.py"
 GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost",
            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@localhost"}
 
@@ -96,8 +99,15 @@ def is_correct(sandbox: LocalSandbox, bug_dir: Path, patch: str) -> bool:
     return res.exit_code == 0
 
 
-def without_repro(c: Checked) -> Checked:
-    return replace(c, evidence=replace(c.evidence, repro_passed=(), repro_total=0, own_failed=()))
+def limited(c: Checked, allowed: set[str]) -> Checked:
+    """``c`` as if only the reproduction tests ``allowed`` had been written."""
+    ev = c.evidence
+    passed = tuple(t for t in ev.repro_passed if t in allowed)
+    own = tuple(t for t in ev.own_failed if t in allowed)
+    return replace(c, evidence=replace(ev, repro_passed=passed, repro_total=len(allowed), own_failed=own))
+
+
+EVIDENCE = ("tests only", "tests+example", "tests+example+other")
 
 
 def run_bug(name: str) -> dict[str, object]:
@@ -111,24 +121,34 @@ def run_bug(name: str) -> dict[str, object]:
         with LocalSandbox(repo) as sandbox:
             runner = TestRunner(sandbox, "python -m pytest", timeout=300)
             baseline = runner.run()
-            sandbox.write_file(REPRO_PATH, pool.repro.encode())
-            accepted, why = judge(runner.run([REPRO_PATH]), REPRO_PATH, bug["description"])
-            reset(sandbox)
-            repro = [ReproTest(REPRO_PATH, pool.repro, accepted, "fix")] if accepted else []
+            repro, why = [], {}
+            # both written by the fix's attempt: it owns them (the others' own tests are copies of the example one)
+            for path, text in ((REPRO_PATH, pool.repro), (OTHER_PATH, OTHER_INPUTS[name])):
+                sandbox.write_file(path, text.encode())
+                accepted, why[path] = judge(runner.run([path]), path, bug["description"])
+                reset(sandbox)
+                if accepted:
+                    repro.append(ReproTest(path, text, accepted, "fix"))
             checks = Checks(runner, baseline, tuple(sorted(baseline.failing)), repro)
             checked = {c.candidate.id: c for c in check_all(
                 sandbox, [Candidate(k, k, p) for k, p in patches.items()], checks)}
             correct = {k: is_correct(sandbox, bug_dir, p) for k, p in patches.items()}
-    visible_ok = {k: without_repro(c).evidence.plausible for k, c in checked.items()}
-    out: dict[str, object] = {"bug": name, "repro_accepted": bool(accepted), "repro_rejected_why": why,
+    ids_of = {path: {i for t in repro if t.path == path for i in t.tests} for path in (REPRO_PATH, OTHER_PATH)}
+    allowed = {"tests only": set(), "tests+example": ids_of[REPRO_PATH],
+               "tests+example+other": ids_of[REPRO_PATH] | ids_of[OTHER_PATH]}
+    visible_ok = {k: limited(c, set()).evidence.plausible for k, c in checked.items()}
+    out: dict[str, object] = {"bug": name, "repro_accepted": bool(ids_of[REPRO_PATH]),
+                              "other_accepted": bool(ids_of[OTHER_PATH]), "repro_rejected_why": why,
+                              "other_passes_fix": ids_of[OTHER_PATH] <= set(checked["fix"].evidence.repro_passed),
+                              "other_exposes_overfit": bool(ids_of[OTHER_PATH] - set(checked["overfit"].evidence.repro_passed)),
                               "correct": correct, "plausible_on_visible_tests": visible_ok,
                               "evidence": {k: c.evidence.to_dict() for k, c in checked.items()}}
     for shape, ids in SHAPES.items():
         plausible = [k for k in ids if visible_ok[k]]
         out[f"{shape}/random"] = sum(correct[k] for k in plausible) / len(plausible) if plausible else 0.0
         out[f"{shape}/has_correct"] = any(correct[k] for k in ids)
-        for evidence, pick in (("tests+repro", lambda c: c), ("tests only", without_repro)):
-            sel = select([pick(checked[k]) for k in ids])
+        for evidence in EVIDENCE:
+            sel = select([limited(checked[k], allowed[evidence]) for k in ids])
             winner = sel.winner.candidate.id if sel.winner else None
             out[f"{shape}/{evidence}"] = winner
             out[f"{shape}/{evidence}/correct"] = bool(winner and correct[winner])
@@ -153,18 +173,24 @@ def main(argv: list[str] | None = None) -> int:
             labels.append("overfit is not an overfit")
         if v["wrong"]:  # type: ignore[index]
             labels.append("wrong passes visible tests")
-        print(f"{name:24} repro={'yes' if row['repro_accepted'] else 'NO '} "
-              + " ".join(f"{s}:{row[f'{s}/tests+repro']}{'+' if row[f'{s}/tests+repro/correct'] else '-'}"
-                         f"/{row[f'{s}/tests only']}{'+' if row[f'{s}/tests only/correct'] else '-'}" for s in SHAPES)
+        if not row["other_passes_fix"]:
+            labels.append("other-input test fails the fix")
+        marks = " ".join(f"{s}:" + "/".join(f"{row[f'{s}/{e}']}{'+' if row[f'{s}/{e}/correct'] else '-'}"
+                                            for e in EVIDENCE) for s in SHAPES)
+        print(f"{name:22} repro={'yes' if row['repro_accepted'] else 'NO '} "
+              f"other={'yes' if row['other_accepted'] else 'NO '}"
+              f"{' exposes overfit' if row['other_exposes_overfit'] else '                '} {marks}"
               + (f"  ! {'; '.join(labels)}" if labels else ""), flush=True)
-    print(f"\n{len(rows)} pools, {time.monotonic() - started:.0f}s   (winner + correct, - not; tests+repro / tests only)")
+    exposed = sum(bool(r["other_exposes_overfit"]) for r in rows)
+    print(f"\n{len(rows)} pools, {time.monotonic() - started:.0f}s   (winner + correct, - not; evidence: "
+          f"{' / '.join(EVIDENCE)}); the other-input test exposes the overfit in {exposed}/{len(rows)}")
     for shape in SHAPES:
         eligible = [r for r in rows if r[f"{shape}/has_correct"]]
         n = len(eligible) or 1
         print(f"{shape:9} pools with a correct candidate: {len(eligible)}")
-        for evidence in ("tests+repro", "tests only"):
+        for evidence in EVIDENCE:
             ok = sum(bool(r[f"{shape}/{evidence}/correct"]) for r in eligible)
-            print(f"  selection ({evidence:11}): {ok}/{len(eligible)} = {ok / n:.0%} correct")
+            print(f"  selection ({evidence:19}): {ok}/{len(eligible)} = {ok / n:.0%} correct")
         rand = sum(float(r[f"{shape}/random"]) for r in eligible) / n  # type: ignore[arg-type]
         print(f"  random among plausible    : {rand:.0%} correct (expected)")
     if args.json_out:
