@@ -167,3 +167,33 @@ def test_builtin_engine_is_one_candidate_and_failing_tests_are_the_targets(
     assert result.details["selection"]["winner"] == "builtin" and by_id["builtin"]["evidence"]["plausible"]
     assert result.status == "fixed" and result.failing_before == ("tests/test_ops.py::test_add",)
     assert "+    return a + b" in result.patch and "return a * b" not in result.patch  # mul untouched
+
+
+class SlowModel(ScriptedModel):
+    """Each reply takes ``delay`` seconds, as a thinking model's do."""
+
+    def __init__(self, script: list[ModelReply], delay: float) -> None:
+        super().__init__(script)
+        self.delay = delay
+
+    def complete(self, messages, tools):  # type: ignore[no-untyped-def]
+        import time
+
+        time.sleep(self.delay)
+        return super().complete(messages, tools)
+
+
+def test_time_limit_holds_across_attempts(workspace: Path, tmp_path: Path) -> None:
+    import time
+
+    models = [SlowModel([call("view", path="calc/stats.py")] * 100, delay=0.25) for _ in range(3)]
+    plans = llm_plans(settings(tmp_path), 3, models=models)
+    started = time.monotonic()
+    result, _ = run(ScalingEngine(plans, workers=1), workspace, Budget(max_steps=0, time_limit=3))
+    elapsed = time.monotonic() - started
+    attempts = {a["id"]: a for a in result.details["attempts"]}
+    assert attempts["a1"]["limit_hit"] == "time_limit" and 2 < len(models[0].calls) < 100
+    assert attempts["a2"]["status"] == attempts["a3"]["status"] == "skipped"  # the run's time was spent
+    assert attempts["a2"]["why"] == "time limit" and models[1].calls == models[2].calls == []
+    assert result.status == "not_fixed" and result.limit_hit == "time_limit"
+    assert elapsed < 30  # nowhere near the 75 s the scripts would take unchecked
