@@ -3,7 +3,10 @@
 Per prediction: a fresh worktree at ``base_commit``, the model patch, then the instance's
 ``test_patch``; FAIL_TO_PASS and PASS_TO_PASS run in a sandbox. Resolved means every one of them
 passes (the SWE-bench definition). ``error`` means the evaluation itself could not conclude: the
-patch does not apply, the test run timed out, or the environment failed.
+patch does not apply, the test run timed out, the environment failed, or the test ids are in a
+format swebot cannot run. How the tests run and are read depends on the repository (pytest, Django's
+runtests.py, SymPy's bin/test): see ``swebot.batch.testspecs``. A test the run never reports
+counts as failing, and the verdict lists it under ``no_result``.
 """
 
 from __future__ import annotations
@@ -23,10 +26,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from swebot.batch.dataset import Instance
 from swebot.batch.environment import choose_sandbox
 from swebot.batch.repos import DEFAULT_SOURCE, RepoCache, apply_patch, check_template
+from swebot.batch.testspecs import PYTEST_COMMAND, spec_for, unreported
 from swebot.errors import BadInput, SwebotError
 from swebot.types import Sandbox, TestReport
 
-EVAL_COMMAND = "python -m pytest"
+EVAL_COMMAND = PYTEST_COMMAND
 
 
 class EvaluateSettings(BaseModel):
@@ -37,6 +41,7 @@ class EvaluateSettings(BaseModel):
     repo_source: str = DEFAULT_SOURCE
     cache_dir: Path | None = None
     test_timeout: float = Field(1800.0, gt=0)
+    # How pytest-style repositories run their tests; Django and SymPy use their harness commands.
     test_command: str = EVAL_COMMAND
     use_swebench_images: bool = True  # evaluate inside sweb.eval.* images when present locally
 
@@ -50,11 +55,13 @@ class Verdict:
     error: str = ""
     seconds: float = 0.0
     empty_patch: bool = False
+    no_result: tuple[str, ...] = ()  # ids the test run never reported (counted as failing)
 
     def to_json(self) -> dict[str, Any]:
         return {"outcome": self.outcome, "fail_to_pass_failing": list(self.fail_to_pass_failing),
                 "pass_to_pass_failing": list(self.pass_to_pass_failing), "error": self.error,
-                "seconds": round(self.seconds, 3), "empty_patch": self.empty_patch}
+                "seconds": round(self.seconds, 3), "empty_patch": self.empty_patch,
+                "no_result": list(self.no_result)}
 
 
 SandboxOpener = Callable[[str, Path], Sandbox]
@@ -116,21 +123,27 @@ def _default_open(kind: str, workspace: Path) -> Sandbox:
     return open_sandbox(kind, workspace, lambda message: None)
 
 
-def _default_tests(command: str) -> TestRun:
-    def run(sandbox: Sandbox, ids: Sequence[str], timeout: float) -> TestReport:
-        from swebot.testing import TestRunner
-
-        return TestRunner(sandbox, command, cwd=".", timeout=timeout).run(select=list(ids))
-    return run
+def _unreported_note(report: TestReport, missing: Sequence[str], total: int) -> str:
+    if not missing:
+        return ""
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    note = f"{len(missing)} of {total} tests never appeared in the test run's output (counted as failing): {shown}"
+    if len(missing) == total and report.output_tail.strip():
+        note += "\nlast lines of the output:\n" + "\n".join(report.output_tail.strip().splitlines()[-5:])
+    return note
 
 
 def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
                  open_sandbox: SandboxOpener = _default_open, run_tests: TestRun | None = None) -> Verdict:
     started = time.monotonic()
-    run_tests = run_tests or _default_tests(settings.test_command)
     if not patch.strip():
         return Verdict(instance.instance_id, "unresolved", error="empty patch", empty_patch=True,
                        fail_to_pass_failing=instance.FAIL_TO_PASS)
+    if run_tests is None:
+        try:
+            run_tests = spec_for(instance, settings.test_command).run
+        except SwebotError as exc:  # ids no runner can select: say so rather than report "unresolved"
+            return Verdict(instance.instance_id, "error", error=str(exc), seconds=time.monotonic() - started)
     scratch = Path(tempfile.mkdtemp(prefix="swebot-eval-"))
     try:
         cache = RepoCache(settings.cache_dir, settings.repo_source)
@@ -159,7 +172,9 @@ def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
     f2p = tuple(t for t in instance.FAIL_TO_PASS if t not in report.passing)
     p2p = tuple(t for t in instance.PASS_TO_PASS if t not in report.passing)
     outcome = "resolved" if not f2p and not p2p else "unresolved"
-    return Verdict(instance.instance_id, outcome, f2p, p2p, seconds=time.monotonic() - started)
+    missing = unreported(report, ids)
+    return Verdict(instance.instance_id, outcome, f2p, p2p, error=_unreported_note(report, missing, len(ids)),
+                   seconds=time.monotonic() - started, no_result=missing)
 
 
 def evaluate(instances: Sequence[Instance], predictions: Mapping[str, str], settings: EvaluateSettings, *,

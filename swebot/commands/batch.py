@@ -202,7 +202,8 @@ def evaluate_command(args: argparse.Namespace) -> int:
         for iid in report["resolved"]:
             print(f"  resolved    {iid}")
         for iid in report["unresolved"]:
-            print(f"  unresolved  {iid}")
+            note = report["instances"][iid].get("error", "")
+            print(f"  unresolved  {iid}" + (f": {note.splitlines()[0]}" if note else ""))
         for iid in report["error"]:
             print(f"  error       {iid}: {report['instances'][iid].get('error', '')}")
     return 0
