@@ -92,3 +92,23 @@ def test_prediction_files(tmp_path: Path) -> None:
     (tmp_path / "bad2.jsonl").write_text('{"instance_id": "a", "model_patch": 3}\n')
     with pytest.raises(BadInput, match="'model_patch' must be a string"):
         load_predictions(tmp_path / "bad2.jsonl")
+
+
+def test_skipped_tests_neither_pass_nor_fail_as_swebench_grades(dataset, tmp_path: Path) -> None:
+    from swebot.types import TestCase, TestReport
+
+    instances = load_instances(dataset.write_jsonl(tmp_path / "instances.jsonl"))
+    geom = next(i for i in instances if i.instance_id == "acme__geom-3")
+    settings = EvaluateSettings(sandbox="local", repo_source=dataset.repo_source, cache_dir=tmp_path / "cache")
+
+    def tests_with(outcome: str):  # every listed test passes but the first PASS_TO_PASS one
+        def run(sandbox, ids, timeout):  # type: ignore[no-untyped-def]
+            return TestReport(cases=tuple(TestCase(i, outcome if i == geom.PASS_TO_PASS[0] else "passed")
+                                          for i in ids), exit_code=0)
+        return run
+
+    graded = {outcome: evaluate([geom], dict(dataset.gold), settings, run_tests=tests_with(outcome))
+              for outcome in ("skipped", "failed")}
+    assert graded["skipped"]["resolved"] == ["acme__geom-3"]
+    assert graded["failed"]["unresolved"] == ["acme__geom-3"]
+    assert graded["failed"]["instances"]["acme__geom-3"]["pass_to_pass_failing"] == [geom.PASS_TO_PASS[0]]

@@ -169,8 +169,11 @@ def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
     if report.timed_out:
         return Verdict(instance.instance_id, "error", error="the test run timed out",
                        seconds=time.monotonic() - started)
-    f2p = tuple(t for t in instance.FAIL_TO_PASS if t not in report.passing)
-    p2p = tuple(t for t in instance.PASS_TO_PASS if t not in report.passing)
+    # As SWE-bench grades: a skipped test (xfail included) neither passes nor fails; one the run
+    # never reported fails.
+    outcomes = {c.nodeid: c.outcome for c in report.cases}
+    f2p = tuple(t for t in instance.FAIL_TO_PASS if outcomes.get(t, "failed") not in ("passed", "skipped"))
+    p2p = tuple(t for t in instance.PASS_TO_PASS if outcomes.get(t, "failed") not in ("passed", "skipped"))
     outcome = "resolved" if not f2p and not p2p else "unresolved"
     missing = unreported(report, ids)
     return Verdict(instance.instance_id, outcome, f2p, p2p, error=_unreported_note(report, missing, len(ids)),
