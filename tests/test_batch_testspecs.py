@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -537,3 +538,25 @@ def test_batch_evaluate_cli(repos, tmp_path: Path, capsys: pytest.CaptureFixture
     assert report["error"] == ["acme__widgets-1"]
     assert "not pytest node ids" in report["instances"]["acme__widgets-1"]["error"]
     assert "resolved 1/3, unresolved 1, error 1" in out
+
+
+def test_oracle_tests_fall_back_to_the_issue_for_a_runner_the_engines_cannot_drive(repos, tmp_path: Path) -> None:
+    from swebot.batch.driver import run_batch
+    from swebot.batch.settings import BatchSettings
+    from swebot.repair import FixReport
+
+    instance = Instance.model_validate(repos["django"]["instance"])
+    seen: list[Any] = []
+
+    def fake_fix(request: Any) -> FixReport:
+        seen.append((request.test_command, (request.path / "tests/regression_tests/tests.py").exists()))
+        return FixReport(status="fixed", patch=str(repos["django"]["gold"]), files_changed=(), failing_before=(),
+                         failing_after=(), candidates_tried=1, seconds=0.1, run_dir=Path(request.output_dir))
+
+    settings = BatchSettings(output=tmp_path / "out", sandbox="local", repo_source=f"{repos['mirrors']}/{{repo}}",
+                             cache_dir=tmp_path / "cache", use_swebench_images=False, oracle_tests=True)
+    summary = run_batch([instance], settings, None, fix=fake_fix).summary
+    assert seen == [(None, True)]  # no pytest command made of Django ids; the test_patch is in the tree
+    entry = summary["instances"]["django__django-1"]
+    assert entry["oracle_tests"] is False and "own runner (django)" in entry["note"]
+    assert summary["resolved_oracle"] == []  # fixed, but not judged by the instance's tests

@@ -183,7 +183,8 @@ def build_summary(tally: Tally, settings: BatchSettings, spent: Mapping[str, Spe
                                  "cost": round(spend.cost, 6) if spend else 0.0,
                                  "tokens": spend.tokens if spend else 0}
         if result is not None and status != "pending":
-            entry.update(seconds=round(result.seconds, 3), limit_hit=result.limit_hit)
+            entry.update(seconds=round(result.seconds, 3), limit_hit=result.limit_hit,
+                         oracle_tests=result.oracle_tests, **({"note": result.note} if result.note else {}))
             seconds_total += result.seconds
             if result.overhead_seconds:
                 overheads.append(result.overhead_seconds)
@@ -217,5 +218,6 @@ def build_summary(tally: Tally, settings: BatchSettings, spent: Mapping[str, Spe
     }
     if settings.oracle_tests:
         # with the instance's own FAIL_TO_PASS + PASS_TO_PASS as the test command, "fixed" is "resolved"
-        summary["resolved_oracle"] = [i for i, e in per_instance.items() if e["status"] == "fixed"]
+        summary["resolved_oracle"] = [i for i, e in per_instance.items()
+                                      if e["status"] == "fixed" and e.get("oracle_tests", True)]
     return summary

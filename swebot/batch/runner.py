@@ -40,6 +40,7 @@ class InstanceResult:
     tokens: int = 0
     limit_hit: str | None = None
     error: str = ""
+    note: str = ""  # something the user should know about how the instance was run
     sandbox: str = ""
     oracle_tests: bool = False
     failing_before: list[str] = field(default_factory=list)
@@ -60,6 +61,21 @@ def oracle_test_command(instance: Instance) -> str | None:
     if not instance.FAIL_TO_PASS:
         return None
     return "python -m pytest -q " + " ".join(shlex.quote(i) for i in ids)
+
+
+def oracle_unavailable(instance: Instance) -> str:
+    """Why the instance's FAIL_TO_PASS cannot be the engine's test command ("" when it can): the
+    engines drive pytest, and Django and SymPy name their tests for their own runners."""
+    from swebot.batch.testspecs import PytestSpec, UnsupportedTests, spec_for
+
+    try:
+        spec = spec_for(instance)
+    except UnsupportedTests as exc:
+        return f"no oracle tests: {exc}"
+    if isinstance(spec, PytestSpec):
+        return ""
+    return (f"no oracle tests: {instance.repo} runs its tests through its own runner ({spec.name}), which "
+            "the engines cannot drive; the engine had the issue text only")
 
 
 def issue_text(instance: Instance, hints: bool) -> str:
@@ -123,7 +139,9 @@ def _run(instance: Instance, settings: BatchSettings, ledger: Ledger, fix: FixFu
         test_command = None
         if settings.oracle_tests:
             apply_patch(tree, instance.test_patch, "test_patch")
-            test_command = oracle_test_command(instance)
+            test_command, why_not = oracle_test_command(instance), oracle_unavailable(instance)
+            if why_not:  # the tests are in the tree, but the engine gets the issue alone
+                test_command, result.oracle_tests, result.note = None, False, why_not
         kind, note = choose_sandbox(instance.instance_id, settings.sandbox,
                                     use_images=settings.use_swebench_images)
         result.sandbox = note
