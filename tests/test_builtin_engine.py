@@ -124,3 +124,44 @@ def test_workspace_is_left_as_the_patch_says(make_repo):
     finally:
         sandbox.close()
         workspace.cleanup()
+
+
+WRONG_DEFAULT = {
+    "names.py": '''
+        def find(names, term, exact=True):
+            """Names containing term; a prefix match is enough unless exact."""
+            term = term.lower()
+            if exact:
+                return [n for n in names if n.lower() == term]
+            return [n for n in names if n.lower().startswith(term)]
+    ''',
+    "tests/test_names.py": '''
+        from names import find
+
+
+        def test_prefix_by_default():
+            assert find(["Ann", "Anna", "Bo"], "an") == ["Ann", "Anna"]
+
+
+        def test_exact_when_asked():
+            assert find(["Ann", "Anna"], "ann", exact=True) == ["Ann"]
+    ''',
+    "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n",
+}
+
+
+def test_a_wrong_default_value_in_the_signature_is_found(make_repo):
+    # the def line runs at import time, so coverage alone never points at it
+    result, _, _ = repair(make_repo, WRONG_DEFAULT)
+    assert result.status == "fixed", result.description
+    assert "-def find(names, term, exact=True):\n+def find(names, term, exact=False):" in result.patch
+
+
+def test_signature_lines_are_those_of_functions_with_suspicious_bodies():
+    from swebot.engines.builtin import SIGNATURE_SHARE, signature_lines
+
+    source = ("import os\n\n\n@cache\ndef f(a,\n      b=1):\n    '''doc'''\n    return a\n\n\n"
+              "def g(x=2):\n    return x\n")
+    assert signature_lines(source, {8: 0.5}) == {5: 0.5 * SIGNATURE_SHARE, 6: 0.5 * SIGNATURE_SHARE}
+    assert signature_lines(source, {1: 0.9}) == {}  # not inside a function
+    assert signature_lines("def broken(:\n", {1: 1.0}) == {}

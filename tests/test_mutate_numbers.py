@@ -61,7 +61,7 @@ def test_off_by_one_does_not(before: str, after: str | None) -> None:
 CONSTANTS = [
     ("flag = True\n", 1, "flag = False\n"),
     ("flag = False\n", 1, "flag = True\n"),
-    ("f(strict=True)\n", 1, "f(strict=None)\n"),
+    ("f(strict=True)\n", 1, "f(strict=False)\n"),
     ("sep = ', '\n", 1, "sep = ''\n"),
     ('sep = b"-"\n', 1, 'sep = b""\n'),
     ("sep = '-'\n", 1, "sep = None\n"),
@@ -86,6 +86,7 @@ def test_constant_replacement(before: str, line: int, after: str) -> None:
         ("x = d['key']\n", 1, "x = d['']\n"),  # keys used for lookup stay
         ("sep = ''\n", 1, "sep = ''\n"),
         ("x = None\n", 1, None),
+        ("f(strict=True)\n", 1, "f(strict=None)\n"),  # a flag's other value is False, not a falsy None
     ],
 )
 def test_constant_replacement_does_not(before: str, line: int, after: str | None) -> None:

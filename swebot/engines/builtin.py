@@ -138,14 +138,16 @@ class BuiltinEngine:
         return sources
 
     def _lines_by_file(self, ranking: Sequence[SuspiciousLine],
-                       files: Iterable[str]) -> dict[str, dict[int, float]]:
-        wanted = set(files)
+                       originals: dict[str, str]) -> dict[str, dict[int, float]]:
         by_file: dict[str, dict[int, float]] = {}
         for s in ranking:
-            if s.path in wanted and s.score > 0:
+            if s.path in originals and s.score > 0:
                 lines = by_file.setdefault(s.path, {})
                 if len(lines) < self.max_lines_per_file:
                     lines.setdefault(s.line, s.score)
+        for path, lines in by_file.items():
+            for line, score in signature_lines(originals[path], lines).items():
+                lines.setdefault(line, score)
         return by_file
 
     def _single_candidates(self, originals: dict[str, str],
@@ -278,6 +280,30 @@ def _follow_lines(lines: dict[int, float], old: str, new: str) -> dict[int, floa
             for k in range(i2 - i1):
                 moved[i1 + k + 1] = j1 + min(k, j2 - j1 - 1) + 1
     return {moved[line]: score for line, score in lines.items() if line in moved}
+
+
+SIGNATURE_SHARE = 0.6  # of the best score in a function's body that its signature lines get
+
+
+def signature_lines(source: str, lines: dict[int, float]) -> dict[int, float]:
+    """The ``def`` lines (through the last parameter) of functions whose bodies hold suspicious
+    ``lines``. Coverage never blames them, since they run at import time, before any test, yet a
+    wrong default value (``case_sensitive=True``) is a fault there."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    out: dict[int, float] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.body:
+            continue
+        body_end = node.end_lineno or node.body[-1].lineno
+        inside = [score for line, score in lines.items() if node.body[0].lineno <= line <= body_end]
+        if not inside:
+            continue
+        for line in range(node.lineno, node.body[0].lineno):
+            out[line] = max(out.get(line, 0.0), max(inside) * SIGNATURE_SHARE)
+    return out
 
 
 def _size(originals: dict[str, str], candidate: Candidate) -> int:

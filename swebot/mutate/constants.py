@@ -1,4 +1,4 @@
-"""Constant replacement: True <-> False, and a constant or collection by None or an empty one.
+"""Constant replacement: True <-> False, and a string or collection by None or an empty one.
 
 0 <-> 1 is not repeated here: off_by_one produces exactly those edits, with a higher prior.
 """
@@ -48,7 +48,7 @@ def constant_replacement(site: Site) -> Iterator[Proposal]:
         empty = _empty_like(node)
         if empty is not None:
             alternatives.append(empty)
-    if m.matches(node, _BOOLEAN | m.SimpleString() | _DISPLAY):
+    if m.matches(node, m.SimpleString() | _DISPLAY):
         alternatives.append(cst.Name("None"))
     for alternative in alternatives:
         yield site.replace(node, replacement(alternative, node, parent))  # type: ignore[arg-type]
