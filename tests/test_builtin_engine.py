@@ -165,3 +165,20 @@ def test_signature_lines_are_those_of_functions_with_suspicious_bodies():
     assert signature_lines(source, {8: 0.5}) == {5: 0.5 * SIGNATURE_SHARE, 6: 0.5 * SIGNATURE_SHARE}
     assert signature_lines(source, {1: 0.9}) == {}  # not inside a function
     assert signature_lines("def broken(:\n", {1: 1.0}) == {}
+
+
+def test_candidates_are_checked_in_lanes_on_workspace_copies_that_go_away(make_repo, tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    workspace = snapshot(make_repo(TWO_EDITS))
+    try:
+        with LocalSandbox(workspace.path) as sandbox:
+            task = Task(workspace=workspace.path, test_command="python -m pytest", test_timeout=60)
+            result = BuiltinEngine(lanes=2).repair(task, sandbox, Budget(time_limit=300), lambda e, f: None)
+            assert result.status == "fixed" and result.details["lanes"] == 2
+            assert "-        if v > low and v < high:\n+        if v >= low and v <= high:" in result.patch
+    finally:
+        workspace.cleanup()
+    assert not list((tmp_path / "tmp").glob("swebot-clone-*"))  # the lanes' copies were removed

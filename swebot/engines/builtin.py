@@ -14,15 +14,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
-from swebot.engines.quickcheck import ForkChecker
+from swebot.engines.validation import Change, Validator, Verdict, default_lanes
 from swebot.errors import LimitReached
 from swebot.localize.sbfl import SuspiciousLine, rank_lines
 from swebot.mutate import Mutation, mutations_at, normalized
 from swebot.testing import TestRunner
-from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task, TestReport
+from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
 from swebot.workspace import sandbox_diff
 
-Change = tuple[str, str]  # (path relative to the workspace root, whole new file source)
 
 
 @dataclass(frozen=True)
@@ -35,12 +34,6 @@ class Candidate:
     def description(self) -> str:
         return "; ".join(f"{path}: {m.description} [{m.template}]"
                          for (path, _), m in zip(self.changes, self.mutations))
-
-
-@dataclass
-class Verdict:
-    fixed: frozenset[str]  # originally failing tests that now pass
-    plausible: bool  # every test of the full command passes
 
 
 @dataclass
@@ -79,10 +72,11 @@ class BuiltinEngine:
     name = "builtin"
 
     def __init__(self, *, max_lines_per_file: int = 40, max_files: int = 5,
-                 max_pair_seeds: int = 12) -> None:
+                 max_pair_seeds: int = 12, lanes: int | None = None) -> None:
         self.max_lines_per_file = max_lines_per_file
         self.max_files = max_files
         self.max_pair_seeds = max_pair_seeds
+        self.lanes = lanes or default_lanes()  # workspaces checking candidates side by side
 
     def repair(self, task: Task, sandbox: Sandbox, budget: Budget,
                progress: ProgressCallback) -> EngineResult:
@@ -104,7 +98,7 @@ class BuiltinEngine:
         originals = self._read_sources(sandbox, ranking, progress)
         # A mutant that loops forever must not cost the whole test timeout.
         candidate_timeout = min(task.test_timeout, max(10.0, 5 * report.duration))
-        validator = Validator(sandbox, runner, failing, originals, candidate_timeout)
+        validator = Validator(sandbox, runner, failing, originals, candidate_timeout, lanes=self.lanes)
 
         progress("stage", {"name": "search", "detail": "single edits"})
         winner: Candidate | None = None
@@ -118,6 +112,8 @@ class BuiltinEngine:
                                       validator, state, progress)
         except LimitReached as limit:
             limit_hit = limit.limit
+        finally:
+            validator.close()
         return self._result(sandbox, validator, failing, state, winner, limit_hit)
 
     # -- candidates -------------------------------------------------------------------------
@@ -241,7 +237,7 @@ class BuiltinEngine:
     def _result(self, sandbox: Sandbox, validator: "Validator", failing: tuple[str, ...],
                 state: SearchState, winner: Candidate | None,
                 limit_hit: str | None) -> EngineResult:
-        details: dict[str, object] = {"partial_fixes": len(state.partial)}
+        details: dict[str, object] = {"partial_fixes": len(state.partial), "lanes": validator.lanes_used}
         if winner is not None:
             validator.write(winner.changes)
             return EngineResult(status="fixed", patch=sandbox_diff(sandbox),
@@ -313,71 +309,3 @@ def _size(originals: dict[str, str], candidate: Candidate) -> int:
                                     lineterm="")
         total += sum(len(line) for line in diff if line[:1] in "+-")
     return total
-
-
-class Validator:
-    """Writes candidates into the sandbox, runs the tests, and puts the originals back.
-
-    The quick check (do the originally failing tests pass?) goes through the fork server in
-    batches when it calibrated; the full test command runs only for candidates that pass it.
-    """
-
-    def __init__(self, sandbox: Sandbox, runner: TestRunner, failing: Sequence[str],
-                 originals: dict[str, str], timeout: float, *, batch_size: int = 16) -> None:
-        self.sandbox = sandbox
-        self.runner = runner
-        self.failing = tuple(failing)
-        self.originals = originals
-        self.timeout = timeout
-        self.fork = ForkChecker(runner, self.failing, originals, timeout)
-        self.fork.calibrate()
-        self.batch_size = batch_size if self.fork.usable else 1
-
-    def write(self, changes: Sequence[Change]) -> None:
-        for path, source in changes:
-            self.sandbox.write_file(path, source.encode("utf-8"))
-
-    def restore(self) -> None:
-        self.write(list(self.originals.items()))
-
-    def validate_batch(self, batch: Sequence[Candidate], time_left: float) -> list[Verdict]:
-        """Verdicts for a prefix of ``batch`` (at least one candidate unless time ran out)."""
-        if not self.fork.usable:
-            return [self.validate(batch[0])]
-        budget = time_left if time_left > 0 else 3600.0
-        answers = self.fork.check([dict(c.changes) for c in batch], budget=budget)
-        if not self.fork.usable:  # the server broke down: fall back to one process per test run
-            self.batch_size = 1
-            return [self.validate(batch[0])]
-        verdicts = [Verdict(a.passed, plausible=False) for a in answers]
-        last = answers[-1] if answers else None
-        if last is not None and len(last.passed) == len(self.failing) and last.full_ok is not False:
-            # The server's word is confirmed by the real test command before it counts.
-            verdicts[-1] = self._full_run(batch[len(verdicts) - 1], last.passed)
-        return verdicts
-
-    def validate(self, candidate: Candidate) -> Verdict:
-        self.write(candidate.changes)
-        try:
-            quick = self.runner.run(select=self.failing, timeout=self.timeout)
-        finally:
-            self.restore()
-        fixed = _passed(quick, self.failing)
-        if len(fixed) < len(self.failing):
-            return Verdict(fixed, plausible=False)
-        return self._full_run(candidate, fixed)
-
-    def _full_run(self, candidate: Candidate, fixed: frozenset[str]) -> Verdict:
-        self.write(candidate.changes)
-        try:
-            full = self.runner.run(timeout=self.timeout * 2)
-        finally:
-            self.restore()
-        return Verdict(fixed, plausible=full.all_passed)
-
-
-def _passed(report: TestReport, selected: Sequence[str]) -> frozenset[str]:
-    if report.timed_out:
-        return frozenset()
-    passing = report.passing
-    return frozenset(t for t in selected if t in passing)
