@@ -182,3 +182,18 @@ def test_candidates_are_checked_in_lanes_on_workspace_copies_that_go_away(make_r
     finally:
         workspace.cleanup()
     assert not list((tmp_path / "tmp").glob("swebot-clone-*"))  # the lanes' copies were removed
+
+
+def test_a_workspace_copy_that_cannot_be_made_leaves_the_search_to_one_lane(make_repo):
+    class FullDisk(LocalSandbox):
+        def clone(self):  # type: ignore[no-untyped-def]
+            raise OSError(28, "No space left on device")
+
+    workspace = snapshot(make_repo(TWO_EDITS))
+    try:
+        with FullDisk(workspace.path) as sandbox:
+            task = Task(workspace=workspace.path, test_command="python -m pytest", test_timeout=60)
+            result = BuiltinEngine(lanes=2).repair(task, sandbox, Budget(time_limit=300), lambda e, f: None)
+    finally:
+        workspace.cleanup()
+    assert result.status == "fixed" and result.details["lanes"] == 1

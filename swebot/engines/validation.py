@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 from swebot.engines.quickcheck import ForkChecker, QuickAnswer
+from swebot.errors import SwebotError
 from swebot.testing import TestRunner
 from swebot.types import CloneableSandbox, Sandbox, TestReport
 
@@ -142,11 +143,15 @@ class Validator:
     # -- lanes -------------------------------------------------------------------------------
 
     def _open_lanes(self) -> None:
-        """Clone the (restored) workspace for the lanes not open yet; a lane whose fork server
-        does not calibrate is closed again and not asked for any more."""
+        """Clone the (restored) workspace for the lanes not open yet. A clone that fails, or whose
+        fork server does not calibrate, ends the opening: the search goes on with the lanes it has."""
         while len(self.lanes) < self._lanes_wanted:
             assert isinstance(self.sandbox, CloneableSandbox)
-            twin = self.sandbox.clone()
+            try:
+                twin = self.sandbox.clone()
+            except (SwebotError, OSError):  # no room for another copy: the lanes open so far do the work
+                self._lanes_wanted = len(self.lanes)
+                return
             runner = TestRunner(twin, self.runner.command, cwd=self.runner.cwd, timeout=self.runner.timeout,
                                 select_command=self.runner.select_command)
             fork = ForkChecker(runner, self.failing, self.originals, self.timeout)
