@@ -197,3 +197,22 @@ def test_a_workspace_copy_that_cannot_be_made_leaves_the_search_to_one_lane(make
     finally:
         workspace.cleanup()
     assert result.status == "fixed" and result.details["lanes"] == 1
+
+
+def test_lanes_come_from_the_environment_or_the_cores(monkeypatch):
+    import os
+
+    import pytest
+
+    from swebot.engines.validation import MAX_LANES, default_lanes, lanes_per_worker
+    from swebot.errors import BadInput
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    monkeypatch.delenv("SWEBOT_LANES", raising=False)
+    assert default_lanes() == MAX_LANES == 4
+    assert (lanes_per_worker(1), lanes_per_worker(2), lanes_per_worker(4), lanes_per_worker(16)) == (4, 4, 2, 1)
+    monkeypatch.setenv("SWEBOT_LANES", "3")
+    assert default_lanes() == 3 and BuiltinEngine().lanes == 3
+    monkeypatch.setenv("SWEBOT_LANES", "0")
+    with pytest.raises(BadInput, match="SWEBOT_LANES='0'"):
+        BuiltinEngine()

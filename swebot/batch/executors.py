@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import ctypes
 import multiprocessing
+import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -43,8 +44,12 @@ class InlineExecutor:
         pass
 
 
-def _worker_init() -> None:
-    """Pool workers die with the driver (kill -9 included), so a rerun never races an orphan."""
+def _worker_init(lanes: int) -> None:
+    """Pool workers die with the driver (kill -9 included), so a rerun never races an orphan,
+    and share the cores: the builtin engine in each checks candidates in ``lanes`` lanes."""
+    from swebot.engines.validation import LANES_VARIABLE
+
+    os.environ.setdefault(LANES_VARIABLE, str(lanes))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
     if sys.platform.startswith("linux"):
         try:
@@ -59,8 +64,10 @@ class ProcessPoolExecutor:
     def __init__(self, settings: BatchSettings, ledger: FileLedger, fix: FixFunction | None = None) -> None:
         self.settings, self.ledger, self.fix = settings, ledger, fix
         context = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+        from swebot.engines.validation import lanes_per_worker
+
         self._pool = cf.ProcessPoolExecutor(max_workers=settings.workers, mp_context=context,
-                                            initializer=_worker_init)
+                                            initializer=_worker_init, initargs=(lanes_per_worker(settings.workers),))
 
     def run(self, instances: Sequence[Instance]) -> Iterator[InstanceResult]:
         futures = {self._pool.submit(run_instance, i, self.settings, self.ledger, fix=self.fix): i for i in instances}

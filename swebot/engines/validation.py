@@ -15,16 +15,29 @@ from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 from swebot.engines.quickcheck import ForkChecker, QuickAnswer
-from swebot.errors import SwebotError
+from swebot.errors import BadInput, SwebotError
 from swebot.testing import TestRunner
 from swebot.types import CloneableSandbox, Sandbox, TestReport
 
 Change = tuple[str, str]  # (path relative to the workspace root, whole new file source)
 MAX_LANES = 4
+LANES_VARIABLE = "SWEBOT_LANES"
 
 
 def default_lanes() -> int:
-    return max(1, min(MAX_LANES, os.cpu_count() or 1))
+    """``$SWEBOT_LANES`` when set (a batch with several workers shares the cores out this way),
+    else one lane per core, at most MAX_LANES."""
+    raw = os.environ.get(LANES_VARIABLE, "").strip()
+    if not raw:
+        return max(1, min(MAX_LANES, os.cpu_count() or 1))
+    if not raw.isdigit() or int(raw) < 1:
+        raise BadInput(f"{LANES_VARIABLE}={raw!r} is not a whole number of at least 1")
+    return int(raw)
+
+
+def lanes_per_worker(workers: int) -> int:
+    """Lanes for each of ``workers`` processes sharing this machine's cores."""
+    return max(1, min(MAX_LANES, (os.cpu_count() or 1) // max(workers, 1)))
 
 
 class HasChanges(Protocol):
