@@ -23,7 +23,6 @@ from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
 from swebot.workspace import sandbox_diff
 
 
-
 @dataclass(frozen=True)
 class Candidate:
     changes: tuple[Change, ...]
