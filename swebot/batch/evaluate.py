@@ -172,8 +172,11 @@ def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
     # As SWE-bench grades: a skipped test (xfail included) neither passes nor fails; one the run
     # never reported fails.
     outcomes = {c.nodeid: c.outcome for c in report.cases}
-    f2p = tuple(t for t in instance.FAIL_TO_PASS if outcomes.get(t, "failed") not in ("passed", "skipped"))
-    p2p = tuple(t for t in instance.PASS_TO_PASS if outcomes.get(t, "failed") not in ("passed", "skipped"))
+
+    def failing(tests: Sequence[str]) -> tuple[str, ...]:
+        return tuple(t for t in tests if outcomes.get(t, "failed") not in ("passed", "skipped"))
+
+    f2p, p2p = failing(instance.FAIL_TO_PASS), failing(instance.PASS_TO_PASS)
     outcome = "resolved" if not f2p and not p2p else "unresolved"
     missing = unreported(report, ids)
     return Verdict(instance.instance_id, outcome, f2p, p2p, error=_unreported_note(report, missing, len(ids)),

@@ -53,12 +53,11 @@ class Verdict:
 
 @dataclass
 class Lane:
-    """One workspace with its test runner and fork server; ``owned`` lanes are clones to close."""
+    """One workspace with its test runner and fork server (every lane but the first is a clone)."""
 
     sandbox: Sandbox
     runner: TestRunner
     fork: ForkChecker
-    owned: bool = False
 
 
 class Validator:
@@ -173,7 +172,7 @@ class Validator:
                 self._lanes_wanted = len(self.lanes)
                 return
             fork.timeout = self.fork.timeout  # one looping-mutant limit for every lane
-            self.lanes.append(Lane(twin, runner, fork, owned=True))
+            self.lanes.append(Lane(twin, runner, fork))
             self.lanes_used = max(self.lanes_used, len(self.lanes))
 
     def _drop_broken_lanes(self) -> None:

@@ -15,23 +15,33 @@ _FILE_HEADER = re.compile(r"^diff --git a/(?P<a>.+?) b/(?P<b>.+)$")
 SCRATCH = ".swebot"  # kept out of diffs by the workspace's git exclude
 
 
-def file_sections(patch: str) -> list[tuple[str, str]]:
-    """``[(path, section text)]`` in order; text before the first header is dropped."""
-    sections: list[tuple[str, str]] = []
+def _split(patch: str) -> tuple[str, list[tuple[frozenset[str], str, str]]]:
+    """(text before the first header, ``[(both paths, target path, section text)]`` in order)."""
+    preamble, sections = "", []
     for line in patch.splitlines(keepends=True):
         header = _FILE_HEADER.match(line.rstrip("\n"))
         if header:
-            sections.append((header["b"], line))
+            sections.append((frozenset((header["a"], header["b"])), header["b"], line))
         elif sections:
-            path, text = sections[-1]
-            sections[-1] = (path, text + line)
-    return sections
+            names, path, text = sections[-1]
+            sections[-1] = (names, path, text + line)
+        else:
+            preamble += line
+    return preamble, sections
+
+
+def file_sections(patch: str) -> list[tuple[str, str]]:
+    """``[(path, section text)]`` in order; text before the first header is dropped."""
+    return [(path, text) for _, path, text in _split(patch)[1]]
 
 
 def without_files(patch: str, paths: Iterable[str]) -> str:
-    """``patch`` minus the sections for ``paths``."""
+    """``patch`` minus every file section that names one of ``paths`` on either side."""
     drop = set(paths)
-    return "".join(text for path, text in file_sections(patch) if path not in drop)
+    if not drop:
+        return patch
+    preamble, sections = _split(patch)
+    return preamble + "".join(text for names, _, text in sections if not names & drop)
 
 
 def changed_lines(patch: str) -> int:
