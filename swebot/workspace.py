@@ -181,7 +181,7 @@ def apply_to_tree(repo: Path, patch: str) -> None:
     if not_writable:
         raise EnvironmentProblem(
             f"cannot write to {', '.join(not_writable)}: the working tree is read-only",
-            hint="make it writable, or use the saved patch file / --branch instead",
+            hint="make it writable, or use --branch instead",
         )
     try:
         git(repo, "apply", "--whitespace=nowarn", "-", input=patch)

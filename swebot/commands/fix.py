@@ -12,9 +12,10 @@ from swebot.errors import BadInput, SwebotError
 from swebot.types import Budget
 
 if TYPE_CHECKING:
-    from swebot.repair import FixRequest
+    from swebot.repair import FixReport, FixRequest
 
 EXIT_FIXED, EXIT_NOT_FIXED = 0, 1
+EXIT_INTERNAL = 70  # a bug in swebot (EX_SOFTWARE), never confused with "no fix" (1)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="repair a repository whose tests fail (or that an issue describes)",
         description="Repair PATH on a private copy; print the patch, or apply it / commit it on a branch. "
         "Exit status: 0 fixed (or nothing to fix), 1 no patch within the budget, 2 bad input, "
-        "3 environment problem.",
+        "3 environment problem, 70 a bug in swebot.",
     )
     parser.add_argument("path", metavar="PATH", help="a directory inside a git work tree")
     parser.add_argument("--test", metavar="CMD", dest="test_command",
@@ -64,15 +65,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_issue(value: str | None) -> str | None:
-    if value is None:
-        return None
-    if value.startswith("@"):
-        path = Path(value[1:]).expanduser()
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"cannot read the issue file {path}: {exc.strerror}") from exc
-    return value
+    from swebot.issue_file import issue_text
+
+    return issue_text(value)
 
 
 def request_from_args(args: argparse.Namespace, path: Path, issue_text: str | None) -> "FixRequest":
@@ -114,15 +109,27 @@ def run(args: argparse.Namespace) -> int:
     except SwebotError as exc:
         if args.json:
             print(json.dumps({"status": "error", "error": exc.message, "hint": exc.hint,
-                              "exit_status": exc.exit_status}))
+                              "exit_status": exc.exit_status, **exc.details}))
             return exc.exit_status
         raise
+    except Exception as exc:  # a bug in swebot: say so, and --json still answers with an object
+        import traceback
+
+        traceback.print_exc()
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        hint = "this is a bug in swebot; its traceback is on stderr"
+        if args.json:
+            print(json.dumps({"status": "error", "error": message, "hint": hint,
+                              "exit_status": EXIT_INTERNAL}))
+        else:
+            print(f"swebot: error: {message}\n  hint: {hint}", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def _run(args: argparse.Namespace) -> int:
     from swebot.progress import TerminalProgress
     from swebot.repair import run_fix
-    from swebot.workspace import apply_to_tree, commit_to_new_branch, find_repo_root
+    from swebot.workspace import find_repo_root
 
     _check_args(args)
     if getattr(args, "github_handler", None):  # URL / --pr / --issue-url: remote front end
@@ -139,19 +146,40 @@ def _run(args: argparse.Namespace) -> int:
             progress.finish()
     applied = ""
     if report.status == "fixed" and report.patch:
-        if args.apply:
-            apply_to_tree(repo, report.patch)
-            applied = "applied to your working tree"
-        elif args.branch:
-            sha = commit_to_new_branch(repo, report.patch, args.branch,
-                                       f"swebot: {report.description}"[:72] + "\n\n"
-                                       + f"Tests fixed: {', '.join(report.failing_before)}\n")
-            applied = f"committed on branch {args.branch} ({sha[:10]})"
+        try:
+            applied = _deliver(args, repo, report)
+        except SwebotError as exc:
+            raise _naming_saved_patch(exc, report)
     if args.json:
         print(json.dumps({**report.to_json(), "applied": applied or None}))
     else:
         print_summary(report, applied, wanted_change=bool(args.apply or args.branch))
     return EXIT_FIXED if report.status in ("fixed", "nothing_to_fix") else EXIT_NOT_FIXED
+
+
+def _deliver(args: argparse.Namespace, repo: Path, report: "FixReport") -> str:
+    """Write a fix where ``--apply`` or ``--branch`` asked for it; what was done, for the summary."""
+    from swebot.workspace import apply_to_tree, commit_to_new_branch
+
+    if args.apply:
+        apply_to_tree(repo, report.patch)
+        return "applied to your working tree"
+    if args.branch:
+        sha = commit_to_new_branch(repo, report.patch, args.branch,
+                                   f"swebot: {report.description}"[:72] + "\n\n"
+                                   + f"Tests fixed: {', '.join(report.failing_before)}\n")
+        return f"committed on branch {args.branch} ({sha[:10]})"
+    return ""
+
+
+def _naming_saved_patch(exc: SwebotError, report: "FixReport") -> SwebotError:
+    """``exc`` (writing a found fix failed) with the saved patch named, so the fix is not lost."""
+    patch_file = report.run_dir / "patch.diff"
+    saved = f"the fix is saved in {patch_file} (apply it later with `git apply {patch_file}`)"
+    exc.hint = f"{exc.hint}; {saved}" if exc.hint else saved
+    exc.details.update(patch_file=str(patch_file), run_dir=str(report.run_dir),
+                       files_changed=list(report.files_changed))
+    return exc
 
 
 def _check_new_branch(repo: Path, branch: str) -> None:
@@ -161,6 +189,12 @@ def _check_new_branch(repo: Path, branch: str) -> None:
                            capture_output=True)
     if valid.returncode != 0:
         raise BadInput(f"{branch!r} is not a valid branch name")
+    born = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=repo,
+                          capture_output=True)
+    if born.returncode != 0:  # refused before the search, not after it
+        raise BadInput(f"--branch commits on top of HEAD, and {repo} has no commits yet",
+                       hint="make a first commit (git add -A && git commit -m init), "
+                       "or use --apply or the saved patch.diff instead")
     exists = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
                             cwd=repo, capture_output=True)
     if exists.returncode == 0:

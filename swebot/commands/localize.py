@@ -14,9 +14,6 @@ from swebot.errors import BadInput
 if TYPE_CHECKING:  # the real import waits for run(): it pulls numpy, and `swebot --help` stays fast
     from swebot.localize.rank import Localization
 
-MAX_ISSUE_BYTES = 2_000_000  # an issue file bigger than this is not an issue
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "localize",
@@ -38,20 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_issue_arg(value: str) -> str:
-    """``@FILE`` reads the file (UTF-8, undecodable bytes replaced); anything else is the text itself."""
-    if not value.startswith("@"):
-        return value
-    path = Path(value[1:]).expanduser()
-    try:
-        if path.stat().st_size > MAX_ISSUE_BYTES:
-            raise BadInput(f"the issue file {path} is larger than {MAX_ISSUE_BYTES} bytes")
-        return path.read_bytes().decode("utf-8", "replace")
-    except FileNotFoundError as exc:
-        raise BadInput(f"the issue file {path} does not exist") from exc
-    except IsADirectoryError as exc:
-        raise BadInput(f"the issue file {path} is a directory") from exc
-    except OSError as exc:
-        raise BadInput(f"cannot read the issue file {path}: {exc.strerror}") from exc
+    """``@FILE`` reads the file (any text encoding; binary files refused); anything else is the text."""
+    from swebot.issue_file import issue_text
+
+    return issue_text(value) or ""
 
 
 def format_text(result: Localization) -> str:

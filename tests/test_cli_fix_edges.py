@@ -1,0 +1,134 @@
+"""`swebot fix` where a hostile user pokes: odd issue files, odd repositories, odd trees (issue 12)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from swebot.errors import BadInput
+from swebot.issue_file import decode_issue, issue_text
+from tests.conftest import run_git
+from tests.test_cli_fix import BUGGY, fix, snapshot_state
+from tests.test_workspace import read_only
+
+
+# -- the issue file ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data, text", [
+    ("café crashes".encode("utf-8"), "café crashes"),
+    ("café crashes".encode("latin-1"), "café crashes"),
+    ("“smart” quotes – café".encode("cp1252"), "“smart” quotes – café"),
+    ("café crashes".encode("utf-8-sig"), "café crashes"),
+    ("café crashes".encode("utf-16"), "café crashes"),
+    ("tabs\tand\r\nnewlines\x0c".encode(), "tabs\tand\r\nnewlines\x0c"),
+])
+def test_issue_files_decode_as_their_author_wrote_them(data: bytes, text: str) -> None:
+    assert decode_issue(data) == text
+
+
+@pytest.mark.parametrize("data", [b"\x7fELF\x02\x01\x01\0\0\0\0", bytes(range(256)) * 4,
+                                  b"\x01\x02\x03\x04\x05 text \x06\x07"])
+def test_binary_issue_files_are_not_text(data: bytes) -> None:
+    assert decode_issue(data) is None
+
+
+def test_issue_text_reads_at_files_and_refuses_binary(tmp_path: Path) -> None:
+    (tmp_path / "issue.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "blob.bin").write_bytes(bytes(range(256)))
+    assert issue_text("literal @text") == "literal @text"
+    assert issue_text(None) is None
+    assert issue_text(f"@{tmp_path / 'issue.txt'}") == "caf\xe9"
+    with pytest.raises(BadInput, match="is not text"):
+        issue_text(f"@{tmp_path / 'blob.bin'}")
+    with pytest.raises(BadInput, match="does not exist"):
+        issue_text(f"@{tmp_path / 'missing.txt'}")
+
+
+def test_latin1_issue_file_is_read(make_repo, swebot_cli, tmp_path):
+    repo = make_repo(BUGGY)
+    issue = tmp_path / "issue.txt"
+    issue.write_bytes("Members with exactly 100 \xa3 get no discount (caf\xe9 bill)\n".encode("latin-1"))
+    result = fix(swebot_cli, str(repo), "--json", "--issue", f"@{issue}")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["status"] == "fixed"
+
+
+def test_binary_issue_file_is_bad_input_with_a_json_object(make_repo, swebot_cli, tmp_path):
+    repo = make_repo(BUGGY)
+    blob = tmp_path / "issue.bin"
+    blob.write_bytes(bytes(range(256)) * 8)
+    human = fix(swebot_cli, str(repo), "--issue", f"@{blob}")
+    assert human.returncode == 2
+    assert "is not text" in human.stderr and "Traceback" not in human.stderr
+    as_json = fix(swebot_cli, str(repo), "--json", "--issue", f"@{blob}")
+    assert as_json.returncode == 2
+    data = json.loads(as_json.stdout)
+    assert data["status"] == "error" and data["exit_status"] == 2 and "is not text" in data["error"]
+
+
+def test_json_prints_an_object_even_when_swebot_crashes(make_repo, swebot_cli, tmp_path):
+    """A bug inside swebot (simulated: a sitecustomize hook makes the repair raise) still yields
+    one JSON object, and a status of its own rather than 1 ("no fix")."""
+    repo = make_repo(BUGGY)
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import swebot.repair as r\n"
+        "def boom(*a, **k):\n"
+        "    raise RuntimeError('simulated bug')\n"
+        "r.run_fix = boom\n")
+    import os
+
+    from tests.conftest import REPO_ROOT
+
+    env = {"PYTHONPATH": f"{hook}{os.pathsep}{REPO_ROOT}"}
+    as_json = fix(swebot_cli, str(repo), "--json", env=env)
+    assert as_json.returncode == 70
+    data = json.loads(as_json.stdout)
+    assert data["status"] == "error" and data["exit_status"] == 70
+    assert "simulated bug" in data["error"] and "Traceback" in as_json.stderr
+    human = fix(swebot_cli, str(repo), env=env)
+    assert human.returncode == 70 and "internal error" in human.stderr
+
+
+# -- --branch ----------------------------------------------------------------------------------
+
+def test_branch_on_a_repository_without_commits_is_refused_up_front(swebot_cli, tmp_path):
+    from tests.conftest import write_files
+
+    repo = tmp_path / "fresh"
+    repo.mkdir()
+    write_files(repo, BUGGY)
+    run_git(repo, "init", "-q", "-b", "main")
+    result = fix(swebot_cli, str(repo), "--branch", "swebot/fix", "--json")
+    assert result.returncode == 2, result.stderr
+    data = json.loads(result.stdout)
+    assert "no commits yet" in data["error"]
+    assert "run_dir" not in data  # refused before any search ran
+    assert not (tmp_path / "swebot-home").exists()
+    human = fix(swebot_cli, str(repo), "--branch", "swebot/fix")
+    assert human.returncode == 2 and "no commits yet" in human.stderr
+    assert "first commit" in human.stderr
+
+
+# -- --apply on a read-only tree -----------------------------------------------------------------
+
+def test_read_only_apply_names_the_saved_patch(make_repo, swebot_cli, tmp_path):
+    repo = make_repo(BUGGY)
+    before = snapshot_state(repo)
+    run = tmp_path / "run"
+    with read_only(repo / "shop/pricing.py"):
+        human = fix(swebot_cli, str(repo), "--apply", "-q", "--output", str(run))
+        as_json = fix(swebot_cli, str(repo), "--apply", "--json", "--output", str(tmp_path / "run2"))
+    assert human.returncode == 3 and "read-only" in human.stderr
+    assert f"saved in {run / 'patch.diff'}" in human.stderr
+    assert as_json.returncode == 3
+    data = json.loads(as_json.stdout)
+    assert data["status"] == "error" and "read-only" in data["error"]
+    assert data["patch_file"] == str(tmp_path / "run2" / "patch.diff")
+    assert data["files_changed"] == ["shop/pricing.py"]
+    assert "total >= 100" in Path(data["patch_file"]).read_text()
+    assert snapshot_state(repo) == before
