@@ -18,7 +18,7 @@ from swebot.batch.testlogs import django_key, parse_django_log, parse_sympy_log
 from swebot.batch.testspecs import (LogSpec, PytestSpec, UnsupportedTests, django_labels, looks_like_pytest_id,
                                     spec_for)
 from swebot.cli import main
-from tests.swebench_fixtures import _commit, _side_diff, git
+from tests.swebench_fixtures import _commit, _side_diff, _write, git
 
 # --- parsing ---------------------------------------------------------------------------------
 
@@ -168,21 +168,37 @@ DJANGO_TEST_PATCH = ("diff --git a/tests/admin_views/tests.py b/tests/admin_view
                      "diff --git a/tests/i18n/sampleproject/views.py b/tests/i18n/sampleproject/views.py\n")
 
 
-def test_spec_by_repository() -> None:
-    django = spec_for(_instance("django/django", ["test_a (admin_views.tests.T)"], DJANGO_TEST_PATCH, "4.2"))
+def test_spec_by_repository_without_the_harness_package() -> None:
+    """swebot's own readers, with the harness's recorded test commands where it has a spec."""
+    def spec(instance: Instance, *args: str) -> Any:
+        return spec_for(instance, *args, use_harness=False)
+
+    django = spec(_instance("django/django", ["test_a (admin_views.tests.T)"], DJANGO_TEST_PATCH, "4.2"))
     assert isinstance(django, LogSpec)
-    assert django.command == ("python tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1 "
-                              "admin_views.tests i18n.sampleproject.views")
-    old = spec_for(_instance("django/django", ["test_a (admin_views.tests.T)"], DJANGO_TEST_PATCH, "1.8"))
-    assert isinstance(old, LogSpec) and "--parallel" not in old.command
+    # the harness's command: its test_cmd, then every file of the test_patch as a module label
+    assert django.command.endswith("./tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1 "
+                                   "admin_views.tests admin_views.__init__ templates.a.html django.test.utils "
+                                   "i18n.sampleproject.views")
+    django3 = spec(_instance("django/django", ["test_a (admin_views.tests.T)"], DJANGO_TEST_PATCH, "3.0"))
+    assert django3.command.startswith("sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen && locale-gen\n"
+                                      "export LANG=en_US.UTF-8\n")  # the spec's eval_commands come first
+    old = spec(_instance("django/django", ["test_a (admin_views.tests.T)"], DJANGO_TEST_PATCH, "0.9"))
+    assert isinstance(old, LogSpec) and "--parallel" not in old.command  # no spec: swebot's rule
+    # no version, so no harness spec: swebot's labels (test modules only)
+    guessed = spec(_instance("django/django", ["test_a (admin_views.tests.T)"], DJANGO_TEST_PATCH))
+    assert guessed.command == ("python tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1 "
+                               "admin_views.tests i18n.sampleproject.views")
     # no test module in the test_patch: the modules named by the ids
-    fallback = spec_for(_instance("django/django", ["test_a (admin_views.tests.T.test_a)"]))
+    fallback = spec(_instance("django/django", ["test_a (admin_views.tests.T.test_a)"]))
     assert isinstance(fallback, LogSpec) and fallback.command.endswith(" admin_views.tests")
-    sympy = spec_for(_instance("sympy/sympy", ["test_x"],
-                               "diff --git a/sympy/core/tests/test_basic.py b/sympy/core/tests/test_basic.py\n"))
+    sympy_patch = "diff --git a/sympy/core/tests/test_basic.py b/sympy/core/tests/test_basic.py\n"
+    sympy = spec(_instance("sympy/sympy", ["test_x"], sympy_patch))
     assert isinstance(sympy, LogSpec)
     assert sympy.command == "python bin/test -C --verbose sympy/core/tests/test_basic.py"
-    pytest_spec = spec_for(_instance("acme/shop", ["tests/test_a.py::test_b[x (y)]"]), "python -m pytest -x")
+    sympy_recorded = spec(_instance("sympy/sympy", ["test_x"], sympy_patch, "1.12"))
+    assert sympy_recorded.command == ("PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C "
+                                      "--verbose sympy/core/tests/test_basic.py")
+    pytest_spec = spec(_instance("acme/shop", ["tests/test_a.py::test_b[x (y)]"]), "python -m pytest -x")
     assert pytest_spec == PytestSpec("python -m pytest -x")
     assert django_labels(DJANGO_TEST_PATCH) == ("admin_views.tests", "i18n.sampleproject.views")
 
@@ -416,7 +432,9 @@ def _django_repo(mirrors: Path) -> dict[str, object]:
     repo = mirrors / "django" / "django"
     repo.mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
-    base = _commit(repo, {"tests/runtests.py": DJANGO_RUNTESTS, "mathlib/__init__.py": "", "mathlib/ops.py": DJANGO_OPS,
+    _write(repo, {"tests/runtests.py": DJANGO_RUNTESTS})
+    (repo / "tests" / "runtests.py").chmod(0o755)  # the harness runs ./tests/runtests.py, as Django ships it
+    base = _commit(repo, {"mathlib/__init__.py": "", "mathlib/ops.py": DJANGO_OPS,
                           "tests/ops_tests/__init__.py": "", "tests/ops_tests/tests.py": DJANGO_OPS_TESTS},
                    "django v1")
     test_patch = _side_diff(repo, base, {
@@ -454,7 +472,9 @@ def _sympy_repo(mirrors: Path) -> dict[str, object]:
     repo = mirrors / "sympy" / "sympy"
     repo.mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
-    base = _commit(repo, {"bin/test": SYMPY_BIN_TEST, "sympy/__init__.py": "", "sympy/core/__init__.py": "",
+    _write(repo, {"bin/test": SYMPY_BIN_TEST})
+    (repo / "bin" / "test").chmod(0o755)  # the harness runs bin/test, as SymPy ships it
+    base = _commit(repo, {"sympy/__init__.py": "", "sympy/core/__init__.py": "",
                           "sympy/core/numbers.py": SYMPY_NUMBERS, "sympy/testing/__init__.py": "",
                           "sympy/testing/pytest.py": SYMPY_PYTEST, "sympy/core/tests/__init__.py": "",
                           "sympy/core/tests/test_numbers.py": SYMPY_NUMBERS_TESTS}, "sympy v1")

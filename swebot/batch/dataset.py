@@ -20,8 +20,8 @@ REQUIRED_FIELDS = ("instance_id", "repo", "base_commit", "problem_statement")
 
 
 class Instance(BaseModel):
-    """One SWE-bench task. Fields the harness adds that swebot does not use (``patch``,
-    ``created_at``, ...) are accepted and ignored: the dataset is someone else's schema."""
+    """One SWE-bench task. Fields the harness adds that swebot does not use (``created_at``,
+    ``eval_script``, ...) are accepted and ignored: the dataset is someone else's schema."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -35,6 +35,8 @@ class Instance(BaseModel):
     PASS_TO_PASS: tuple[str, ...] = ()
     environment_setup_commit: str = ""
     version: str = ""
+    log_parser: str = ""  # the harness's parser name (SWE-bench 5.x datasets carry it)
+    patch: str = ""  # the gold patch (benches evaluate it; the engines never see it)
 
     @field_validator("FAIL_TO_PASS", "PASS_TO_PASS", mode="before")
     @classmethod
@@ -51,7 +53,8 @@ class Instance(BaseModel):
             raise ValueError("must be a list of test id strings (or such a list as a JSON string)")
         return tuple(value)
 
-    @field_validator("hints_text", "version", "environment_setup_commit", "test_patch", mode="before")
+    @field_validator("hints_text", "version", "environment_setup_commit", "test_patch", "log_parser", "patch",
+                     mode="before")
     @classmethod
     def _none_as_empty(cls, value: Any) -> Any:
         if value is None:

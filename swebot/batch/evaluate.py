@@ -26,7 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from swebot.batch.dataset import Instance
 from swebot.batch.environment import choose_sandbox
 from swebot.batch.repos import DEFAULT_SOURCE, RepoCache, apply_patch, check_template
-from swebot.batch.testspecs import PYTEST_COMMAND, spec_for, unreported
+from swebot.batch import harness
+from swebot.batch.testspecs import PYTEST_COMMAND, HarnessLogSpec, spec_for, unreported
 from swebot.errors import BadInput, SwebotError
 from swebot.types import Sandbox, TestReport
 
@@ -139,11 +140,14 @@ def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
     if not patch.strip():
         return Verdict(instance.instance_id, "unresolved", error="empty patch", empty_patch=True,
                        fail_to_pass_failing=instance.FAIL_TO_PASS)
+    graded_by_harness: list[harness.Grade] = []
     if run_tests is None:
         try:
-            run_tests = spec_for(instance, settings.test_command).run
+            spec = spec_for(instance, settings.test_command)
         except SwebotError as exc:  # ids no runner can select: say so rather than report "unresolved"
             return Verdict(instance.instance_id, "error", error=str(exc), seconds=time.monotonic() - started)
+        run_tests = _graded_by_harness(spec, instance, graded_by_harness) if isinstance(spec, HarnessLogSpec) \
+            else spec.run
     scratch = Path(tempfile.mkdtemp(prefix="swebot-eval-"))
     try:
         cache = RepoCache(settings.cache_dir, settings.repo_source)
@@ -169,18 +173,29 @@ def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
     if report.timed_out:
         return Verdict(instance.instance_id, "error", error="the test run timed out",
                        seconds=time.monotonic() - started)
-    # As SWE-bench grades: a skipped test (xfail included) neither passes nor fails; one the run
-    # never reported fails.
-    outcomes = {c.nodeid: c.outcome for c in report.cases}
-
-    def failing(tests: Sequence[str]) -> tuple[str, ...]:
-        return tuple(t for t in tests if outcomes.get(t, "failed") not in ("passed", "skipped"))
-
-    f2p, p2p = failing(instance.FAIL_TO_PASS), failing(instance.PASS_TO_PASS)
+    if graded_by_harness:
+        grade = graded_by_harness[0]
+        f2p, p2p = grade.fail_to_pass_failing, grade.pass_to_pass_failing
+    else:
+        # As SWE-bench grades: a passing or xfail test passes; a skipped one keeps a PASS_TO_PASS
+        # test but does not resolve a FAIL_TO_PASS one; one the run never reported fails.
+        outcomes = {c.nodeid: c.outcome for c in report.cases}
+        f2p = tuple(t for t in instance.FAIL_TO_PASS if outcomes.get(t, "failed") != "passed")
+        p2p = tuple(t for t in instance.PASS_TO_PASS if outcomes.get(t, "failed") not in ("passed", "skipped"))
     outcome = "resolved" if not f2p and not p2p else "unresolved"
     missing = unreported(report, ids)
     return Verdict(instance.instance_id, outcome, f2p, p2p, error=_unreported_note(report, missing, len(ids)),
                    seconds=time.monotonic() - started, no_result=missing)
+
+
+def _graded_by_harness(spec: HarnessLogSpec, instance: Instance, into: list[harness.Grade]) -> TestRun:
+    """The spec's run, which also grades its status map with the harness's grading into ``into``."""
+    def run(sandbox: Sandbox, ids: Sequence[str], timeout: float) -> TestReport:
+        report, status = spec.run_with_status(sandbox, ids, timeout)
+        into.append(harness.grade(status, instance.FAIL_TO_PASS, instance.PASS_TO_PASS))
+        return report
+
+    return run
 
 
 def evaluate(instances: Sequence[Instance], predictions: Mapping[str, str], settings: EvaluateSettings, *,

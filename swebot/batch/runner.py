@@ -69,7 +69,7 @@ def oracle_unavailable(instance: Instance) -> str:
     from swebot.batch.testspecs import PytestSpec, UnsupportedTests, spec_for
 
     try:
-        spec = spec_for(instance)
+        spec = spec_for(instance, use_harness=False)  # the runner, whoever reads its log
     except UnsupportedTests as exc:
         return f"no oracle tests: {exc}"
     if isinstance(spec, PytestSpec):

@@ -1,0 +1,237 @@
+"""The SWE-bench harness's own knowledge: environment specs, test commands, log parsers, grading.
+
+Two sources, neither of them a guess of swebot's:
+
+- ``swebench_specs.json`` beside this file: the harness's ``MAP_REPO_VERSION_TO_SPECS`` (Python
+  version, packages, pre-install and install steps, test command per repository and version),
+  the requirements/environment file paths and ``NON_TEST_EXTS``, recorded from the ``swebench``
+  package by ``scripts/swebench_harness_data.py`` (its ``source`` field names the release and the
+  wheel's digest).
+- the ``swebench`` package itself (``pip install 'swebot[swebench]'``, or ``pip install --no-deps
+  swebench``) for its log parsers and grading. Its ``swebench.harness`` package ``__init__``
+  imports the Docker, datasets and Modal runners, none of which parsing a log needs, so the
+  modules are loaded without running that ``__init__``. When the package is absent,
+  ``harness_available()`` is False and swebot falls back to its own readers (``testspecs``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import re
+import sys
+import types
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from swebot.batch.dataset import Instance
+from swebot.errors import BadInput
+
+SPECS_PATH = Path(__file__).with_name("swebench_specs.json")
+StatusMap = dict[str, str]  # test id -> PASSED | FAILED | SKIPPED | ERROR | XFAIL (the harness's TestStatus)
+
+
+class MissingSpec(BadInput):
+    """The harness has no environment spec for an instance's (repository, version)."""
+
+
+@dataclass(frozen=True)
+class HarnessSpec:
+    """One entry of the harness's MAP_REPO_VERSION_TO_SPECS."""
+
+    repo: str
+    version: str
+    python: str
+    test_cmd: str
+    packages: str = ""
+    install: str = ""
+    pip_packages: tuple[str, ...] = ()
+    pre_install: tuple[str, ...] = ()
+    eval_commands: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.repo}@{self.version}"
+
+
+@cache
+def harness_data() -> dict[str, Any]:
+    return json.loads(SPECS_PATH.read_text(encoding="utf-8"))
+
+
+def known_versions(repo: str) -> list[str]:
+    return list(harness_data()["specs"].get(repo, {}))
+
+
+def spec_for(repo: str, version: str) -> HarnessSpec:
+    """The harness's spec for (repo, version); MissingSpec naming the versions it does know."""
+    by_version = harness_data()["specs"].get(repo)
+    if by_version is None:
+        raise MissingSpec(f"the SWE-bench harness has no environment spec for repository {repo}",
+                          hint="known repositories: " + ", ".join(harness_data()["specs"]))
+    raw = by_version.get(str(version))
+    if raw is None:
+        raise MissingSpec(f"the SWE-bench harness has no environment spec for {repo} version {version or '(none)'}",
+                          hint=f"{repo} versions it knows: {', '.join(by_version)}")
+    test_cmd = raw["test_cmd"]
+    if isinstance(test_cmd, list):  # a few specs list several commands; the last one runs the tests
+        test_cmd = " && ".join(test_cmd)
+    return HarnessSpec(
+        repo=repo, version=str(version), python=str(raw["python"]), test_cmd=test_cmd,
+        packages=raw.get("packages", ""), install=raw.get("install", ""),
+        pip_packages=tuple(raw.get("pip_packages", ())), pre_install=tuple(raw.get("pre_install", ())),
+        eval_commands=tuple(raw.get("eval_commands", ())),
+        extra={k: v for k, v in raw.items() if k not in {"python", "test_cmd", "packages", "install", "pip_packages",
+                                                          "pre_install", "eval_commands"}},
+    )
+
+
+def instance_spec(instance: Instance) -> HarnessSpec:
+    if not instance.version:
+        raise MissingSpec(f"{instance.instance_id}: the instance has no 'version', so its SWE-bench "
+                          "environment spec cannot be chosen")
+    return spec_for(instance.repo, instance.version)
+
+
+def requirements_paths(repo: str) -> list[str]:
+    return list(harness_data()["requirements_paths"].get(repo, ()))
+
+
+def environment_yml_paths(repo: str) -> list[str]:
+    return list(harness_data()["environment_yml_paths"].get(repo, ()))
+
+
+def patch_paths(patch: str) -> list[str]:
+    """The ``b/`` paths of a diff's files, in order (the harness reads them with this pattern)."""
+    return re.findall(r"diff --git a/.* b/(.*)", patch)
+
+
+def test_directives(instance: Instance) -> list[str]:
+    """What the harness appends to the test command: the test_patch's files, minus non-test
+    extensions; for Django, as runtests.py module labels (harness: test_spec/python.py)."""
+    non_test = tuple(harness_data()["non_test_exts"])
+    directives = [d for d in patch_paths(instance.test_patch) if not d.endswith(non_test)]
+    if instance.repo == "django/django":
+        labels = []
+        for d in directives:
+            d = d[: -len(".py")] if d.endswith(".py") else d
+            d = d[len("tests/"):] if d.startswith("tests/") else d
+            labels.append(d.replace("/", "."))
+        directives = labels
+    return directives
+
+
+def test_command(instance: Instance, spec: HarnessSpec | None = None) -> str:
+    """The harness's test command for ``instance``: the spec's test_cmd and the test directives."""
+    import shlex
+
+    spec = spec or instance_spec(instance)
+    return " ".join([spec.test_cmd, *(shlex.quote(d) for d in test_directives(instance))])
+
+
+def eval_script(instance: Instance, spec: HarnessSpec | None = None) -> str:
+    """The part of the harness's eval script that runs after the repository is in place:
+    the spec's eval_commands (locale exports and the like), then the test command."""
+    spec = spec or instance_spec(instance)
+    return "\n".join([*spec.eval_commands, test_command(instance, spec)])
+
+
+# --- the swebench package: log parsers and grading --------------------------------------------
+
+
+@cache
+def _harness_module(name: str) -> types.ModuleType | None:
+    """``swebench.harness.<name>`` without running ``swebench/harness/__init__.py``; None when
+    the package is not installed (or too old: 4.x has no separate log_parsers package)."""
+    spec = importlib.util.find_spec("swebench")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    harness_dir = Path(next(iter(spec.submodule_search_locations))) / "harness"
+    if not (harness_dir / "log_parsers").is_dir() or not (harness_dir / "grading.py").is_file():
+        return None
+    if "swebench.harness" not in sys.modules:
+        package = types.ModuleType("swebench.harness")
+        package.__path__ = [str(harness_dir)]
+        package.__package__ = "swebench.harness"
+        sys.modules["swebench.harness"] = package
+    try:
+        return importlib.import_module(f"swebench.harness.{name}")
+    except ImportError:
+        return None
+
+
+def harness_available() -> bool:
+    return _harness_module("log_parsers") is not None and _harness_module("grading") is not None
+
+
+def harness_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("swebench")
+    except Exception:  # noqa: BLE001 - not installed
+        return ""
+
+
+def harness_parser(repo: str, name: str = "") -> Callable[[str, Instance], StatusMap] | None:
+    """The harness's log parser as ``(log, instance) -> status map``: the one ``name``d (5.x
+    datasets carry a ``log_parser`` field), else the repository's. None when the package is
+    absent or has no parser for it."""
+    parsers = _harness_module("log_parsers")
+    python_parsers = _harness_module("log_parsers.python")
+    if parsers is None or python_parsers is None:
+        return None
+    parse = getattr(parsers, "PARSER_REGISTRY", {}).get(name) if name else None
+    parse = parse or getattr(python_parsers, "MAP_REPO_TO_PARSER_PY", {}).get(repo)
+    if parse is None:
+        return None
+
+    def run(log: str, instance: Instance) -> StatusMap:
+        return dict(parse(log, _test_spec(instance)))
+
+    return run
+
+
+def _test_spec(instance: Instance) -> Any:
+    """The harness's TestSpec for an instance, as its parsers take it (they read only a few fields)."""
+    spec_types = importlib.import_module("swebench.types")
+    return spec_types.TestSpec(
+        instance_id=instance.instance_id, image=instance.image_name, eval_script_list=[], repo=instance.repo,
+        version=instance.version, FAIL_TO_PASS=list(instance.FAIL_TO_PASS), PASS_TO_PASS=list(instance.PASS_TO_PASS))
+
+
+@dataclass(frozen=True)
+class Grade:
+    resolved: bool
+    fail_to_pass_failing: tuple[str, ...]
+    pass_to_pass_failing: tuple[str, ...]
+
+
+def grade(status: Mapping[str, str], fail_to_pass: Sequence[str], pass_to_pass: Sequence[str]) -> Grade:
+    """Grade a status map with the harness's ``get_eval_tests_report`` and ``get_resolution_status``
+    (resolved = RESOLVED_FULL). Requires the package (``harness_available()``)."""
+    grading = _harness_module("grading")
+    if grading is None:
+        raise RuntimeError("the swebench package is not installed")
+    report = grading.get_eval_tests_report(dict(status), {"FAIL_TO_PASS": list(fail_to_pass),
+                                                          "PASS_TO_PASS": list(pass_to_pass)})
+    resolved = grading.get_resolution_status(report) == "RESOLVED_FULL"
+    # An id graded neither success nor failure (not possible for PASS_AND_FAIL today) counts as failing.
+    f2p_ok = set(report["FAIL_TO_PASS"]["success"])
+    p2p_ok = set(report["PASS_TO_PASS"]["success"])
+    return Grade(resolved,
+                 tuple(t for t in fail_to_pass if t not in f2p_ok),
+                 tuple(t for t in pass_to_pass if t not in p2p_ok))
+
+
+def status_of(status: Mapping[str, str], test_id: str) -> str | None:
+    """The status the harness would read for ``test_id`` (its truncated-id rule included)."""
+    grading = _harness_module("grading")
+    resolve = getattr(grading, "_resolve_case", None) if grading is not None else None
+    key = resolve(test_id, dict(status)) if resolve is not None else (test_id if test_id in status else None)
+    return status.get(key) if key is not None else None
