@@ -97,6 +97,18 @@ def test_collection_errors_are_reported_by_module_not_as_cases() -> None:
     assert [c.nodeid for c in result.cases] == ["pkg/tests/test_ok.py::test_a"]
 
 
+def test_an_internal_error_of_pytest_is_not_a_test() -> None:
+    # What pytest's junitxml writes when a plugin crashes pytest (exit status 3).
+    xml = junit(
+        case("test_mod", "test_add", "test_mod.py", '<failure message="assert -1 == 5">E</failure>'),
+        '<testcase classname="pytest" name="internal" time="0">'
+        '<error message="internal error">INTERNALERROR&gt; Traceback</error></testcase>',
+    )
+    result = parse_junit(xml, root=ROOT)
+    assert [c.nodeid for c in result.cases] == ["test_mod.py::test_add"]
+    assert result.collection_errors == ()
+
+
 LONG_TRACEBACK = """\
 >   def test_exc(): mod.h(3)
                     ^^^^^^^^

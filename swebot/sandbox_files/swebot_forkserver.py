@@ -110,6 +110,7 @@ def main(job_path: str) -> int:
     os.environ["SWEBOT_ROOT"] = root
     os.environ["SWEBOT_SELECT"] = job["select_file"]
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+    os.environ["SWEBOT_NO_PROJECT_COVERAGE"] = "1"  # see swebot_pytest_plugin.py
     sys.dont_write_bytecode = True
     _warm_up()
 

@@ -13,6 +13,13 @@ variable, so loading it alone changes nothing:
   that is killed before pytest writes its JUnit XML.
 - ``SWEBOT_COVERAGE``: record line coverage per test (coverage.py dynamic contexts named by
   node id) and write ``{"files": {nodeid: {relpath: [lines]}}}`` (or ``{"error": ...}``).
+- ``SWEBOT_NO_PROJECT_COVERAGE``: switch off the project's own coverage plugin (pytest-cov,
+  ``--cov`` in addopts). Two tracers in one process break each other (pytest-cov's report
+  crashes pytest with an internal error once ours has run), its ``.coverage`` file would land
+  in the patch, and a ``--cov-fail-under`` would fail a run for reasons no fix is about. The
+  plugin stays loaded, so ``--cov`` options in the project's configuration are still accepted
+  (``-p no:cov`` would make them usage errors); when pytest-cov is not installed this does
+  nothing.
 
 Under pytest-xdist each worker writes ``<SWEBOT_COVERAGE>.<worker>.json`` and the
 controller merges them.
@@ -34,6 +41,7 @@ _ENV_NAMES = (
     "SWEBOT_SELECT",
     "SWEBOT_RESULTS",
     "SWEBOT_COVERAGE",
+    "SWEBOT_NO_PROJECT_COVERAGE",
     "PYTEST_ADDOPTS",
 )
 _FOREIGN = {"site-packages", "dist-packages", ".swebot", ".tox", ".nox"}
@@ -87,6 +95,18 @@ class _State:
 
 
 _state: _State | None = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: Any, args: list[str]):  # type: ignore[no-untyped-def]
+    # pytest-cov decides here, from the early options, whether to start: no sources, no start.
+    # Its ``--no-cov`` flag too, for versions that look at it instead.
+    if os.environ.get("SWEBOT_NO_PROJECT_COVERAGE"):
+        options = early_config.known_args_namespace
+        if getattr(options, "cov_source", None):
+            options.cov_source = None
+            options.no_cov = True
+    yield
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -16,6 +16,8 @@ from swebot.testing.frames import parse_frames, tail_lines
 from swebot.types import TestCase, TestOutcome
 
 TRACEBACK_LINES = 30
+# What pytest's junitxml writes for an INTERNALERROR: (classname, name), as if it were a test.
+INTERNAL_ERROR = ("pytest", "internal")
 MESSAGE_CHARS = 2000
 
 
@@ -46,6 +48,8 @@ def parse_junit(data: bytes, *, root: str, cwd: str = ".", rootdir: str = ".") -
         classname = element.get("classname", "")
         name = element.get("name", "")
         file = element.get("file", "")
+        if (classname, name) == INTERNAL_ERROR:
+            continue  # pytest crashed (the exit status says so); no test is named here
         if not classname:
             # pytest reports a module that failed to collect as a testcase without a class.
             if element.find("error") is not None or element.find("failure") is not None:

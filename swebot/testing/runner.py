@@ -73,6 +73,7 @@ class TestRunner:
         # (rootdir, config file) of the last full run: selected runs reuse them, since
         # without the command's own paths pytest could find another (or no) config file.
         self._setup: tuple[str, str] | None = None
+        self._plugin_hidden = False  # the command could not load our plugin once
         self._token = uuid.uuid4().hex[:10]
         self._counter = itertools.count(1)
 
@@ -98,14 +99,16 @@ class TestRunner:
         if ids == []:
             return TestReport(cases=(), exit_code=0), {}
         limit = timeout if timeout is not None else self.timeout
-        if ids is None and not coverage:
-            return self._attempt(self.command, None, limit, plugin=False, coverage=False)[:2]
+        if self._plugin_hidden:
+            return self._without_plugin(ids, limit), ({} if coverage else None)
+        # Whole runs load the plugin too: it keeps the project's coverage plugin out of them.
         report, cov, plugin_failed = self._attempt(
             self.command if ids is None else self.select_command, ids, limit, plugin=True, coverage=coverage
         )
         if plugin_failed:
-            # The command hid our plugin (it resets PYTHONPATH, say). Run without it: no
-            # coverage, and ids go on the command line.
+            # The command hid our plugin (it resets PYTHONPATH, say). Run without it from now
+            # on: no coverage, and ids go on the command line.
+            self._plugin_hidden = True
             report = self._without_plugin(ids, limit)
             cov = {} if coverage else None
         return report, cov
@@ -125,6 +128,7 @@ class TestRunner:
             self.install_plugin()
             addopts += ["-p", PLUGIN_NAME]
             env.update(
+                SWEBOT_NO_PROJECT_COVERAGE="1",
                 SWEBOT_ROOT=self.sandbox.root,
                 SWEBOT_META=files.abs("meta.json"),
                 SWEBOT_RESULTS=files.abs("results.jsonl"),
