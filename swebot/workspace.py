@@ -49,7 +49,8 @@ def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | 
     except FileNotFoundError as exc:
         raise EnvironmentProblem("git is not installed", hint="install git and retry") from exc
     if proc.returncode != 0:
-        raise EnvironmentProblem(f"git {args[0]} failed: {proc.stderr.strip() or proc.stdout.strip()}")
+        command = next((a for a in args if not a.startswith("-") and "=" not in a), args[0])
+        raise EnvironmentProblem(f"git {command} failed: {proc.stderr.strip() or proc.stdout.strip()}")
     return proc.stdout
 
 
@@ -117,6 +118,7 @@ def snapshot(repo: Path, parent_dir: Path | None = None) -> Workspace:
                 shutil.copy2(source, target)
             # a tracked file deleted on disk is simply absent, as in the user's tree
         git(dest, "init", "-q")
+        git(dest, "config", "core.quotepath", "off")  # paths in git's output as UTF-8, not octal
         info = dest / ".git" / "info"
         info.mkdir(parents=True, exist_ok=True)
         (info / "exclude").write_text(f"/{SCRATCH_DIR}/\n__pycache__/\n*.pyc\n.pytest_cache/\n")
@@ -129,7 +131,9 @@ def snapshot(repo: Path, parent_dir: Path | None = None) -> Workspace:
     return Workspace(path=dest, baseline=baseline, holder=holder)
 
 
-_DIFF_ARGS = ("diff", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", "HEAD")
+# Non-ASCII names as UTF-8, not C-quoted octal (the workspace's config says so too, for every git
+# command run inside it; this covers a workspace made by something else).
+_DIFF_ARGS = ("-c", "core.quotepath=off", "diff", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", "HEAD")
 
 
 def diff_against_baseline(path: Path) -> str:
@@ -149,15 +153,11 @@ def sandbox_diff(sandbox: Sandbox) -> str:
 
 
 def files_in_patch(patch: str) -> tuple[str, ...]:
-    """Paths a unified diff touches (target side; source side for deletions)."""
-    from unidiff import PatchSet
+    """Paths a unified diff touches, decoded (git's C-quoted names included): the new path of each
+    file, the old one of a deleted file, both of a rename."""
+    from swebot.scaling.patches import changed_paths
 
-    if not patch.strip():
-        return ()
-    return tuple(
-        (f.source_file if f.is_removed_file else f.target_file).split("/", 1)[1]
-        for f in PatchSet(patch)
-    )
+    return changed_paths(patch)
 
 
 def apply_to_tree(repo: Path, patch: str) -> None:

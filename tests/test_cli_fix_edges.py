@@ -132,3 +132,46 @@ def test_read_only_apply_names_the_saved_patch(make_repo, swebot_cli, tmp_path):
     assert data["files_changed"] == ["shop/pricing.py"]
     assert "total >= 100" in Path(data["patch_file"]).read_text()
     assert snapshot_state(repo) == before
+
+
+# -- non-ASCII paths -----------------------------------------------------------------------------
+
+UNICODE_PATHS = {
+    "my pkg/calc ü.py": "def add(a, b):\n    return a - b\n",
+    "tests/test_calc.py": (
+        "import importlib.util, pathlib\n"
+        "_path = pathlib.Path(__file__).parent.parent / 'my pkg' / 'calc ü.py'\n"
+        "_spec = importlib.util.spec_from_file_location('calc', _path)\n"
+        "calc = importlib.util.module_from_spec(_spec)\n"
+        "_spec.loader.exec_module(calc)\n\n\n"
+        "def test_add():\n    assert calc.add(2, 3) == 5\n"),
+}
+
+
+def test_non_ascii_paths_are_decoded_everywhere(make_repo, swebot_cli, tmp_path):
+    repo = make_repo(UNICODE_PATHS)
+    result = fix(swebot_cli, str(repo), "--json", "--output", str(tmp_path / "run"))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["files_changed"] == ["my pkg/calc ü.py"]
+    saved = json.loads((tmp_path / "run/report.json").read_text())
+    assert saved["files_changed"] == ["my pkg/calc ü.py"]
+    assert "diff --git a/my pkg/calc ü.py b/my pkg/calc ü.py" in data["patch"]
+
+    from swebot.github.api import Issue
+    from swebot.github.pr import pr_body
+    from swebot.repair import FixReport
+
+    report = FixReport(**{**saved, "run_dir": Path(saved["run_dir"]),
+                          **{k: tuple(saved[k]) for k in ("files_changed", "failing_before", "failing_after")}})
+    body = pr_body(Issue(number=1, title="add", body="", state="open", locked=False), report,
+                   test_command="python -m pytest")
+    assert "- `my pkg/calc ü.py`" in body and "\\303" not in body
+
+    with read_only(repo / "my pkg/calc ü.py"):
+        refused = fix(swebot_cli, str(repo), "--apply", "--json")
+    assert refused.returncode == 3
+    assert json.loads(refused.stdout)["error"].startswith("cannot write to my pkg/calc ü.py:")
+    applied = fix(swebot_cli, str(repo), "--apply", "-q")
+    assert applied.returncode == 0, applied.stderr
+    assert "return a + b" in (repo / "my pkg/calc ü.py").read_text()

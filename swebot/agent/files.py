@@ -80,10 +80,10 @@ class Files:
         """Files of the repository (tracked and untracked-not-ignored), optionally one glob."""
         spec = [pattern] if pattern else []
         res = self.sandbox.execute(
-            ["git", "ls-files", "-co", "--exclude-standard", "--", *spec], timeout=60
+            ["git", "ls-files", "-z", "-co", "--exclude-standard", "--", *spec], timeout=60
         )
         if res.exit_code == 0:
-            return [p for p in res.stdout.splitlines() if p and not p.startswith(SCRATCH + "/")]
+            return [p for p in res.stdout.split("\0") if p and not p.startswith(SCRATCH + "/")]
         name = f" -name {shlex.quote(pattern)}" if pattern else ""
         res = self.sandbox.execute(f"find . -type f{name} -not -path './.git/*'", timeout=60)
         return sorted(p[2:] for p in res.stdout.splitlines() if p.startswith("./"))

@@ -75,8 +75,8 @@ def _broken(case: TestCase, named: set[str]) -> str:
 def original_code(sandbox: Sandbox, keep: Sequence[str]) -> Iterator[None]:
     """The tracked files as the baseline commit has them, ``keep`` excepted; put back afterwards."""
     # Modified, deleted or retyped tracked files (new files, even intent-to-add ones, stay as they are).
-    res = sandbox.execute(["git", "diff", "--name-only", "--diff-filter=MDT", "HEAD"], timeout=60)
-    changed = [p for p in res.stdout.splitlines() if p and p not in keep] if res.exit_code == 0 else []
+    res = sandbox.execute(["git", "diff", "-z", "--name-only", "--diff-filter=MDT", "HEAD"], timeout=60)
+    changed = [p for p in res.stdout.split("\0") if p and p not in keep] if res.exit_code == 0 else []
     saved: dict[str, bytes | None] = {}
     for p in changed:
         try:

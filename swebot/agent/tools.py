@@ -52,7 +52,7 @@ def search(ctx: ToolContext, pattern: str, regex: bool = False, path: str = "") 
     scope = [ctx.files.path(path)] if path else []
     mode = "-E" if regex else "-F"
     res = ctx.sandbox.execute(
-        ["git", "grep", "-n", "-I", "--untracked", "--no-color", mode, "-e", pattern, "--", *scope], timeout=60
+        ["git", "-c", "core.quotepath=off", "grep", "-n", "-I", "--untracked", "--no-color", mode, "-e", pattern, "--", *scope], timeout=60
     )
     if res.exit_code not in (0, 1):  # not a git repository, or a bad pattern
         if "regex" in res.stderr.lower() or "invalid" in res.stderr.lower():
@@ -87,10 +87,10 @@ def find_symbol(ctx: ToolContext, name: str) -> Observation:
         return error(f"{name!r} is not a Python name")
     pattern = rf"^\s*(async\s+def|def|class)\s+{last}\b"
     res = ctx.sandbox.execute(
-        ["git", "grep", "-l", "-I", "--untracked", "-E", "-e", pattern, "--", "*.py"], timeout=60
+        ["git", "grep", "-z", "-l", "-I", "--untracked", "-E", "-e", pattern, "--", "*.py"], timeout=60
     )
     found = []
-    for path in res.stdout.splitlines()[:50]:
+    for path in [p for p in res.stdout.split("\0") if p.strip()][:50]:
         text = ctx.files.read_text(path)
         try:
             defs = symbols.find(text or "", name)
