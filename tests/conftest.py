@@ -25,6 +25,14 @@ def write_files(root: Path, files: Mapping[str, str]) -> None:
         path.write_text(textwrap.dedent(content).lstrip("\n"))
 
 
+def localize_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: Mapping[str, str]) -> Path:
+    """A library tree under ``tmp_path`` for localize tests, with an index cache of its own."""
+    monkeypatch.setenv("SWEBOT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "lib"
+    write_files(root, files)
+    return root
+
+
 def run_git(repo: Path, *args: str) -> str:
     import os
 

@@ -10,7 +10,7 @@ import pytest
 
 from swebot.errors import BadInput
 from swebot.localize.rank import FileHit, Localization, SymbolHit, localize
-from tests.conftest import write_files
+from tests.conftest import localize_library, write_files
 
 LIBRARY = {
     "src/shop/__init__.py": "from .cart import Cart\nfrom .pricing import total\n",
@@ -108,10 +108,7 @@ AttributeError: 'float' object has no attribute 'amount'
 
 @pytest.fixture
 def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SWEBOT_CACHE_DIR", str(tmp_path / "cache"))
-    root = tmp_path / "lib"
-    write_files(root, LIBRARY)
-    return root
+    return localize_library(tmp_path, monkeypatch, LIBRARY)
 
 
 def top_symbol(loc: Localization) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from swebot.localize.retrieval import LexicalIndex, build_indexes
 from swebot.localize.symbols import Symbol, SymbolIndex, iter_python_files
 
-FORMAT_VERSION = "5"  # bump when SymbolIndex/LexicalIndex change shape
+FORMAT_VERSION = "6"  # bump when SymbolIndex/LexicalIndex change shape
 KEEP_PER_ROOT = 3  # older entries for the same tree are pruned
 
 
@@ -99,7 +99,7 @@ def _without_text(symbols: SymbolIndex, lexical: LexicalIndex) -> tuple[SymbolIn
     for f in symbols.files:
         syms = tuple(replace(s, text="") for s in f.symbols)
         slim.update(((s.path, s.name), s) for s in syms)
-        files.append(replace(f, text="", symbols=syms))
+        files.append(replace(f, text="", symbols=syms, line_keys=(), literals=()))
     lexical.symbol_list = [slim[(s.path, s.name)] for s in lexical.symbol_list]
     return SymbolIndex(root=symbols.root, files=tuple(files)), lexical
 

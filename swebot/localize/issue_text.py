@@ -41,6 +41,9 @@ class IssueSignals:
     test_names: tuple[str, ...]
     test_ids: tuple[tuple[str, str], ...]  # pytest node ids as (path, "Class.test_x"), parameters dropped
     text: str  # the issue text, for lexical retrieval
+    quoted_lines: tuple[str, ...] = ()  # lines written as code, and source lines a traceback prints
+    imports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names imported from it) in examples
+    backticks: tuple[str, ...] = ()  # identifiers the prose puts in inline backticks
 
     @property
     def has_clues(self) -> bool:
@@ -61,6 +64,58 @@ def code_regions(text: str) -> list[str]:
         if line.startswith(("    ", "\t")) or line.lstrip().startswith((">>>", "...")):
             regions.append(line.strip().lstrip(">. "))
     return regions
+
+
+_IMPORT_FROM = re.compile(r"^\s*(?:>>>\s*)?from\s+([\w.]+)\s+import\s+\(?([\w\s,*]+)\)?", re.M)
+_IMPORT = re.compile(r"^\s*(?:>>>\s*)?import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)", re.M)
+_PROMPT = re.compile(r"^\s*(?:>>>|\.\.\.|In \[\d+\]:|\$)\s?")
+MAX_QUOTED_LINES = 300
+
+
+def extract_imports(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """``from m import a, b`` -> (m, (a, b)); ``import m.n as x`` -> (m.n, ())."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for m in _IMPORT_FROM.finditer(text):
+        names = tuple(n.split()[0] for n in m.group(2).split(",") if n.strip() and n.split()[0] != "*")
+        out.append((m.group(1), names))
+    for m in _IMPORT.finditer(text):
+        out += [(part.split()[0], ()) for part in m.group(1).split(",") if part.strip()]
+    return list(dict.fromkeys(out))
+
+
+def quoted_lines(text: str) -> list[str]:
+    """Lines of fenced blocks and indented lines (prompts and diff markers removed), inline code
+    long enough to be a statement, and the source line printed under each traceback frame."""
+    out: list[str] = []
+    for block in _FENCE.findall(text):
+        is_diff = any(ln.startswith(("@@", "+++", "---")) for ln in block.splitlines())
+        for ln in block.splitlines():
+            if is_diff and ln[:1] in "+- ":
+                ln = ln[1:]
+            out.append(_PROMPT.sub("", ln))
+    stripped = _FENCE.sub(" ", text)
+    out += [b for b in _BACKTICK.findall(stripped) if len(b) >= 12]
+    lines = stripped.splitlines()
+    for i, ln in enumerate(lines):
+        if ln.startswith(("    ", "\t")) or ln.lstrip().startswith(">>>"):
+            out.append(_PROMPT.sub("", ln.strip()))
+    lines = text.splitlines()
+    for i, ln in enumerate(lines[:-1]):
+        if _PY_FRAME.search(ln):
+            out.append(lines[i + 1])
+    clean = [" ".join(ln.split()) for ln in out]
+    return list(dict.fromkeys(ln for ln in clean if len(ln) >= 8))[:MAX_QUOTED_LINES]
+
+
+def backticked(text: str) -> list[str]:
+    """Identifiers in inline backticks of the prose: the names a reporter singles out."""
+    out: list[str] = []
+    for span in _BACKTICK.findall(_FENCE.sub(" ", text)):
+        span = span.strip()
+        if len(span) > 80:
+            continue
+        out += [w for w in _IDENT.findall(span) if len(w) > 2 and not w.isdigit()]
+    return list(dict.fromkeys(out))
 
 
 def extract_frames(text: str) -> list[Frame]:
@@ -131,6 +186,9 @@ def parse_issue(text: str) -> IssueSignals:
         test_names=tuple(dict.fromkeys(test_names)),
         test_ids=tuple(dict.fromkeys(test_ids)),
         text=full_text,
+        quoted_lines=tuple(quoted_lines(full_text)),
+        imports=tuple(extract_imports(full_text)),
+        backticks=tuple(backticked(full_text)),
     )
 
 

@@ -24,11 +24,12 @@ from swebot.localize.symbols import Symbol, SymbolIndex
 
 FILE_FEATURES = (
     "f_bm25", "f_bm25_rr", "f_frame", "f_path", "f_stem", "f_named", "f_word", "f_sym_bm25",
-    "f_graph", "f_test_import", "f_noncode", "f_sbfl",
+    "f_graph", "f_test_import", "f_noncode", "f_sbfl", "f_line", "f_msg", "f_import", "f_backtick",
+    "f_size",
 )
 OWN_FEATURES = (
     "bm25", "bm25_rr", "frame", "frame_any", "exact", "ident", "word", "graph", "is_class", "sbfl",
-    "near_bm25", "named_test", "in_named_class",
+    "near_bm25", "named_test", "in_named_class", "line", "msg", "imported", "backtick",
 )
 SYMBOL_FEATURES = OWN_FEATURES + FILE_FEATURES
 
@@ -38,7 +39,8 @@ SYMBOL_FEATURES = OWN_FEATURES + FILE_FEATURES
 FILE_WEIGHTS: dict[str, float] = {
     "f_bm25": 2.26, "f_bm25_rr": 1.85, "f_frame": 4.29, "f_path": 4.00, "f_stem": 1.18,
     "f_named": 2.57, "f_word": -0.16, "f_sym_bm25": 2.26, "f_graph": 0.67, "f_test_import": 0.98,
-    "f_noncode": -3.03, "f_sbfl": 3.00,
+    "f_noncode": -3.03, "f_sbfl": 3.00, "f_line": 3.0, "f_msg": 3.0, "f_import": 1.5, "f_backtick": 1.0,
+    "f_size": 0.5,
 }
 SYMBOL_WEIGHTS: dict[str, float] = {
     "bm25": 3.79, "bm25_rr": 1.90, "frame": 3.77, "frame_any": 0.89, "exact": 3.56,
@@ -46,9 +48,14 @@ SYMBOL_WEIGHTS: dict[str, float] = {
     "near_bm25": 1.23, "named_test": -2.00, "in_named_class": 1.24, "f_bm25": 1.44, "f_bm25_rr": 0.40,
     "f_frame": 1.47, "f_path": 1.03, "f_stem": -0.06, "f_named": 0.92, "f_word": -0.75,
     "f_sym_bm25": 0.64, "f_graph": -0.15, "f_test_import": 0.50, "f_noncode": -2.74, "f_sbfl": 0.00,
+    "line": 3.0, "msg": 3.0, "imported": 2.0, "backtick": 1.5, "f_line": 1.0, "f_msg": 1.0,
+    "f_import": 0.5, "f_backtick": 0.3, "f_size": 0.2,
 }
 
 RR_DEPTH = 50  # reciprocal-rank features only for the top of a BM25 list
+MAX_LINE_FILES = 20  # a quoted line or message found in more files than this says nothing
+LOOSE_LINE = 0.6  # a line that matches only with spacing, quotes and literals aside
+MESSAGE_CHARS = 40  # a matched literal this long counts fully; shorter ones are likelier chance
 SYMBOLS_PER_FILE = 5
 MAX_SBFL_LINES = 2000  # the tail of a spectrum ranking is noise, and each line costs a lookup
 
@@ -136,7 +143,11 @@ def compute_features(
     b.frames()
     b.paths_and_modules()
     b.named_tests()
+    b.quoted_code()
+    b.messages()
+    b.example_imports()
     b.identifiers()
+    b.backticked()
     b.named_class_members()
     b.call_graph()
     b.test_imports()
@@ -322,6 +333,16 @@ class _FeatureBuilder:
             for s in cands:
                 self.sym_set(self.row(s), "word", v, f"word in issue names it: {word}")
 
+    def backticked(self) -> None:
+        """Names the prose puts in backticks: singled out on purpose, unlike names in pasted code."""
+        for ident in self.sig.backticks:
+            cands = self.index.by_simple_name.get(ident, [])
+            if not cands or len(cands) > 30:
+                continue
+            v = 1.0 / math.sqrt(len(cands))
+            for s in cands:
+                self.sym_set(self.row(s), "backtick", v, f"in backticks in the issue: {ident}")
+
     def named_class_members(self) -> None:
         """A class named in the issue lends that to its methods: the fault is usually in one."""
         S = self.S
@@ -350,12 +371,118 @@ class _FeatureBuilder:
                     self.sym_set(self.row(c), "graph", 0.5 * strength, f"calls {s.name}")
 
     def test_imports(self) -> None:
-        """Named tests point at the code modules their files import."""
-        for t in self.tests:
-            for imp in self.files[self.file_pos[t.path]].imports:
+        """Named tests, and test files named by path, point at the code modules they import."""
+        sources = [(t.path, f"test {t.simple_name}", 1.0) for t in self.tests]
+        for p in self.sig.paths:
+            path = self.index.resolve_path(p)
+            if path is not None and self.files[self.file_pos[path]].kind == "test":
+                sources.append((path, f"test file {path}", 0.7))
+        for path, why, strength in sources:
+            for imp in self.files[self.file_pos[path]].imports:
                 mod = self.index.resolve_module(imp)
                 if mod is not None and self.files[self.file_pos[mod]].kind == "code":
-                    self.file_set(self.file_pos[mod], "f_test_import", 1.0, f"imported by test {t.simple_name}")
+                    self.file_set(self.file_pos[mod], "f_test_import", strength, f"imported by {why}")
+
+    def quoted_code(self) -> None:
+        """Lines the issue quotes (its example, a suspect line, a traceback's source lines) found in
+        the code, exactly or with spacing, quotes and literal values aside; rarer lines weigh more."""
+        code = self.repo.lexical.code
+        if code is None:
+            return
+        f_acc = np.zeros(len(self.files))
+        s_acc: dict[int, float] = {}
+        for text in self.sig.quoted_lines:
+            hits, exact = code.find_line(text)
+            if not len(hits):
+                continue
+            n_files = len(np.unique(hits[:, 0]))
+            if n_files > MAX_LINE_FILES:
+                continue
+            w = (1.0 if exact else LOOSE_LINE) / math.sqrt(n_files)
+            for fid in np.unique(hits[:, 0]):
+                f_acc[fid] += w
+            for fid, line in hits[:MAX_LINE_FILES * 2]:
+                path = self.files[int(fid)].path
+                sym = self.index.enclosing(path, int(line))
+                if sym is not None:
+                    si = self.row(sym)
+                    s_acc[si] = s_acc.get(si, 0.0) + w
+                    if len(self.s_ev[si]) < 8:
+                        self.s_ev[si].append(f"quotes line {line}: {text[:60]}")
+        for fid in np.nonzero(f_acc)[0]:
+            self.file_set(int(fid), "f_line", 1.0 - math.exp(-f_acc[fid]), "code quoted in issue found here")
+        for si, v in s_acc.items():
+            self.S["line"][si] = 1.0 - math.exp(-v)
+            self.point(si, self.S["line"][si])
+
+    def messages(self) -> None:
+        """Error messages and warnings in the issue matched to the string literals that make them."""
+        code = self.repo.lexical.code
+        if code is None:
+            return
+        found = code.find_literals(self.sig.text)
+        spread: dict[str, set[int]] = {}
+        for fid, _, lit in found:
+            spread.setdefault(lit, set()).add(fid)
+        for fid, line, lit in found:
+            n = len(spread[lit])
+            if n > MAX_LINE_FILES:
+                continue
+            w = min(1.0, len(lit) / MESSAGE_CHARS) / math.sqrt(n)
+            path = self.files[fid].path
+            self.file_set(fid, "f_msg", w, f"message in issue made here (line {line}): {lit[:50]}")
+            sym = self.index.enclosing(path, line)
+            if sym is not None:
+                si = self.row(sym)
+                self.sym_set(si, "msg", w, f"message in issue made here: {lit[:50]}")
+                self.point(si, w)
+
+    def _own_module(self, dotted: str) -> str | None:
+        """The file of a module of this repository (not a same-named module of another package)."""
+        path = self.index.resolve_module(dotted)
+        if path is None:
+            return None
+        module = self.files[self.file_pos[path]].module
+        for prefix in ("src.", "lib."):
+            module = module.removeprefix(prefix)
+        return path if module == dotted or module.startswith(dotted + ".") else None
+
+    def _defined_under(self, mod_path: str, name: str) -> list[Symbol]:
+        """Top-level definitions of ``name`` in a module, or in its package when the module only
+        re-exports it (``from django.db.models import Q`` is defined in ``query_utils``)."""
+        cands = [s for s in self.index.by_simple_name.get(name, []) if s.name == name]
+        own = [s for s in cands if s.path == mod_path]
+        if own:
+            return own
+        pkg = mod_path.rsplit("/", 1)[0] + "/" if "/" in mod_path else ""
+        return [s for s in cands if s.path.startswith(pkg)]
+
+    def example_imports(self) -> None:
+        """The modules the issue's example imports, and the files that define what it imports."""
+        targets: list[tuple[str, str]] = []  # (module file, imported name or "")
+        for module, names in self.sig.imports:
+            mod_path = self._own_module(module)
+            if mod_path is None:
+                continue
+            self.file_set(self.file_pos[mod_path], "f_import", 0.5, f"imported by the issue's example: {module}")
+            targets += [(mod_path, n) for n in names]
+        for dotted in self.sig.dotted:  # pkg.module.Name written in prose
+            parts = dotted.split(".")
+            for k in range(len(parts) - 1, 0, -1):
+                mod_path = self._own_module(".".join(parts[:k]))
+                if mod_path is not None:
+                    targets.append((mod_path, parts[k]))
+                    break
+        for mod_path, name in dict.fromkeys(targets):
+            defs = self._defined_under(mod_path, name)
+            if not defs or len(defs) > 5:
+                continue
+            v = 1.0 / math.sqrt(len(defs))
+            for d in defs:
+                si = self.row(d)
+                self.sym_set(si, "imported", v, f"imported by the issue: {name}")
+                self.file_set(self.file_pos[d.path], "f_import", v, f"defines {name} (imported by the issue)")
+                self.point(si, v)
 
     def spectrum(self, sbfl_lines: Sequence[tuple[str, int, float]]) -> None:
         """SBFL line scores, mapped to their files and to the symbols enclosing the lines."""
@@ -381,11 +508,15 @@ class _FeatureBuilder:
         for i, f in enumerate(self.files):
             if f.kind != "code":
                 F["f_noncode"][i] = 1.0
+        # Big modules are where most issues land; the fit decides how much that prior is worth.
+        sizes = np.array([math.log1p(len(f.symbols)) for f in self.files])
+        F["f_size"] = _normalize(sizes)
         if syms:
             named = np.maximum(np.maximum(S["exact"], S["ident"]), S["frame"])
             np.maximum.at(F["f_named"], sym_file, named)
             np.maximum.at(F["f_word"], sym_file, S["word"])
             np.maximum.at(F["f_graph"], sym_file, S["graph"])
+            np.maximum.at(F["f_backtick"], sym_file, S["backtick"])
             S["is_class"] = np.array([1.0 if s.kind == "class" else 0.0 for s in syms])
             for i in np.nonzero(named)[0]:
                 fi = int(sym_file[i])

@@ -14,6 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
+from swebot.localize.code_match import CodeIndex
 from swebot.localize.symbols import FileEntry, Symbol, SymbolIndex, build_index_with
 
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+")
@@ -135,6 +136,7 @@ class LexicalIndex:
     files: Bm25Index
     symbols: Bm25Index
     symbol_list: list[Symbol]
+    code: CodeIndex | None = None  # quoted lines and messages; None in indexes built without it
 
     @classmethod
     def build(cls, index: SymbolIndex, docs: Sequence[EntryDocs] | None = None) -> "LexicalIndex":
@@ -151,6 +153,7 @@ class LexicalIndex:
             files=Bm25Index.build([file_doc for file_doc, _ in docs]),
             symbols=Bm25Index.build(sym_docs),
             symbol_list=syms,
+            code=CodeIndex.build([(f.line_keys, f.literals) for f in index.files]),
         )
 
 

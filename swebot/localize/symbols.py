@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from swebot.localize.code_match import line_keys, literals
+
 MAX_FILE_BYTES = 1_000_000  # bigger files are generated data, not code anyone files issues about
 MAX_BODY_CHARS = 4_000  # text kept per symbol for lexical retrieval
 MAX_FILE_TEXT_CHARS = 60_000
@@ -59,6 +61,8 @@ class FileEntry:
     imports: tuple[str, ...]  # dotted modules imported (absolute where resolvable)
     text: str  # bounded source text for file-level retrieval
     parsed: bool = True
+    line_keys: tuple[tuple[int, int, int], ...] = ()  # code_match.line_keys; dropped once indexed
+    literals: tuple[tuple[str, int], ...] = ()  # code_match.literals; dropped once indexed
 
 
 @dataclass
@@ -302,21 +306,30 @@ def read_source(root: Path, rel: str) -> str | None:
 def index_file(root: Path, rel: str) -> FileEntry | None:
     """One file's entry; a file that does not parse keeps its text but has no symbols."""
     source = read_source(root, rel)
-    if source is None:
-        return None
+    return None if source is None else index_source(rel, source)
+
+
+def index_source(rel: str, source: str) -> FileEntry:
+    """The entry of a file at ``rel`` whose text is ``source``."""
     module = module_of(rel)
     lines = source.splitlines()
+    # Quoted lines and messages are looked for in the code under test, not in the tests.
+    code = classify(rel) != "test"
+    keys = tuple(line_keys(source)) if code else ()
+    lits = tuple(literals(source)) if code else ()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences etc. in old code
             tree = ast.parse(source, filename=rel)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return FileEntry(rel, module, classify(rel), (), (), source[:MAX_FILE_TEXT_CHARS], parsed=False)
+        return FileEntry(rel, module, classify(rel), (), (), source[:MAX_FILE_TEXT_CHARS], parsed=False,
+                         line_keys=keys, literals=lits)
     visitor = _Collector(rel, lines, module)
     try:
         visitor.walk(tree.body)
     except RecursionError:
-        return FileEntry(rel, module, classify(rel), (), (), source[:MAX_FILE_TEXT_CHARS], parsed=False)
+        return FileEntry(rel, module, classify(rel), (), (), source[:MAX_FILE_TEXT_CHARS], parsed=False,
+                         line_keys=keys, literals=lits)
     return FileEntry(
         path=rel,
         module=module,
@@ -324,6 +337,8 @@ def index_file(root: Path, rel: str) -> FileEntry | None:
         symbols=tuple(visitor.symbols),
         imports=tuple(dict.fromkeys(visitor.imports)),
         text=source[:MAX_FILE_TEXT_CHARS],
+        line_keys=keys,
+        literals=lits,
     )
 
 

@@ -1,0 +1,206 @@
+"""Real-issue benchmark for ``swebot localize`` (no model): SWE-bench issues at their base commits.
+
+Development set: SWE-bench Verified instances not in SWE-bench Lite (407); tune and fit only on it.
+Test set: SWE-bench Lite (300); run it once per change and quote only its figures.
+
+    python3 bench/localize/real.py --prepare                 # build indexes and gold records (slow, once)
+    python3 bench/localize/real.py                           # development set, weights of rank.py
+    python3 bench/localize/real.py --sample 50 --fit         # half the dev set; fit weights on what ran
+    python3 bench/localize/real.py --set test                # the test set
+    python3 bench/localize/real.py --set test --only pytest-dev/pytest -v
+
+Gold files are the files the gold patch changes; a file is found at k when every gold file is in the
+top k (SWE-bench Lite patches change one file). Gold functions are the innermost functions, methods or
+classes that enclose a changed line at the base commit; a function is found at k when one of them is in
+the top k of the function ranking across the repository (instances whose patch changes only
+module-level code count in the file tables, not in the function tables). MRR uses the best-ranked gold.
+Plain BM25 (bm25s, English tokenizer, raw file text / raw function source) runs on the same trees.
+Data and caches: see real_data.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+sys.path.insert(0, str(HERE))
+
+import real_data as rd  # noqa: E402
+from run import PRIOR_FILE, PRIOR_SYMBOL, fit_listwise  # noqa: E402
+
+from swebot.localize import rank  # noqa: E402
+from swebot.localize.issue_text import parse_issue  # noqa: E402
+
+MISS = 10**9  # rank of a gold file that is not in the tree (deleted, or not Python)
+FIT_FILES = 200  # rows per instance kept for fitting: the best-scored ones plus the gold ones
+FIT_SYMBOLS = 400
+
+
+@dataclass
+class Result:
+    inst: rd.Instance
+    file: int  # rank at which every gold file is found
+    file_best: int  # rank of the best gold file
+    func: int | None  # rank of the best gold function; None when the patch touches none
+    bm25_file: int
+    bm25_file_best: int
+    bm25_func: int | None
+    seconds: float
+
+
+def weight_vectors(file_w: dict, sym_w: dict) -> tuple[np.ndarray, np.ndarray]:
+    return (np.array([file_w.get(n, 0.0) for n in rank.FILE_FEATURES]),
+            np.array([sym_w.get(n, 0.0) for n in rank.SYMBOL_FEATURES]))
+
+
+def ranks_of(scores: np.ndarray, rows: list[int]) -> list[int]:
+    r = rd.stable_ranks(scores)
+    return [int(r[i]) for i in rows]
+
+
+def gold_rows(repo: rank.RepoIndex, rec: dict) -> tuple[list[int | None], list[int]]:
+    file_pos = {f.path: i for i, f in enumerate(repo.symbols.files)}
+    sym_pos = {(s.path, s.name): i for i, s in enumerate(repo.lexical.symbol_list)}
+    files = [file_pos.get(p) for p in rec["gold_files"]]
+    syms = [sym_pos[(p, n)] for p, n in rec["gold_symbols"] if (p, n) in sym_pos]
+    return files, syms
+
+
+def top_rows(scores: np.ndarray, keep: int, gold: list[int]) -> np.ndarray:
+    order = np.argsort(-scores, kind="stable")[:keep]
+    return np.array(sorted(set(order.tolist()) | set(gold)), dtype=int)
+
+
+def evaluate(insts: list[rd.Instance], fw: np.ndarray, sw: np.ndarray, *, keep_fit: bool, verbose: bool):
+    results: list[Result] = []
+    fit_data: list[tuple] = []
+    unavailable: list[str] = []
+    for inst in insts:
+        loaded = rd.load(inst)
+        if loaded is None:
+            unavailable.append(inst.id)
+            continue
+        repo, rec = loaded
+        t0 = time.perf_counter()
+        feats = rank.compute_features(repo, parse_issue(inst.issue))
+        loc = rank.rank_features(repo, feats, top=10)
+        seconds = time.perf_counter() - t0
+        assert loc.files
+        fs, ss = feats.file_x @ fw, feats.sym_x @ sw
+        frows, srows = gold_rows(repo, rec)
+        present = [i for i in frows if i is not None]
+        franks = ranks_of(fs, present) + [MISS] * (len(frows) - len(present))
+        sranks = ranks_of(ss, srows)
+        bm_f = [r if r is not None else MISS for r in rec["bm25_file_ranks"]]
+        bm_s = rec["bm25_symbol_ranks"]
+        res = Result(inst, max(franks), min(franks), min(sranks) if sranks else None,
+                     max(bm_f), min(bm_f), min(bm_s) if bm_s else None, seconds)
+        results.append(res)
+        if keep_fit and present:
+            fr = top_rows(fs, FIT_FILES, present)
+            sr = top_rows(ss, FIT_SYMBOLS, srows)
+            fit_data.append((feats.file_x[fr], [int(np.nonzero(fr == i)[0][0]) for i in present],
+                             feats.sym_x[sr], [int(np.nonzero(sr == i)[0][0]) for i in srows]))
+        if verbose:
+            f = "miss" if res.file >= MISS else f"#{res.file}"
+            print(f"{inst.id:<40} file {f:<6} func {res.func if res.func is not None else '-':<6} | "
+                  f"bm25 file {res.bm25_file if res.bm25_file < MISS else 'miss':<6} func {res.bm25_func}",
+                  flush=True)
+    return results, fit_data, unavailable
+
+
+def _acc(ranks: list[int], k: int) -> float:
+    return 100.0 * sum(r <= k for r in ranks) / max(len(ranks), 1)
+
+
+def _mrr(ranks: list[int]) -> float:
+    return sum(1.0 / r for r in ranks) / max(len(ranks), 1)
+
+
+def row(label: str, rs: list[Result], bm25: bool = False) -> str:
+    f = [r.bm25_file if bm25 else r.file for r in rs]
+    fb = [r.bm25_file_best if bm25 else r.file_best for r in rs]
+    fn = [x for x in ((r.bm25_func if bm25 else r.func) for r in rs) if x is not None]
+    return (f"| {label} | {len(f)} | {_acc(f, 1):.1f} | {_acc(f, 5):.1f} | {_acc(f, 10):.1f} | {_mrr(fb):.3f} "
+            f"| {len(fn)} | {_acc(fn, 1):.1f} | {_acc(fn, 5):.1f} | {_acc(fn, 10):.1f} | {_mrr(fn):.3f} |")
+
+
+HEADER = ("| | n | file acc@1 | acc@5 | acc@10 | MRR | n fn | function acc@1 | acc@5 | acc@10 | MRR |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|")
+
+
+def tables(title: str, results: list[Result]) -> str:
+    out = [f"\n{title}\n", HEADER, row("swebot localize", results), row("plain BM25", results, bm25=True)]
+    out.append("\nper repository (swebot / plain BM25):\n")
+    out.append(HEADER)
+    for repo in sorted({r.inst.repo for r in results}):
+        rs = [r for r in results if r.inst.repo == repo]
+        out.append(row(f"{repo}", rs))
+        out.append(row(f"{repo} (BM25)", rs, bm25=True))
+    return "\n".join(out)
+
+
+def fit(fit_data: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
+    prior_f = np.array([PRIOR_FILE.get(n, 0.0) for n in rank.FILE_FEATURES])
+    prior_s = np.array([PRIOR_SYMBOL.get(n, 0.0) for n in rank.SYMBOL_FEATURES])
+    fw = fit_listwise([(fx, fp) for fx, fp, _, _ in fit_data], prior_f, l2=0.02, steps=600)
+    sw = fit_listwise([(sx, sp) for _, _, sx, sp in fit_data if sp], prior_s, l2=0.02, steps=600)
+    return fw, sw
+
+
+def fitted_summary(fit_data: list[tuple], fw: np.ndarray, sw: np.ndarray, label: str) -> str:
+    """Acc@k within the rows kept for fitting (the top rows under rank.py's weights plus the gold):
+    close to the real figure, and cheap enough to compare weights without reloading every index."""
+    f = [max(ranks_of(fx @ fw, fp)) for fx, fp, _, _ in fit_data]
+    s = [min(ranks_of(sx @ sw, sp)) for _, _, sx, sp in fit_data if sp]
+    return (f"{label:<40} n={len(f)} file acc@1 {_acc(f, 1):.1f} acc@5 {_acc(f, 5):.1f} acc@10 {_acc(f, 10):.1f}"
+            f" | n={len(s)} function acc@1 {_acc(s, 1):.1f} acc@5 {_acc(s, 5):.1f} acc@10 {_acc(s, 10):.1f}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--set", choices=("dev", "test"), default="dev")
+    ap.add_argument("--sample", type=int, default=100, help="percent of the dev set (a fixed subset)")
+    ap.add_argument("--only", help="one repository (owner/name)")
+    ap.add_argument("--prepare", action="store_true", help="build missing indexes and gold records first")
+    ap.add_argument("--fit", action="store_true", help="fit weights on the dev instances that ran")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    if args.fit and args.set != "dev":
+        ap.error("--fit only fits on the development set")
+    insts = [i for i in rd.load_instances() if i.split == args.set
+             and (args.set == "test" or rd.in_sample(i.id, args.sample))
+             and (not args.only or i.repo == args.only)]
+    if args.prepare:
+        rd.prepare(insts)
+    fw, sw = weight_vectors(rank.FILE_WEIGHTS, rank.SYMBOL_WEIGHTS)
+    t0 = time.perf_counter()
+    results, fit_data, unavailable = evaluate(insts, fw, sw, keep_fit=args.fit, verbose=args.verbose)
+    name = {"dev": "development set (Verified minus Lite)", "test": "test set (SWE-bench Lite)"}[args.set]
+    sample = f", {args.sample}% sample" if args.set == "dev" and args.sample < 100 else ""
+    print(f"\n{name}{sample}: {len(results)} instances evaluated, {len(unavailable)} unavailable"
+          + (f" ({', '.join(unavailable[:10])}{'...' if len(unavailable) > 10 else ''})" if unavailable else ""))
+    nonpy = sum(1 for r in results if r.file >= MISS)
+    print(f"{nonpy} instances have a gold file absent from the Python index (counted as misses)")
+    print(tables(f"weights of swebot/localize/rank.py, {name}", results))
+    q = np.array([r.seconds for r in results]) if results else np.zeros(1)
+    print(f"\nquery time (index loaded): mean {q.mean()*1000:.0f} ms, max {q.max()*1000:.0f} ms; "
+          f"whole run {time.perf_counter() - t0:.0f} s")
+    if args.fit:
+        fw2, sw2 = fit(fit_data)
+        print(fitted_summary(fit_data, fw, sw, "weights of rank.py"))
+        print(fitted_summary(fit_data, fw2, sw2, "weights just fitted (training figures)"))
+        print("FILE_WEIGHTS = {" + ", ".join(f'"{n}": {v:.2f}' for n, v in zip(rank.FILE_FEATURES, fw2)) + "}")
+        print("SYMBOL_WEIGHTS = {" + ", ".join(f'"{n}": {v:.2f}' for n, v in zip(rank.SYMBOL_FEATURES, sw2)) + "}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
