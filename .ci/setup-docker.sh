@@ -1,7 +1,8 @@
 #!/bin/sh
 # Make a Docker engine and swebot's base image available for the docker-marked tests.
 # Run as root; each step is skipped when already done, so it is cheap to call every time:
-#   1. install docker.io (and debootstrap) from Debian if missing;
+#   1. install docker.io, debootstrap and docker-registry (tests run a registry on 127.0.0.1 and
+#      pull SWE-bench-layout images from it) from Debian if missing;
 #   2. start dockerd in the background if no daemon answers, and wait (bounded) until it does;
 #   3. build swebot/base:latest from Debian packages (sandboxes/build-base-image.sh) if missing.
 # Exit status: 0 ready, 3 something could not be set up (the message says what).
@@ -19,6 +20,7 @@ fail() { echo "setup-docker: $*" >&2; exit 3; }
 missing=""
 command -v dockerd >/dev/null 2>&1 || missing="$missing docker.io"
 command -v debootstrap >/dev/null 2>&1 || missing="$missing debootstrap"
+command -v docker-registry >/dev/null 2>&1 || missing="$missing docker-registry"
 if [ -n "$missing" ]; then
     echo "setup-docker: installing$missing"
     export DEBIAN_FRONTEND=noninteractive

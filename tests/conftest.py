@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -9,6 +10,10 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 import pytest
+
+# SWE-bench instance images are never pulled from a public registry here (tests stay on
+# loopback); a test that pulls names its own registry on 127.0.0.1.
+os.environ["SWEBOT_IMAGE_NAMESPACE"] = ""
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

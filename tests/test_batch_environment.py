@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 from pathlib import Path
@@ -11,11 +10,13 @@ import pytest
 
 from swebot.batch.environment import (
     SWEBENCH_KIND_PREFIX,
+    ImagePolicy,
     choose_sandbox,
     docker_image_exists,
 )
 from tests.fake_openai import FakeOpenAI
 from tests.swebench_fixtures import build_dataset, llm_responder
+from tests.swebench_images import build_official_layout_image
 from tests.test_batch_llm import batch_args, env_for
 
 IMAGE = "sweb.eval.x86_64.django_1776_django-11099:latest"
@@ -29,13 +30,13 @@ def test_present_image_is_used_when_the_factory_can_open_it() -> None:
 
 def test_absent_image_falls_back_to_the_requested_sandbox() -> None:
     asked: list[str] = []
-    kind, note = choose_sandbox("django__django-11099", "docker",
+    kind, note = choose_sandbox("django__django-11099", "docker", policy=ImagePolicy(namespace=""),
                                 image_exists=lambda name: asked.append(name) or False, supported=lambda: True)
-    assert (kind, asked) == ("docker", [IMAGE])
+    assert (kind, asked) == ("docker", [IMAGE])  # no namespace: nothing pulled
     assert "no local image" in note
     kind, note = choose_sandbox("django__django-11099", "auto", image_exists=lambda name: True,
                                 supported=lambda: False)
-    assert kind == "auto" and "cannot open it" in note
+    assert kind == "auto" and "cannot open SWE-bench images" in note
 
 
 def test_local_or_images_off_never_looks_for_an_image() -> None:
@@ -50,14 +51,6 @@ def test_an_image_nobody_built_is_absent() -> None:
     assert docker_image_exists("sweb.eval.x86_64.nobody_1776_nothing-1:latest") is False
 
 
-SWEBENCH_LIKE = """\
-FROM swebot/base:latest
-USER root
-RUN mkdir -p /testbed /opt/miniconda3/envs/testbed/bin
-WORKDIR /testbed
-"""
-
-
 @pytest.fixture
 def instance_image():
     docker = pytest.importorskip("docker")
@@ -67,7 +60,7 @@ def instance_image():
     except Exception as exc:  # noqa: BLE001 - no engine, or no base image
         pytest.skip(f"needs Docker and the swebot/base image: {exc}")
     tag = "sweb.eval.x86_64.acme_1776_shop-1:latest"
-    client.images.build(fileobj=io.BytesIO(SWEBENCH_LIKE.encode()), tag=tag, rm=True)
+    build_official_layout_image(client, tag)
     yield tag
     client.images.remove(tag, force=True)
 
@@ -87,4 +80,4 @@ def test_batch_runs_inside_the_instance_image_when_present(instance_image: str, 
     outside = json.loads((out / "acme__shop-2" / "result.json").read_text())
     assert inside["sandbox"] == f"SWE-bench image {instance_image} (/testbed)"
     assert inside["status"] == "fixed" and "total >= 100" in inside["patch"]
-    assert outside["sandbox"].startswith("no local image sweb.eval.x86_64.acme_1776_shop-2:latest")
+    assert outside["sandbox"].startswith("no local image sweb.eval.x86_64.acme_1776_shop-2:latest (pulling is off)")

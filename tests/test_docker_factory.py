@@ -143,25 +143,13 @@ def test_prune_removes_orphans_but_not_live_sandboxes(docker_client, tmp_path: P
     assert docker_client.images.get(BASE_IMAGE)  # the base image stays without --base
 
 
-SWEBENCH_LIKE = """\
-FROM swebot/base:latest
-USER root
-RUN mkdir -p /testbed /opt/miniconda3/envs/testbed/bin \\
- && echo preinstalled > /testbed/preinstalled.txt \\
- && printf '#!/bin/sh\\necho conda-env\\n' > /opt/miniconda3/envs/testbed/bin/swebench-marker \\
- && chmod 755 /opt/miniconda3/envs/testbed/bin/swebench-marker
-WORKDIR /testbed
-"""
-
-
 @pytest.fixture
 def swebench_like_image(docker_client) -> str:  # noqa: F811
     """An image laid out like a SWE-bench instance image: repo in /testbed, root, conda env."""
-    import io
+    from tests.swebench_images import build_official_layout_image
 
     tag = "swebot/test-swebench-like:latest"
-    docker_client.images.build(fileobj=io.BytesIO(SWEBENCH_LIKE.encode()), tag=tag, rm=True,
-                               labels={LABEL: "1", KIND_LABEL: "test"})
+    build_official_layout_image(docker_client, tag, {"preinstalled.txt": "preinstalled\n"})
     yield tag
     docker_client.images.remove(tag, force=True)
 
@@ -173,9 +161,10 @@ def test_swebench_kind_runs_in_testbed_of_the_given_image(docker_client, swebenc
 
     with open_sandbox(SWEBENCH_KIND_PREFIX + swebench_like_image, repo) as box:
         assert box.root == "/testbed"
-        result = box.execute("id -u; swebench-marker; cat preinstalled.txt; git status --porcelain", timeout=60)
-        # The image's own files stay; git (our baseline, copied in) sees them as untracked.
-        assert result.stdout == "0\nconda-env\npreinstalled\n?? preinstalled.txt\n"
+        result = box.execute("id -u; command -v python; cat preinstalled.txt; git status --porcelain", timeout=60)
+        # The conda env is active; the image's own files stay; git (our baseline, copied in) sees
+        # them as untracked.
+        assert result.stdout == "0\n/opt/miniconda3/envs/testbed/bin/python\npreinstalled\n?? preinstalled.txt\n"
         box.write_file("m.py", b"def f():\n    return 2\n")
         assert box.execute("python3 -m pytest -q -p no:cacheprovider", timeout=120).ok
         box.copy_out(tmp_path / "out")

@@ -1,18 +1,50 @@
-"""Where an instance runs: its SWE-bench image when one is present locally, else swebot's sandbox.
+"""Where an instance runs: its SWE-bench image (present locally or pulled), else swebot's sandbox.
 
-The SWE-bench harness builds one image per instance (``sweb.eval.x86_64.<id>:latest``) with the
-repository in ``/testbed`` and its conda environment ready. When such an image exists locally and
-the sandbox factory knows how to open it (the ``swebench:`` kind), the instance runs inside it;
-otherwise the requested ``--sandbox`` is used unchanged.
+The SWE-bench harness publishes one image per instance, ``<namespace>/sweb.eval.x86_64.<id>:latest``
+(``__`` in the id spelled ``_1776_``; namespace ``swebench``), with the repository in ``/testbed``
+and a conda environment named ``testbed``. In order:
+
+1. a local image the harness built (``sweb.eval.x86_64.<id>:latest``) or pulled before
+   (``<namespace>/sweb.eval...``);
+2. the official image, pulled from the registry (progress shown); a refused or failed pull is a
+   note, never a crash;
+3. the requested ``--sandbox`` (which may build an environment from the harness's spec).
 """
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from swebot.batch.dataset import swebench_image_name
+from swebot.errors import EnvironmentProblem
 
 SWEBENCH_KIND_PREFIX = "swebench:"
+# "" pulls nothing (local images only); the test suite sets that so it never leaves loopback.
+OFFICIAL_NAMESPACE = "swebench"
+DEFAULT_NAMESPACE = os.environ.get("SWEBOT_IMAGE_NAMESPACE", OFFICIAL_NAMESPACE)
+PULL_TIMEOUT = 3600.0  # seconds for one pull; official images are 1-3 GB
+Progress = Callable[[str], None]
+
+
+class PullFailed(EnvironmentProblem):
+    """An image could not be pulled (refused, absent, no registry, no engine)."""
+
+
+@dataclass(frozen=True)
+class ImagePolicy:
+    """Whether and where swebot looks for SWE-bench instance images."""
+
+    use_images: bool = True
+    namespace: str = field(default_factory=lambda: DEFAULT_NAMESPACE)
+    pull: bool = True
+
+
+def official_image_name(instance_id: str, namespace: str = OFFICIAL_NAMESPACE) -> str:
+    """``<namespace>/sweb.eval.x86_64.<id>:latest`` as the harness names its published images."""
+    return f"{namespace.rstrip('/')}/{swebench_image_name(instance_id)}" if namespace else swebench_image_name(instance_id)
 
 
 def docker_image_exists(name: str) -> bool:
@@ -35,6 +67,74 @@ def docker_image_exists(name: str) -> bool:
         return False
 
 
+def _size(n: float) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
+class _PullMeter:
+    """Turns the engine's per-layer pull events into a few progress lines."""
+
+    def __init__(self, name: str, on_progress: Progress | None, every: float = 5.0) -> None:
+        self.name, self.on_progress, self.every = name, on_progress, every
+        self.layers: dict[str, tuple[int, int]] = {}
+        self.last = 0.0
+
+    def update(self, event: dict) -> None:
+        detail = event.get("progressDetail") or {}
+        layer = event.get("id")
+        if layer and detail.get("total"):
+            self.layers[layer] = (int(detail.get("current", 0)), int(detail["total"]))
+        elif layer and event.get("status") in ("Download complete", "Pull complete", "Already exists"):
+            _, total = self.layers.get(layer, (0, 0))
+            self.layers[layer] = (total, total)
+        now = time.monotonic()
+        if self.on_progress and self.layers and now - self.last >= self.every:
+            self.last = now
+            done = sum(c for c, _ in self.layers.values())
+            total = sum(t for _, t in self.layers.values()) or 1
+            self.on_progress(f"pulling {self.name}: {100 * done / total:.0f}% of {_size(total)} "
+                             f"({len(self.layers)} layers)")
+
+
+def docker_pull(name: str, on_progress: Progress | None = None, timeout: float = PULL_TIMEOUT) -> None:
+    """Pull ``name`` with progress; PullFailed saying why (refused, absent, unreachable)."""
+    try:
+        import docker
+        from docker.errors import DockerException
+    except ImportError as exc:
+        raise PullFailed(f"cannot pull {name}: the docker SDK is not installed") from exc
+    repository, _, tag = name.rpartition(":")
+    if "/" in tag or not repository:  # a registry port, not a tag
+        repository, tag = name, "latest"
+    started = time.monotonic()
+    meter = _PullMeter(name, on_progress)
+    try:
+        client = docker.from_env(timeout=int(timeout))
+    except DockerException as exc:
+        raise PullFailed(f"cannot pull {name}: no Docker engine answers ({exc})") from exc
+    try:
+        if on_progress:
+            on_progress(f"pulling {name} (not present locally)")
+        for event in client.api.pull(repository, tag=tag, stream=True, decode=True):
+            if "error" in event:
+                raise PullFailed(f"pulling {name} failed: {str(event['error']).strip()}")
+            meter.update(event)
+    except DockerException as exc:
+        raise PullFailed(f"pulling {name} failed: {getattr(exc, 'explanation', None) or exc}") from exc
+    except OSError as exc:  # the engine went away mid-stream
+        raise PullFailed(f"pulling {name} failed: {exc}") from exc
+    finally:
+        client.close()
+    if not docker_image_exists(name):
+        raise PullFailed(f"pulling {name} ended without the image")
+    if on_progress:
+        on_progress(f"pulled {name} in {time.monotonic() - started:.0f}s")
+
+
 def factory_supports_swebench() -> bool:
     try:
         from swebot.sandbox import factory
@@ -43,20 +143,37 @@ def factory_supports_swebench() -> bool:
     return bool(getattr(factory, "SWEBENCH_KIND_PREFIX", None))
 
 
+def image_policy(use_images: bool, namespace: str | None) -> ImagePolicy:
+    """The policy from settings: ``namespace`` None means the default (``swebench``)."""
+    return ImagePolicy(use_images=use_images, namespace=DEFAULT_NAMESPACE if namespace is None else namespace)
+
+
 def choose_sandbox(
     instance_id: str,
     requested: str,
     *,
     use_images: bool = True,
+    policy: ImagePolicy | None = None,
     image_exists: Callable[[str], bool] = docker_image_exists,
+    pull: Callable[[str, Progress | None], None] = docker_pull,
     supported: Callable[[], bool] = factory_supports_swebench,
+    on_progress: Progress | None = None,
 ) -> tuple[str, str]:
-    """(sandbox kind for FixRequest, a note for the log)."""
-    if requested == "local" or not use_images:
+    """(sandbox kind for FixRequest, a note for the log). ``policy`` overrides ``use_images``."""
+    policy = policy or ImagePolicy(use_images=use_images)
+    if requested == "local" or not policy.use_images:
         return requested, f"sandbox {requested}"
-    image = swebench_image_name(instance_id)
-    if not image_exists(image):
-        return requested, f"no local image {image}; sandbox {requested}"
     if not supported():
-        return requested, f"image {image} is present but this swebot cannot open it; sandbox {requested}"
-    return SWEBENCH_KIND_PREFIX + image, f"SWE-bench image {image} (/testbed)"
+        return requested, f"this swebot cannot open SWE-bench images; sandbox {requested}"
+    local = swebench_image_name(instance_id)
+    official = official_image_name(instance_id, policy.namespace)
+    for name in dict.fromkeys([local, official]):
+        if image_exists(name):
+            return SWEBENCH_KIND_PREFIX + name, f"SWE-bench image {name} (/testbed)"
+    if not policy.pull or not policy.namespace:
+        return requested, f"no local image {local} (pulling is off); sandbox {requested}"
+    try:
+        pull(official, on_progress)
+    except EnvironmentProblem as exc:
+        return requested, f"no local image {local}; {exc}; sandbox {requested}"
+    return SWEBENCH_KIND_PREFIX + official, f"SWE-bench image {official} (/testbed), pulled"

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from pydantic import BaseModel, ConfigDict, Field
 
 from swebot.batch.dataset import Instance
-from swebot.batch.environment import choose_sandbox
+from swebot.batch.environment import Progress, choose_sandbox, image_policy
 from swebot.batch.repos import DEFAULT_SOURCE, RepoCache, apply_patch, check_template
 from swebot.batch import harness
 from swebot.batch.testspecs import PYTEST_COMMAND, HarnessLogSpec, spec_for, unreported
@@ -44,7 +44,8 @@ class EvaluateSettings(BaseModel):
     test_timeout: float = Field(1800.0, gt=0)
     # How pytest-style repositories run their tests; Django and SymPy use their harness commands.
     test_command: str = EVAL_COMMAND
-    use_swebench_images: bool = True  # evaluate inside sweb.eval.* images when present locally
+    use_swebench_images: bool = True  # evaluate inside sweb.eval.* images: local, else pulled
+    image_namespace: str | None = None  # where official images are pulled from (None: swebench; "": never pull)
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,8 @@ def _unreported_note(report: TestReport, missing: Sequence[str], total: int) -> 
 
 
 def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
-                 open_sandbox: SandboxOpener = _default_open, run_tests: TestRun | None = None) -> Verdict:
+                 open_sandbox: SandboxOpener = _default_open, run_tests: TestRun | None = None,
+                 on_progress: Progress | None = None) -> Verdict:
     started = time.monotonic()
     if not patch.strip():
         return Verdict(instance.instance_id, "unresolved", error="empty patch", empty_patch=True,
@@ -159,7 +161,8 @@ def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
                                seconds=time.monotonic() - started)
             apply_patch(tree, instance.test_patch, "test_patch")
             kind, _ = choose_sandbox(instance.instance_id, settings.sandbox,
-                                     use_images=settings.use_swebench_images)
+                                     policy=image_policy(settings.use_swebench_images, settings.image_namespace),
+                                     on_progress=on_progress)
             sandbox = open_sandbox(kind, tree)
             try:
                 ids = list(dict.fromkeys([*instance.FAIL_TO_PASS, *instance.PASS_TO_PASS]))
@@ -200,18 +203,25 @@ def _graded_by_harness(spec: HarnessLogSpec, instance: Instance, into: list[harn
 
 def evaluate(instances: Sequence[Instance], predictions: Mapping[str, str], settings: EvaluateSettings, *,
              progress: TextIO | None = None, open_sandbox: SandboxOpener = _default_open,
-             run_tests: TestRun | None = None) -> dict[str, Any]:
-    """Evaluate every selected instance that has a prediction; the report as a JSON-ready dict."""
+             run_tests: TestRun | None = None, notes: TextIO | None = None) -> dict[str, Any]:
+    """Evaluate every selected instance that has a prediction; the report as a JSON-ready dict.
+    ``progress`` gets a line per instance, ``notes`` (default: ``progress``) slow steps such as pulls."""
     check_template(settings.repo_source)
     by_id = {i.instance_id: i for i in instances}
     todo = [i for i in instances if i.instance_id in predictions]
     missing = [i.instance_id for i in instances if i.instance_id not in predictions]
     verdicts: dict[str, Verdict] = {}
 
+    def note(message: str) -> None:
+        stream = notes or progress
+        if stream is not None:
+            stream.write(f"swebot: {message}\n")
+            stream.flush()
+
     def one(instance: Instance) -> Verdict:
         try:
             return evaluate_one(instance, predictions[instance.instance_id], settings,
-                                open_sandbox=open_sandbox, run_tests=run_tests)
+                                open_sandbox=open_sandbox, run_tests=run_tests, on_progress=note)
         except Exception as exc:  # noqa: BLE001 - one instance's surprise must not end the evaluation
             return Verdict(instance.instance_id, "error", error=f"{type(exc).__name__}: {exc}")
 

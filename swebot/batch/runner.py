@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from swebot.batch.dataset import Instance
-from swebot.batch.environment import choose_sandbox
+from swebot.batch.environment import Progress, choose_sandbox, image_policy
 from swebot.batch.ledger import LIMIT_NAME, Ledger
 from swebot.batch.patches import patch_files, without_files
 from swebot.batch.repos import RepoCache, apply_patch
@@ -143,7 +143,8 @@ def _run(instance: Instance, settings: BatchSettings, ledger: Ledger, fix: FixFu
             if why_not:  # the tests are in the tree, but the engine gets the issue alone
                 test_command, result.oracle_tests, result.note = None, False, why_not
         kind, note = choose_sandbox(instance.instance_id, settings.sandbox,
-                                    use_images=settings.use_swebench_images)
+                                    policy=image_policy(settings.use_swebench_images, settings.image_namespace),
+                                    on_progress=_to_stderr(instance.instance_id))
         result.sandbox = note
         result.overhead_seconds = time.monotonic() - started
         request = FixRequest(
@@ -170,6 +171,16 @@ def _run(instance: Instance, settings: BatchSettings, ledger: Ledger, fix: FixFu
         result.status = "cut"
     else:
         result.status = report.status
+
+
+def _to_stderr(instance_id: str) -> Progress:
+    """Progress of slow environment steps (an image pull, a build) on stderr, named by instance."""
+    import sys
+
+    def write(message: str) -> None:
+        print(f"swebot: {instance_id}: {message}", file=sys.stderr, flush=True)
+
+    return write
 
 
 def charge_afterwards(ledger: Ledger, instance_id: str, report: Any) -> None:

@@ -37,7 +37,8 @@ class BatchSettings(BaseModel):
     max_tokens: int = Field(0, ge=0)  # per instance
     test_timeout: float = Field(300.0, gt=0)
     attempts: int = Field(1, ge=1, le=64)  # independent attempts per instance, chosen among by evidence
-    use_swebench_images: bool = True  # run inside sweb.eval.* images when present locally
+    use_swebench_images: bool = True  # run inside sweb.eval.* images: local, else pulled
+    image_namespace: str | None = None  # where official images are pulled from (None: swebench; "": never pull)
 
     @model_validator(mode="after")
     def _llm_needs_model(self) -> BatchSettings:

@@ -66,8 +66,7 @@ def _register_run(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--attempts", metavar="N", type=int, default=1,
                      help="LLM engines: up to N independent attempts per instance, the patch chosen by "
                      "test evidence (default 1); they share the instance's limits")
-    run.add_argument("--no-swebench-images", action="store_true",
-                     help="never use local sweb.eval.* images, always --sandbox")
+    _image_arguments(run)
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     from swebot.engines.llm_options import add_llm_arguments
@@ -94,10 +93,17 @@ def _register_evaluate(sub: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--repo-source", metavar="TEMPLATE", default="https://github.com/{repo}.git")
     evaluate.add_argument("--cache-dir", metavar="DIR", type=Path)
     evaluate.add_argument("--test-timeout", metavar="SECONDS", type=float, default=1800.0)
-    evaluate.add_argument("--no-swebench-images", action="store_true",
-                          help="never use local sweb.eval.* images, always --sandbox")
+    _image_arguments(evaluate)
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.set_defaults(handler=evaluate_command)
+
+
+def _image_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-swebench-images", action="store_true",
+                        help="never use SWE-bench instance images (sweb.eval.*), always --sandbox")
+    parser.add_argument("--image-namespace", metavar="NS", default=None,
+                        help="pull missing instance images as NS/sweb.eval.x86_64.<id>:latest (default swebench, "
+                        "or $SWEBOT_IMAGE_NAMESPACE; '' = never pull, local images only)")
 
 
 def _instance_arguments(parser: argparse.ArgumentParser) -> None:
@@ -139,6 +145,7 @@ def run_settings(args: argparse.Namespace) -> object:
             max_steps=getattr(args, "max_steps", 0) or 0, max_cost=getattr(args, "max_cost", 0.0) or 0.0,
             max_tokens=getattr(args, "max_tokens", 0) or 0,
             test_timeout=args.test_timeout, use_swebench_images=not args.no_swebench_images,
+            image_namespace=args.image_namespace,
             attempts=args.attempts,
         )
     except ValidationError as exc:
@@ -186,8 +193,9 @@ def evaluate_command(args: argparse.Namespace) -> int:
     predictions = load_predictions(args.predictions)
     settings = EvaluateSettings(workers=args.workers, sandbox=args.sandbox, repo_source=args.repo_source,
                                 cache_dir=args.cache_dir, test_timeout=args.test_timeout,
-                                use_swebench_images=not args.no_swebench_images)
-    report = evaluate(instances, predictions, settings, progress=None if args.json else sys.stderr)
+                                use_swebench_images=not args.no_swebench_images,
+                                image_namespace=args.image_namespace)
+    report = evaluate(instances, predictions, settings, progress=None if args.json else sys.stderr, notes=sys.stderr)
     if args.report:
         from swebot.batch.store import write_json_atomic
 

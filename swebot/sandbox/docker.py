@@ -150,10 +150,14 @@ class DockerSandbox:
         root: str = ROOT,
         uid: int = SANDBOX_UID,
         env: Mapping[str, str] | None = None,
+        activate: str = "",
     ) -> None:
         """``root``/``uid``/``env`` suit images laid out differently (SWE-bench: /testbed, root);
-        ``env`` replaces BASE_ENV entries, ``env_allowlist`` names host variables to pass."""
+        ``env`` replaces BASE_ENV entries, ``env_allowlist`` names host variables to pass.
+        ``activate`` is a bash snippet every command runs after (SWE-bench: ``source
+        /opt/miniconda3/bin/activate && conda activate testbed``, as its harness does)."""
         self.root = posixpath.normpath(root)
+        self._activate = activate
         self._uid = uid
         self._client = client
         self._image = image
@@ -228,7 +232,8 @@ class DockerSandbox:
         try:
             self.copy_out(holder / "workspace")
             twin = DockerSandbox(self._client, self._image, network=self._network, limits=self._limits,
-                                 output_limit=self._output_limit, root=self.root, uid=self._uid, env=self._env)
+                                 output_limit=self._output_limit, root=self.root, uid=self._uid, env=self._env,
+                                 activate=self._activate)
         except BaseException:
             shutil.rmtree(holder, ignore_errors=True)
             raise
@@ -325,6 +330,9 @@ class DockerSandbox:
         env: Mapping[str, str] | None = None,
     ) -> ExecResult:
         self._check_open()
+        if self._activate:
+            command = (["bash", "-c", f"{self._activate} && {command}"] if isinstance(command, str)
+                       else ["bash", "-c", f'{self._activate} && exec "$@"', "bash", *command])
         marker = uuid.uuid4().hex
         workdir = posixpath.join(self.root, _rel(cwd or "."))
         spec = {

@@ -25,12 +25,14 @@ if TYPE_CHECKING:
 KINDS = ("auto", "docker", "local")
 SWEBENCH_KIND_PREFIX = "swebench:"  # "swebench:<image>": a SWE-bench instance image, repo in /testbed
 SWEBENCH_ROOT = "/testbed"
-# SWE-bench images keep the instance's interpreter in a conda env that nothing activates.
+# SWE-bench images keep the instance's interpreter in a conda env named testbed; the PATH covers
+# commands that skip activation (swebot's own helper), every command activates it as the harness does.
 SWEBENCH_ENV = {
     "PATH": "/opt/miniconda3/envs/testbed/bin:/opt/miniconda3/bin:"
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
     "HOME": "/root",
 }
+SWEBENCH_ACTIVATE = "source /opt/miniconda3/bin/activate && conda activate testbed"
 T = TypeVar("T")
 
 
@@ -147,7 +149,8 @@ def open_swebench(
         raise EnvironmentProblem(f"the SWE-bench image {image} is not present locally",
                                  hint="build it with the SWE-bench harness, or run with --sandbox docker")
     sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env(),
-                            env_allowlist=env_allowlist(), root=SWEBENCH_ROOT, uid=0, env=SWEBENCH_ENV)
+                            env_allowlist=env_allowlist(), root=SWEBENCH_ROOT, uid=0, env=SWEBENCH_ENV,
+                            activate=SWEBENCH_ACTIVATE)
     return _filled(sandbox, workspace, on_warning)
 
 
