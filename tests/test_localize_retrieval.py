@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from swebot.localize.retrieval import LexicalIndex, tokenize
+import numpy as np
+
+from swebot.localize.retrieval import Bm25Index, LexicalIndex, tokenize
 from swebot.localize.symbols import build_index
 from tests.conftest import write_files
 
@@ -63,3 +65,17 @@ def test_numpy_scoring_matches_bm25s() -> None:
     for _ in range(10):
         query = [rng.choice(words + ["unknown"]) for _ in range(6)]
         assert np.allclose(ours.scores(query), reference.get_scores(query), atol=1e-4)
+
+
+def test_bm25_scores_are_those_of_bm25s() -> None:
+    import bm25s
+
+    docs = [["parse", "date", "parse"], [], ["format", "date", "time", "zone"], ["zone"] * 5 + ["parse"],
+            ["unrelated", "words", "only"]]
+    ours = Bm25Index.build(docs)
+    model = bm25s.BM25()
+    model.index([d if d else ["\x00empty"] for d in docs], show_progress=False)
+    for query in (["parse"], ["date", "zone"], ["zone", "zone", "time"], ["missing"]):
+        known = [t for t in query if t in model.vocab_dict]
+        expected = np.asarray(model.get_scores(known)) if known else np.zeros(len(docs))
+        assert np.allclose(ours.scores(query), expected, atol=1e-5), query

@@ -90,9 +90,10 @@ def test_diff_lines_in_an_issue_lose_their_markers() -> None:
     assert "if connector == 'OR' and not left.children:" in quoted_lines(issue)
 
 
-def test_a_quoted_source_line_points_at_its_function(library: Path) -> None:
+@pytest.mark.parametrize("layout", ["    ", ""])  # indented as Markdown code, or flat as Trac renders it
+def test_a_quoted_source_line_points_at_its_function(library: Path, layout: str) -> None:
     # Quotes differ from the source ('OR' vs "OR"): a loose match still finds the line.
-    loc = localize(library, "This line looks wrong to me:\n\n    if connector == 'OR' and not left.children:\n")
+    loc = localize(library, f"This line looks wrong to me:\n{layout}if connector == 'OR' and not left.children:\n")
     assert top(loc) == ("pkg/core/query.py", "merge_children")
     assert any("quotes line" in e for e in evidence(loc, "pkg/core/query.py"))
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from swebot.localize.index_cache import RepoIndex, _without_text
-from swebot.localize.retrieval import LexicalIndex, entry_documents
+from swebot.localize.retrieval import Bm25Index, LexicalIndex, entry_documents
 from swebot.localize.symbols import (
     MAX_FILE_BYTES, SKIP_DIRS, FileEntry, SymbolIndex, _keep_defined_calls, index_source,
 )
@@ -84,6 +84,12 @@ def mirror(repo: str) -> Path | None:
         if (git_dir / "HEAD").exists() or (git_dir / "objects").is_dir():
             return git_dir
     return None
+
+
+def commit_time(git_dir: Path, commit: str) -> int:
+    proc = subprocess.run(["git", "--git-dir", str(git_dir), "show", "-s", "--format=%ct", commit],
+                          capture_output=True, text=True)
+    return int(proc.stdout.strip() or 0)
 
 
 def has_commit(git_dir: Path, commit: str) -> bool:
@@ -220,7 +226,7 @@ def read_blobs(git_dir: Path, shas: list[str]) -> dict[str, bytes]:
 
 @dataclass
 class Tree:
-    """A repository at a base commit: the index, and the raw text the baseline needs."""
+    """A repository at a base commit: the index, and the tokens the baseline needs."""
 
     repo: RepoIndex
     baseline: dict[str, tuple[list[str], list[list[str]]]] = field(default_factory=dict)  # path -> tokens
@@ -230,7 +236,7 @@ def build_tree(git_dir: Path, commit: str, blobs: BlobCache) -> Tree:
     pairs = python_blobs(git_dir, commit)
     missing = [sha for path, sha in pairs if blobs.get(f"{path}:{sha}") is None]
     raw = read_blobs(git_dir, sorted(set(missing)))
-    entries, docs, texts = [], [], {}
+    entries, docs, baseline = [], [], {}
     for path, sha in pairs:
         data = raw.get(sha)
         cached = None if data is not None else blobs.get(f"{path}:{sha}")
@@ -245,28 +251,23 @@ def build_tree(git_dir: Path, commit: str, blobs: BlobCache) -> Tree:
             blobs.put(f"{path}:{sha}", cached)
         entries.append(cached[0])
         docs.append(cached[1])
-        texts[path] = cached[2]
+        baseline[path] = cached[2]
     blobs.commit()
     index = SymbolIndex(root=f"{git_dir}@{commit}", files=tuple(_keep_defined_calls(entries)))
     lexical = LexicalIndex.build(index, docs)
-    return Tree(RepoIndex(index, lexical, key=commit), texts)
+    return Tree(RepoIndex(index, lexical, key=commit), baseline)
 
 
 def plain_bm25(tree: Tree, issue: str) -> tuple[np.ndarray, np.ndarray]:
-    """Baseline: bm25s with its own English tokenizer over raw file text and raw symbol source."""
+    """Baseline: BM25 with bm25s's own English tokenizer over raw file text and raw symbol source
+    (scored by swebot's Bm25Index, whose scores are bm25s's; tests check it)."""
     import bm25s
 
     files = tree.repo.symbols.files
     file_docs = [tree.baseline[f.path][0] for f in files]
     sym_docs = [doc for f in files for doc in tree.baseline[f.path][1]]
-    q_all = bm25s.tokenize([issue], stopwords="en", show_progress=False, return_ids=False)[0]
-    out = []
-    for docs in (file_docs, sym_docs):
-        model = bm25s.BM25()
-        model.index(docs, show_progress=False)
-        q = [t for t in q_all if t in model.vocab_dict]
-        out.append(np.asarray(model.get_scores(q)) if q else np.zeros(len(docs)))
-    return out[0], out[1]
+    query = bm25s.tokenize([issue], stopwords="en", show_progress=False, return_ids=False)[0]
+    return Bm25Index.build(file_docs).scores(query), Bm25Index.build(sym_docs).scores(query)
 
 
 def stable_ranks(scores: np.ndarray) -> np.ndarray:
@@ -320,8 +321,10 @@ def prepare(insts: list[Instance], log=print) -> None:
         by_commit: dict[str, list[Instance]] = {}
         for inst in todo:
             by_commit.setdefault(inst.commit, []).append(inst)
-        # Test-set commits first: the figures that are quoted should not wait for the tuning data.
-        order = sorted(by_commit.items(), key=lambda kv: (all(i.split == "dev" for i in kv[1]), kv[0]))
+        # Test-set commits first (the figures that are quoted should not wait for the tuning data),
+        # each in date order so that consecutive commits share most files.
+        order = sorted(by_commit.items(),
+                       key=lambda kv: (all(i.split == "dev" for i in kv[1]), commit_time(git_dir, kv[0])))
         for n, (commit, cinsts) in enumerate(order, 1):
             if not has_commit(git_dir, commit):
                 log(f"{repo}@{commit[:10]}: not in the mirror {git_dir}; unavailable: "

@@ -84,25 +84,19 @@ def extract_imports(text: str) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def quoted_lines(text: str) -> list[str]:
-    """Lines of fenced blocks and indented lines (prompts and diff markers removed), inline code
-    long enough to be a statement, and the source line printed under each traceback frame."""
+    """Every line that could be code: many trackers (Django's Trac) lose fences and indentation, so
+    any line may be a pasted one; a prose line simply matches nothing. Prompts and diff markers are
+    removed, inline code long enough to be a statement is added, and so is the source line printed
+    under each traceback frame (the frame itself is not code)."""
     out: list[str] = []
-    for block in _FENCE.findall(text):
-        is_diff = any(ln.startswith(("@@", "+++", "---")) for ln in block.splitlines())
-        for ln in block.splitlines():
-            if is_diff and ln[:1] in "+- ":
-                ln = ln[1:]
-            out.append(_PROMPT.sub("", ln))
-    stripped = _FENCE.sub(" ", text)
-    out += [b for b in _BACKTICK.findall(stripped) if len(b) >= 12]
-    lines = stripped.splitlines()
-    for i, ln in enumerate(lines):
-        if ln.startswith(("    ", "\t")) or ln.lstrip().startswith(">>>"):
-            out.append(_PROMPT.sub("", ln.strip()))
-    lines = text.splitlines()
-    for i, ln in enumerate(lines[:-1]):
+    for ln in text.splitlines():
         if _PY_FRAME.search(ln):
-            out.append(lines[i + 1])
+            continue
+        ln = _PROMPT.sub("", ln.strip())
+        out.append(ln)
+        if ln[:1] in "+-" and ln[1:2] in (" ", "\t") or (ln[:1] in "+-" and ln[1:2].isalpha()):
+            out.append(ln[1:])  # a diff line
+    out += [b for b in _BACKTICK.findall(_FENCE.sub(" ", text)) if len(b) >= 12]
     clean = [" ".join(ln.split()) for ln in out]
     return list(dict.fromkeys(ln for ln in clean if len(ln) >= 8))[:MAX_QUOTED_LINES]
 
