@@ -4,6 +4,8 @@ It plays a script of steps in order (a completion body, a ``Fault`` or a callabl
 request body) and records every request (headers and JSON body) in ``requests``.
 ``require_reasoning_echo`` mimics Moonshot: a request holding an assistant tool-call message
 without ``reasoning_content`` gets a 400 and does not consume the script.
+``reject_reasoning_echo`` mimics a strict gateway: a request holding any reasoning field on a
+message gets a 400 naming the field, and does not consume the script either.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def completion(
     *,
     calls: Sequence[dict[str, Any]] = (),
     reasoning: str | None = None,
+    reasoning_field: str = "reasoning_content",
+    reasoning_details: Sequence[Mapping[str, Any]] | None = None,
     prompt_tokens: int = 100,
     completion_tokens: int = 20,
     reasoning_tokens: int = 0,
@@ -63,7 +67,9 @@ def completion(
     if calls:
         message["tool_calls"] = list(calls)
     if reasoning is not None:
-        message["reasoning_content"] = reasoning
+        message[reasoning_field] = reasoning
+    if reasoning_details is not None:
+        message["reasoning_details"] = [dict(d) for d in reasoning_details]
     return {
         "id": f"chatcmpl-{next(_ids)}",
         "object": "chat.completion",
@@ -91,9 +97,17 @@ def _stream_chunks(body: dict[str, Any]) -> list[dict[str, Any]]:
     msg = body["choices"][0]["message"]
     base = {"id": body["id"], "object": "chat.completion.chunk", "created": 0, "model": body["model"]}
     chunks = []
-    reasoning = msg.get("reasoning_content") or ""
+    field = "reasoning" if "reasoning" in msg else "reasoning_content"
+    reasoning = msg.get(field) or ""
     for i in range(0, len(reasoning), 5):
-        chunks.append({**base, "choices": [{"index": 0, "delta": {"reasoning_content": reasoning[i : i + 5]}}]})
+        chunks.append({**base, "choices": [{"index": 0, "delta": {field: reasoning[i : i + 5]}}]})
+    for idx, detail in enumerate(msg.get("reasoning_details") or ()):
+        # as OpenRouter streams them: fragments of each block, its text split, tagged by index
+        text = str(detail.get("text") or "")
+        head = {**detail, "index": idx, "text": text[: len(text) // 2]}
+        chunks.append({**base, "choices": [{"index": 0, "delta": {"reasoning_details": [head]}}]})
+        tail = {"type": detail.get("type"), "index": idx, "text": text[len(text) // 2 :]}
+        chunks.append({**base, "choices": [{"index": 0, "delta": {"reasoning_details": [tail]}}]})
     if msg.get("content"):
         chunks.append({**base, "choices": [{"index": 0, "delta": {"content": msg["content"]}}]})
     for idx, call in enumerate(msg.get("tool_calls") or ()):
@@ -111,11 +125,14 @@ def _stream_chunks(body: dict[str, Any]) -> list[dict[str, Any]]:
 class FakeOpenAI:
     """Start with ``with FakeOpenAI(script) as server:``; point clients at ``server.base_url``."""
 
-    def __init__(self, script: Sequence[Step] = (), *, require_reasoning_echo: bool = False) -> None:
+    def __init__(self, script: Sequence[Step] = (), *, require_reasoning_echo: bool = False,
+                 reject_reasoning_echo: bool = False) -> None:
         self.script: list[Step] = list(script)
         self.require_reasoning_echo = require_reasoning_echo
+        self.reject_reasoning_echo = reject_reasoning_echo
         self.requests: list[Recorded] = []
-        self.rejected_for_reasoning = 0
+        self.rejected_for_reasoning = 0  # requests refused for a missing reasoning_content
+        self.refused_reasoning = 0  # requests refused for carrying a reasoning field
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -147,6 +164,12 @@ class FakeOpenAI:
                         400,
                         "thinking is enabled but reasoning_content is missing in assistant tool call message",
                     )
+        if self.reject_reasoning_echo:
+            for i, m in enumerate(body.get("messages", ())):
+                field = next((f for f in ("reasoning_content", "reasoning", "reasoning_details") if f in m), None)
+                if field:
+                    self.refused_reasoning += 1
+                    return Fault(400, f"Unrecognized request argument supplied: messages[{i}].{field}")
         with self._lock:
             if not self.script:
                 return Fault(500, "fake server: script exhausted")

@@ -14,23 +14,30 @@ from swebot.models import Price, Usage, find_price
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "provider", "base_url", "key_env", "echo"),
+    ("kwargs", "provider", "base_url", "key_env", "echo", "require"),
     [
-        ({"model": "kimi-k2-thinking"}, "moonshot", "https://api.moonshot.ai/v1", "MOONSHOT_API_KEY", True),
-        ({"model": "kimi-k3-thinking-preview"}, "moonshot", "https://api.moonshot.ai/v1", "MOONSHOT_API_KEY", True),
-        ({"model": "deepseek-reasoner"}, "deepseek", "https://api.deepseek.com", "DEEPSEEK_API_KEY", True),
-        ({"model": "gpt-4.1"}, "openai", None, "OPENAI_API_KEY", False),
-        ({"model": "moonshotai/kimi-k2"}, "openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", False),
-        ({"model": "qwen3-coder", "base_url": "http://127.0.0.1:8000/v1"}, "vllm", "http://127.0.0.1:8000/v1", None, False),
-        ({"model": "qwen3", "provider": "ollama"}, "ollama", "http://127.0.0.1:11434/v1", None, False),
+        ({"model": "kimi-k2-thinking"}, "moonshot", "https://api.moonshot.ai/v1", "MOONSHOT_API_KEY", True, True),
+        ({"model": "kimi-k3-thinking-preview"}, "moonshot", "https://api.moonshot.ai/v1", "MOONSHOT_API_KEY",
+         True, True),
+        ({"model": "deepseek-reasoner"}, "deepseek", "https://api.deepseek.com", "DEEPSEEK_API_KEY", True, True),
+        # every other route echoes whatever reasoning its server returns, without forcing an empty one
+        ({"model": "gpt-4.1"}, "openai", None, "OPENAI_API_KEY", True, False),
+        ({"model": "moonshotai/kimi-k2"}, "openrouter", "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY",
+         True, False),
+        ({"model": "qwen3-coder", "base_url": "http://127.0.0.1:8000/v1"}, "vllm", "http://127.0.0.1:8000/v1", None,
+         True, False),
+        ({"model": "qwen3", "provider": "ollama"}, "ollama", "http://127.0.0.1:11434/v1", None, True, False),
+        ({"model": "fake-thinker", "base_url": "http://127.0.0.1:9/v1"}, "custom", "http://127.0.0.1:9/v1", None,
+         True, False),
         ({"model": "kimi-k2-thinking", "echo_reasoning": False, "api_key_env": "MY_KEY"},
-         "moonshot", "https://api.moonshot.ai/v1", "MY_KEY", False),
+         "moonshot", "https://api.moonshot.ai/v1", "MY_KEY", False, False),
     ],
 )
-def test_provider_presets(kwargs: dict, provider: str, base_url: str | None, key_env: str | None, echo: bool) -> None:
+def test_provider_presets(kwargs: dict, provider: str, base_url: str | None, key_env: str | None, echo: bool,
+                          require: bool) -> None:
     s = LLMSettings(**kwargs)
-    assert (s.provider_name(), s.resolved_base_url(), s.resolved_key_env(), s.resolved_echo()) == (
-        provider, base_url, key_env, echo)
+    assert (s.provider_name(), s.resolved_base_url(), s.resolved_key_env(), s.resolved_echo(),
+            s.resolved_require()) == (provider, base_url, key_env, echo, require)
 
 
 def test_moonshot_gets_room_to_think_unless_told_otherwise() -> None:
@@ -70,6 +77,11 @@ def test_cli_arguments_to_settings() -> None:
     assert s.provider_name() == "moonshot" and s.resolved_echo()
     assert (args.max_steps, args.max_cost) == (300, 2.5)
     assert parser.parse_args([]).max_steps == 100
+    assert s.echo_reasoning is None  # not given: the default (echo whatever comes back)
+    off = llm_settings_from_args(parser.parse_args(["--model", "m", "--no-echo-reasoning"]))
+    assert (off.echo_reasoning, off.resolved_echo(), off.resolved_require()) == (False, False, False)
+    on = llm_settings_from_args(parser.parse_args(["--model", "m", "--echo-reasoning"]))
+    assert (on.echo_reasoning, on.resolved_echo()) == (True, True)
     with pytest.raises(BadInput, match="needs a model"):
         llm_settings_from_args(parser.parse_args([]))
 

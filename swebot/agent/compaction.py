@@ -22,6 +22,7 @@ def estimate_tokens(messages: Sequence[Message]) -> int:
     chars = 0
     for m in messages:
         chars += len(m.content) + len(m.reasoning) + 16
+        chars += sum(len(json.dumps(d, default=str)) for d in m.reasoning_details)
         chars += sum(len(c.arguments) + len(c.name) + 16 for c in m.tool_calls)
     return chars // 4
 
@@ -74,8 +75,12 @@ def compact(history: Sequence[Message], policy: CompactionPolicy, *, head: int =
         elif m.role == "tool":
             out.append(m.with_(content=_stub_text(m.content, policy.stub_chars)))
         elif m.role == "assistant":
-            reasoning = m.reasoning if i == last_call_turn else _stub_text(m.reasoning, 80, "earlier thinking")
+            latest = i == last_call_turn
+            reasoning = m.reasoning if latest else _stub_text(m.reasoning, 80, "earlier thinking")
+            # Structured reasoning may be signed or encrypted, so it cannot be shortened: older
+            # turns drop it (providers only check the latest tool-call turn's).
             out.append(m.with_(reasoning=reasoning, content=_stub_text(m.content, 400, "earlier reply"),
+                               reasoning_details=m.reasoning_details if latest else (),
                                tool_calls=tuple(_shrink_args(c) for c in m.tool_calls)))
         elif m.role == "user":
             out.append(m.with_(content=_stub_text(m.content, 600, "earlier message")))

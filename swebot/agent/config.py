@@ -19,24 +19,27 @@ class Provider(BaseModel):
 
     base_url: str | None  # None: the SDK default (api.openai.com)
     api_key_env: str | None  # None: no key needed (local servers)
-    echo_reasoning: bool  # send reasoning_content back on assistant tool-call messages
+    # Refuses a tool-call turn without reasoning_content: send it even when none came back (empty).
+    # Whatever the provider, reasoning the server returned goes back unless echo_reasoning is off.
+    require_reasoning: bool = False
     temperature: float | None = None  # None: the server's default
     max_output_tokens: int | None = None  # None: the server's default
 
 
 PROVIDERS: dict[str, Provider] = {
-    "openai": Provider(base_url=None, api_key_env="OPENAI_API_KEY", echo_reasoning=False),
+    "openai": Provider(base_url=None, api_key_env="OPENAI_API_KEY"),
     # Moonshot's thinking models answer 400 to a multi-turn tool-call request without it.
     # Kimi's server default for max_tokens is tiny and thinking shares that budget; Moonshot
     # recommends >= 16k output tokens and temperature 1.0 for its thinking models.
-    "moonshot": Provider(base_url="https://api.moonshot.ai/v1", api_key_env="MOONSHOT_API_KEY", echo_reasoning=True,
+    "moonshot": Provider(base_url="https://api.moonshot.ai/v1", api_key_env="MOONSHOT_API_KEY", require_reasoning=True,
                          temperature=1.0, max_output_tokens=32_768),
     # DeepSeek's thinking mode wants reasoning_content back within a tool-calling turn.
-    "deepseek": Provider(base_url="https://api.deepseek.com", api_key_env="DEEPSEEK_API_KEY", echo_reasoning=True),
-    "openrouter": Provider(base_url="https://openrouter.ai/api/v1", api_key_env="OPENROUTER_API_KEY", echo_reasoning=False),
-    "vllm": Provider(base_url="http://127.0.0.1:8000/v1", api_key_env=None, echo_reasoning=False),
-    "ollama": Provider(base_url="http://127.0.0.1:11434/v1", api_key_env=None, echo_reasoning=False),
-    "custom": Provider(base_url=None, api_key_env=None, echo_reasoning=False),
+    "deepseek": Provider(base_url="https://api.deepseek.com", api_key_env="DEEPSEEK_API_KEY",
+                         require_reasoning=True),
+    "openrouter": Provider(base_url="https://openrouter.ai/api/v1", api_key_env="OPENROUTER_API_KEY"),
+    "vllm": Provider(base_url="http://127.0.0.1:8000/v1", api_key_env=None),
+    "ollama": Provider(base_url="http://127.0.0.1:11434/v1", api_key_env=None),
+    "custom": Provider(base_url=None, api_key_env=None),
 }
 
 # USD per million tokens, list prices when this table was written; override with llm.prices.
@@ -96,7 +99,9 @@ class LLMSettings(BaseModel):
     provider: ProviderName | None = None  # None: guessed from the model name
     base_url: str | None = None
     api_key_env: str | None = None
-    echo_reasoning: bool | None = None  # None: the provider's default
+    # Send a thinking model's reasoning back on its tool-call turns (as the server named it).
+    # None and True: yes, whenever the server returned it; False: never.
+    echo_reasoning: bool | None = None
     temperature: float | None = None
     max_output_tokens: int | None = None
     prices: dict[str, Price] = Field(default_factory=dict)  # merged over DEFAULT_PRICES
@@ -136,7 +141,11 @@ class LLMSettings(BaseModel):
         return self.api_key_env or self.preset().api_key_env
 
     def resolved_echo(self) -> bool:
-        return self.preset().echo_reasoning if self.echo_reasoning is None else self.echo_reasoning
+        return self.echo_reasoning is not False
+
+    def resolved_require(self) -> bool:
+        """Send reasoning_content on every tool-call turn, even empty (the provider refuses it missing)."""
+        return self.resolved_echo() and self.preset().require_reasoning
 
     def resolved_temperature(self) -> float | None:
         return self.preset().temperature if self.temperature is None else self.temperature
@@ -169,6 +178,7 @@ class LLMSettings(BaseModel):
             "base_url": self.resolved_base_url(),
             "api_key_env": self.resolved_key_env(),
             "echo_reasoning": self.resolved_echo(),
+            "require_reasoning": self.resolved_require(),
             "temperature": self.resolved_temperature(),
             "max_output_tokens": self.resolved_max_output_tokens(),
         }

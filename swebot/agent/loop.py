@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Literal
 
 from swebot.agent.compaction import CompactionPolicy, compact, estimate_tokens, maybe_compact
@@ -112,7 +112,9 @@ class AgentLoop:
             start = self.clock()
             reply = self.model.complete(self.history, self.toolbox.schemas())
         if not reply.duration:
-            reply = ModelReply(reply.message, reply.usage, reply.cost, reply.finish_reason, self.clock() - start, reply.retries)
+            reply = replace(reply, duration=self.clock() - start)
+        for event in reply.events:
+            self.trajectory.add_event(**event)
         return reply
 
     def _account(self, reply: ModelReply) -> None:

@@ -50,6 +50,7 @@ def build_model(settings: LLMSettings, api_key: str, *, stderr: TextIO | None = 
         base_url=settings.resolved_base_url(),
         api_key=api_key,
         echo_reasoning=settings.resolved_echo(),
+        require_reasoning=settings.resolved_require(),
         temperature=settings.resolved_temperature(),
         max_output_tokens=settings.resolved_max_output_tokens(),
         request_timeout=r.request_timeout,
@@ -266,6 +267,8 @@ def llm_settings_from_args(args: argparse.Namespace, base: LLMSettings | None = 
             data[field_name] = value
     if getattr(args, "show_thinking", False):
         data["show_thinking"] = True
+    if getattr(args, "echo_reasoning", None) is not None:
+        data["echo_reasoning"] = args.echo_reasoning
     if getattr(args, "no_reproduction", False):
         data["agent"] = {**data.get("agent", {}), "reproduce": False}
     if not data.get("model"):

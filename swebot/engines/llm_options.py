@@ -21,6 +21,10 @@ def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--max-tokens", type=int, default=0, metavar="N",
                    help="prompt + completion tokens allowed over the run (0 = unlimited)")
     g.add_argument("--show-thinking", action="store_true", help="stream the model's reasoning to stderr")
+    g.add_argument("--echo-reasoning", action=argparse.BooleanOptionalAction, default=None,
+                   help="send a thinking model's reasoning back on its tool-call turns, under the name the "
+                        "server used (default: yes, whenever the server returned it; a server that refuses "
+                        "it is retried without it)")
     g.add_argument("--no-reproduction", action="store_true",
                    help="with an issue but no failing test, let the model edit without first writing a "
                         "reproduction test (its patch is then checked only against the existing tests)")

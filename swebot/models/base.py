@@ -30,9 +30,18 @@ class ToolCall:
         return cls(id=str(data["id"]), name=str(data["name"]), arguments=str(data["arguments"]))
 
 
+REASONING_FIELDS = ("reasoning_content", "reasoning")  # the names servers use for a thinking model's text
+
+
 @dataclass(frozen=True)
 class Message:
-    """One chat message. ``reasoning`` holds a thinking model's ``reasoning_content``."""
+    """One chat message.
+
+    ``reasoning`` holds a thinking model's reasoning text and ``reasoning_field`` the name the
+    server sent it under (``reasoning_content``, ``reasoning``; empty when it sent none), so it
+    goes back the way it came. ``reasoning_details`` is OpenRouter's structured reasoning, kept
+    verbatim (it may hold signed or encrypted blocks a provider checks when they come back).
+    """
 
     role: Role
     content: str = ""
@@ -40,11 +49,17 @@ class Message:
     tool_calls: tuple[ToolCall, ...] = ()
     tool_call_id: str = ""  # role "tool": which call this answers
     name: str = ""  # role "tool": the tool's name
+    reasoning_field: str = ""
+    reasoning_details: tuple[Mapping[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"role": self.role, "content": self.content}
         if self.reasoning:
             data["reasoning"] = self.reasoning
+        if self.reasoning_field:
+            data["reasoning_field"] = self.reasoning_field
+        if self.reasoning_details:
+            data["reasoning_details"] = [dict(d) for d in self.reasoning_details]
         if self.tool_calls:
             data["tool_calls"] = [c.to_dict() for c in self.tool_calls]
         if self.tool_call_id:
@@ -62,6 +77,8 @@ class Message:
             tool_calls=tuple(ToolCall.from_dict(c) for c in data.get("tool_calls") or ()),
             tool_call_id=data.get("tool_call_id") or "",
             name=data.get("name") or "",
+            reasoning_field=data.get("reasoning_field") or "",
+            reasoning_details=tuple(data.get("reasoning_details") or ()),
         )
 
     def with_(self, **changes: Any) -> "Message":
@@ -113,6 +130,9 @@ class ModelReply:
     finish_reason: str = ""
     duration: float = 0.0
     retries: int = 0
+    # What the client changed about the session while answering (e.g. it stopped echoing
+    # reasoning after the server refused it): {"kind": ..., ...}, recorded in the trajectory.
+    events: tuple[Mapping[str, Any], ...] = ()
 
 
 @runtime_checkable
