@@ -20,7 +20,7 @@ from typing import Callable, Iterator, Mapping
 from swebot.errors import EnvironmentProblem
 from swebot.runlog import RunLog
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
-from swebot.workspace import files_in_patch, find_repo_root, snapshot
+from swebot.workspace import files_in_patch, find_repo_root, patch_bytes, snapshot
 
 DEFAULT_TEST_COMMAND = "python -m pytest"
 
@@ -207,7 +207,7 @@ def _run_engine(request: FixRequest, workspace: Path, test_cwd: str, sandbox: Sa
 
 
 def save_report(report: FixReport) -> None:
-    (report.run_dir / "patch.diff").write_text(report.patch)
+    (report.run_dir / "patch.diff").write_bytes(patch_bytes(report.patch))
     tmp = report.run_dir / "report.json.tmp"
     tmp.write_text(json.dumps(report.to_json(), indent=2, default=str))
     tmp.replace(report.run_dir / "report.json")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from swebot.models.base import Message, ModelReply, Usage
+from swebot.source_encoding import escape_surrogates
 from swebot.types import TestReport
 
 FORMAT = "swebot-trajectory/1"
@@ -61,7 +62,8 @@ class Trajectory:
         return value
 
     def _encode(self, value: Any) -> str:
-        return json.dumps(self._scrub(value) if self._secrets else value, ensure_ascii=False, default=str)
+        return escape_surrogates(json.dumps(self._scrub(value) if self._secrets else value,
+                                            ensure_ascii=False, default=str))
 
     def add_message(self, message: Message) -> int:
         self.messages.append(message)

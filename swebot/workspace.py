@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,8 @@ def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | 
             cwd=repo,
             input=input,
             capture_output=True,
-            text=True,
+            encoding="utf-8",
+            errors="surrogateescape",  # patches of files in legacy encodings keep their bytes
             env={**os.environ, **identity, **(env or {})},
         )
     except FileNotFoundError as exc:
@@ -143,13 +145,28 @@ def diff_against_baseline(path: Path) -> str:
 
 
 def sandbox_diff(sandbox: Sandbox) -> str:
-    """The same diff, computed inside a sandbox (works for local and container workspaces)."""
+    """The same diff, computed inside a sandbox (works for local and container workspaces).
+
+    Read back as bytes from a scratch file, not from the command's output: that output is decoded
+    with replacement characters (and may be cut short), while a patch must keep every byte of a file
+    in a legacy encoding. Such bytes become surrogate escapes (see ``patch_bytes``).
+    """
+    out = f"{SCRATCH_DIR}/diff-{uuid.uuid4().hex[:8]}.out"
     result = sandbox.execute(
-        "git add -A -N . && git " + " ".join(_DIFF_ARGS), timeout=120, env=_GIT_IDENTITY
+        f"mkdir -p {SCRATCH_DIR} && git add -A -N . && git {' '.join(_DIFF_ARGS)} > {out}",
+        timeout=120, env=_GIT_IDENTITY,
     )
-    if result.exit_code != 0:
-        raise EnvironmentProblem(f"git diff failed in the sandbox: {result.stderr.strip()}")
-    return result.stdout
+    try:
+        if result.exit_code != 0:
+            raise EnvironmentProblem(f"git diff failed in the sandbox: {result.stderr.strip()}")
+        return sandbox.read_file(out).decode("utf-8", "surrogateescape")
+    finally:
+        sandbox.execute(["rm", "-f", "--", out], timeout=60)
+
+
+def patch_bytes(patch: str) -> bytes:
+    """A patch's exact bytes: text in UTF-8, bytes of other encodings from their surrogate escapes."""
+    return patch.encode("utf-8", "surrogateescape")
 
 
 def files_in_patch(patch: str) -> tuple[str, ...]:

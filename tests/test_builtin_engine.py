@@ -78,12 +78,13 @@ def test_unparsable_suspicious_file_is_skipped_with_a_warning(tmp_path: Path):
     (tmp_path / "good.py").write_text("x = 1\n")
     (tmp_path / "bad.py").write_text("def broken(:\n    pass\n")
     warnings: list[str] = []
-    sources = BuiltinEngine()._read_sources(
+    sources, encodings, skipped = BuiltinEngine()._read_sources(
         LocalSandbox(tmp_path),
         [SuspiciousLine("bad.py", 1, 1.0), SuspiciousLine("good.py", 1, 0.5)],
         lambda event, fields: warnings.append(str(fields.get("message"))),
     )
-    assert list(sources) == ["good.py"]
+    assert list(sources) == ["good.py"] and encodings == {}
+    assert list(skipped) == ["bad.py"] and "does not parse" in skipped["bad.py"]
     assert any("skipping bad.py" in w for w in warnings)
     assert (tmp_path / "bad.py").read_text() == "def broken(:\n    pass\n"
 

@@ -7,6 +7,7 @@ import posixpath
 import shlex
 
 from swebot.errors import SandboxError
+from swebot.source_encoding import SourceDecodeError, decode_source
 from swebot.types import Sandbox
 
 SCRATCH = ".swebot"
@@ -63,8 +64,14 @@ class Files:
             return None
 
     def read_text(self, path: str) -> str | None:
+        """The file as text, in the encoding it declares (PEP 263 for Python files)."""
         data = self.read_bytes(path)
-        return None if data is None else data.decode("utf-8", "replace")
+        if data is None:
+            return None
+        try:
+            return decode_source(data, path).text
+        except SourceDecodeError:  # shown anyway; the edit tools refuse to write it back
+            return data.decode("utf-8", "replace")
 
     def write_bytes(self, path: str, data: bytes) -> None:
         try:

@@ -16,6 +16,7 @@ from swebot.agent.config import AgentSettings
 from swebot.agent.edits import Applied, EditJournal, Rejected
 from swebot.agent.files import Files
 from swebot.agent.toolbox import Observation, ToolSpec, error
+from swebot.source_encoding import SourceDecodeError, decode_source, encode_source, unencodable
 from swebot.types import Sandbox, TestReport
 
 VIEW_WINDOW = 100
@@ -156,7 +157,12 @@ def localize(ctx: ToolContext) -> Observation:
 def _land(ctx: ToolContext, rel: str, before: bytes | None, result: edits.EditResult) -> Observation:
     if isinstance(result, Rejected):
         return error(result.reason)
-    after = result.source.encode()
+    # Written in the encoding the file declares (PEP 263), so untouched bytes stay as they were.
+    previous = decode_source(before, rel).encoding if before is not None else "utf-8"
+    problem = unencodable(result.source, rel, previous)
+    if problem:
+        return error(f"edit refused: {problem}")
+    after = encode_source(result.source, rel, previous)
     ctx.files.write_bytes(rel, after)
     entry = ctx.journal.record(rel, before, after, result.summary)
     lines = result.source.splitlines()
@@ -175,7 +181,10 @@ def _source(ctx: ToolContext, path: str) -> tuple[str, bytes, str] | Observation
         return error(f"{rel} does not exist (create_file makes new files)")
     if ctx.guard_edit is not None and (refused := ctx.guard_edit(rel)) is not None:
         return refused
-    return rel, data, data.decode("utf-8")
+    try:
+        return rel, data, decode_source(data, rel).text
+    except SourceDecodeError as exc:
+        return error(f"{exc}; it cannot be edited as text (fix its coding declaration, or use bash)")
 
 
 def edit_symbol(ctx: ToolContext, path: str, symbol: str, code: str) -> Observation:

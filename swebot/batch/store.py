@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from swebot.source_encoding import escape_surrogates
+
 
 @contextmanager
 def locked(lock_path: Path) -> Iterator[None]:
@@ -92,7 +94,7 @@ class PredictionStore:
         return found
 
     def append(self, record: Mapping[str, Any]) -> None:
-        line = (json.dumps(dict(record), ensure_ascii=False) + "\n").encode("utf-8")
+        line = (escape_surrogates(json.dumps(dict(record), ensure_ascii=False)) + "\n").encode("utf-8")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with locked(self._lock):
             self._repair_unlocked()

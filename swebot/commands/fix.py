@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from swebot.errors import BadInput, SwebotError
 from swebot.types import Budget
@@ -234,4 +234,15 @@ def print_summary(report: object, applied: str, *, wanted_change: bool) -> None:
         if report.status != "fixed":
             print("\nBest partial patch (does not make every test pass):", file=out)
         print("", file=out)
-        out.write(report.patch if report.patch.endswith("\n") else report.patch + "\n")
+        _write_patch(out, report.patch if report.patch.endswith("\n") else report.patch + "\n")
+
+
+def _write_patch(out: TextIO, patch: str) -> None:
+    """The patch as its bytes (a file in a legacy encoding keeps them), else with escapes."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(patch.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
+        return
+    out.flush()
+    buffer.write(patch.encode("utf-8", "surrogateescape"))
+    buffer.flush()

@@ -18,6 +18,7 @@ from swebot.engines.validation import Change, Validator, Verdict, default_lanes
 from swebot.errors import LimitReached
 from swebot.localize.sbfl import SuspiciousLine, rank_lines
 from swebot.mutate import Mutation, mutations_at, normalized
+from swebot.source_encoding import SourceDecodeError, decode_source
 from swebot.testing import TestRunner
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
 from swebot.workspace import sandbox_diff
@@ -94,10 +95,11 @@ class BuiltinEngine:
         ranking = rank_lines(coverage, failing, report.passing, frames=frames)
         progress("stage", {"name": "localize", "detail": f"{len(ranking)} suspicious lines",
                            "top": [f"{s.path}:{s.line}" for s in ranking[:5]]})
-        originals = self._read_sources(sandbox, ranking, progress)
+        originals, encodings, skipped = self._read_sources(sandbox, ranking, progress)
         # A mutant that loops forever must not cost the whole test timeout.
         candidate_timeout = min(task.test_timeout, max(10.0, 5 * report.duration))
-        validator = Validator(sandbox, runner, failing, originals, candidate_timeout, lanes=self.lanes)
+        validator = Validator(sandbox, runner, failing, originals, candidate_timeout, lanes=self.lanes,
+                              encodings=encodings)
 
         progress("stage", {"name": "search", "detail": "single edits"})
         winner: Candidate | None = None
@@ -113,24 +115,36 @@ class BuiltinEngine:
             limit_hit = limit.limit
         finally:
             validator.close()
-        return self._result(sandbox, validator, failing, state, winner, limit_hit)
+        return self._result(sandbox, validator, failing, state, winner, limit_hit, skipped)
 
     # -- candidates -------------------------------------------------------------------------
 
     def _read_sources(self, sandbox: Sandbox, ranking: Sequence[SuspiciousLine],
-                      progress: ProgressCallback) -> dict[str, str]:
+                      progress: ProgressCallback) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """(text of each suspicious file, the codec of those not in UTF-8, why each other file was
+        skipped). A file is read in the encoding it declares (PEP 263), as Python reads it."""
         sources: dict[str, str] = {}
+        encodings: dict[str, str] = {}
+        skipped: dict[str, str] = {}
         for path in dict.fromkeys(s.path for s in ranking):
             if len(sources) >= self.max_files:
                 break
             try:
-                text = sandbox.read_file(path).decode("utf-8")
-                ast.parse(text)
-            except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
-                progress("warning", {"message": f"skipping {path}: it does not parse ({exc})"})
+                decoded = decode_source(sandbox.read_file(path), path)
+                ast.parse(decoded.text)
+            except OSError as exc:
+                skipped[path] = f"it cannot be read ({exc})"
+            except SourceDecodeError as exc:
+                skipped[path] = str(exc)
+            except (SyntaxError, ValueError) as exc:
+                skipped[path] = f"it does not parse ({exc})"
+            else:
+                sources[path] = decoded.text
+                if decoded.encoding != "utf-8":
+                    encodings[path] = decoded.encoding
                 continue
-            sources[path] = text
-        return sources
+            progress("warning", {"message": f"skipping {path}: {skipped[path]}"})
+        return sources, encodings, skipped
 
     def _lines_by_file(self, ranking: Sequence[SuspiciousLine],
                        originals: dict[str, str]) -> dict[str, dict[int, float]]:
@@ -235,8 +249,10 @@ class BuiltinEngine:
 
     def _result(self, sandbox: Sandbox, validator: "Validator", failing: tuple[str, ...],
                 state: SearchState, winner: Candidate | None,
-                limit_hit: str | None) -> EngineResult:
+                limit_hit: str | None, skipped: dict[str, str]) -> EngineResult:
         details: dict[str, object] = {"partial_fixes": len(state.partial), "lanes": validator.lanes_used}
+        if skipped:
+            details["skipped_files"] = dict(skipped)
         if winner is not None:
             validator.write(winner.changes)
             return EngineResult(status="fixed", patch=sandbox_diff(sandbox),
@@ -247,8 +263,7 @@ class BuiltinEngine:
         if best is None:
             return EngineResult(status="not_fixed", failing_before=failing,
                                 failing_after=failing, candidates_tried=state.tried,
-                                limit_hit=limit_hit,
-                                description="no candidate made any failing test pass",
+                                limit_hit=limit_hit, description=_no_fix_description(state, skipped),
                                 details=details)
         candidate, verdict = best
         validator.write(candidate.changes)
@@ -261,6 +276,16 @@ class BuiltinEngine:
                             limit_hit=limit_hit,
                             description=f"best partial: {candidate.description}",
                             details=details)
+
+
+def _no_fix_description(state: SearchState, skipped: dict[str, str]) -> str:
+    """Why nothing was found: the candidates' fault only when some were tried on every suspect."""
+    if not skipped:
+        return "no candidate made any failing test pass"
+    unread = "; ".join(f"{path}: {why}" for path, why in list(skipped.items())[:3])
+    if state.tried == 0:
+        return f"no candidate could be made: the suspicious files could not be read ({unread})"
+    return f"no candidate made any failing test pass; suspicious files left out ({unread})"
 
 
 def _follow_lines(lines: dict[int, float], old: str, new: str) -> dict[int, float]:

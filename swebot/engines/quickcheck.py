@@ -54,11 +54,12 @@ class ForkChecker:
     """Runs the selected tests for a batch of candidates in one sandbox command."""
 
     def __init__(self, runner: TestRunner, selected: Sequence[str], originals: Files,
-                 timeout: float) -> None:
+                 timeout: float, encodings: Mapping[str, str] | None = None) -> None:
         self.runner = runner
         self.sandbox = runner.sandbox
         self.selected = tuple(selected)
         self.originals = dict(originals)
+        self.encodings = dict(encodings or {})  # path -> codec its text is written in (default UTF-8)
         self.timeout = timeout  # for the selected tests; calibration may lower it
         self.full_timeout = 2 * timeout
         self._token = uuid.uuid4().hex[:8]
@@ -110,6 +111,7 @@ class ForkChecker:
             "pytest_args": self._pytest_args,
             "full_args": self._full_args,
             "originals": {path: self.originals[path] for path in touched},
+            "encodings": {path: self.encodings[path] for path in touched if path in self.encodings},
             "candidates": [dict(files) for files in candidates],
         }
         self.sandbox.write_file(f"{job_id}.json", json.dumps(job).encode())

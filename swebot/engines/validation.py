@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Mapping, Protocol, Sequence
 
 from swebot.engines.quickcheck import ForkChecker, QuickAnswer
 from swebot.errors import BadInput, SwebotError
@@ -70,13 +70,15 @@ class Validator:
     """
 
     def __init__(self, sandbox: Sandbox, runner: TestRunner, failing: Sequence[str],
-                 originals: dict[str, str], timeout: float, *, batch_size: int = 16, lanes: int = 1) -> None:
+                 originals: dict[str, str], timeout: float, *, batch_size: int = 16, lanes: int = 1,
+                 encodings: Mapping[str, str] | None = None) -> None:
         self.sandbox = sandbox
         self.runner = runner
         self.failing = tuple(failing)
         self.originals = originals
+        self.encodings = dict(encodings or {})  # path -> declared codec of a file not in UTF-8
         self.timeout = timeout
-        self.fork = ForkChecker(runner, self.failing, originals, timeout)
+        self.fork = ForkChecker(runner, self.failing, originals, timeout, self.encodings)
         self.fork.calibrate()
         self.lanes = [Lane(sandbox, runner, self.fork)]
         self.lanes_used = 1  # the most lanes open at once
@@ -87,7 +89,7 @@ class Validator:
 
     def write(self, changes: Sequence[Change], sandbox: Sandbox | None = None) -> None:
         for path, source in changes:
-            (sandbox or self.sandbox).write_file(path, source.encode("utf-8"))
+            (sandbox or self.sandbox).write_file(path, source.encode(self.encodings.get(path, "utf-8")))
 
     def restore(self, sandbox: Sandbox | None = None) -> None:
         self.write(list(self.originals.items()), sandbox)
@@ -166,7 +168,7 @@ class Validator:
                 return
             runner = TestRunner(twin, self.runner.command, cwd=self.runner.cwd, timeout=self.runner.timeout,
                                 select_command=self.runner.select_command)
-            fork = ForkChecker(runner, self.failing, self.originals, self.timeout)
+            fork = ForkChecker(runner, self.failing, self.originals, self.timeout, self.encodings)
             if not fork.calibrate():
                 twin.close()
                 self._lanes_wanted = len(self.lanes)

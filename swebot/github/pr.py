@@ -132,6 +132,11 @@ def pr_title(issue: Issue) -> str:
     return f"Fix #{issue.number}: {defuse(issue.title)[:100]}"
 
 
+def _shown(patch: str) -> str:
+    """A patch as text GitHub accepts: bytes of a legacy-encoded file (surrogate escapes) as U+FFFD."""
+    return patch.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def pr_body(issue: Issue, report: ReportLike, *, test_command: str, engine: str = "builtin") -> str:
     fixed = [t for t in report.failing_before if t not in set(report.failing_after)]
     lines = [
@@ -148,7 +153,8 @@ def pr_body(issue: Issue, report: ReportLike, *, test_command: str, engine: str 
     if report.description:
         lines.append(defuse(report.description)[:500])
     lines += [f"- `{path}`" for path in report.files_changed]
-    patch = report.patch if len(report.patch) <= _MAX_PATCH_IN_BODY else report.patch[:_MAX_PATCH_IN_BODY] + "\n[... cut ...]\n"
+    patch = _shown(report.patch)
+    patch = patch if len(patch) <= _MAX_PATCH_IN_BODY else patch[:_MAX_PATCH_IN_BODY] + "\n[... cut ...]\n"
     lines += ["", "<details><summary>Diff</summary>", "", "```diff", patch.rstrip("\n").replace("```", "`\u200b``"), "```", "</details>"]
     lines += ["", "### Test evidence", f"Command: `{test_command}` (run in swebot's sandbox)."]
     if fixed:
@@ -195,7 +201,7 @@ def failure_comment(report: ReportLike, *, test_command: str, run_url: str | Non
         if report.patch:
             lines += ["", "Best partial attempt (does not make every test pass):", "",
                       "<details><summary>Diff</summary>", "", "```diff",
-                      report.patch[:5000].rstrip("\n").replace("```", "`\u200b``"), "```", "</details>"]
+                      _shown(report.patch)[:5000].rstrip("\n").replace("```", "`\u200b``"), "```", "</details>"]
         lines += ["", "Next steps: add a focused failing test, raise the limits, or try the LLM engine."]
     if run_url:
         lines += ["", f"Run log: {run_url}"]

@@ -22,10 +22,13 @@ import sys
 import time
 
 
+_ENCODINGS: dict = {}  # path -> the codec its text is written in (a PEP 263 cookie's); else UTF-8
+
+
 def _write(root: str, files: dict[str, str]) -> None:
     for rel, text in files.items():
         path = os.path.join(root, rel)
-        with open(path, "w", encoding="utf-8") as fh:
+        with open(path, "w", encoding=_ENCODINGS.get(rel, "utf-8")) as fh:
             fh.write(text)
 
 
@@ -116,6 +119,7 @@ def main(job_path: str) -> int:
 
     deadline = time.monotonic() + float(job["budget"]) if job.get("budget") else None
     originals = job["originals"]
+    _ENCODINGS.update(job.get("encodings") or {})
     try:
         for index, candidate in enumerate(job["candidates"]):
             if deadline is not None and time.monotonic() >= deadline:

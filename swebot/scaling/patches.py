@@ -169,7 +169,7 @@ def apply(sandbox: Sandbox, patch: str) -> str | None:
     if not patch.strip():
         return None
     name = f"{SCRATCH}/candidate-{uuid.uuid4().hex[:8]}.diff"
-    sandbox.write_file(name, patch.encode("utf-8"))
+    sandbox.write_file(name, patch.encode("utf-8", "surrogateescape"))  # the bytes sandbox_diff read
     res = sandbox.execute(f"git apply --whitespace=nowarn {shlex.quote(name)}; status=$?; rm -f {shlex.quote(name)}; "
                           "exit $status", timeout=120)
     return None if res.exit_code == 0 else (res.stderr.strip() or "git apply failed")[:500]
