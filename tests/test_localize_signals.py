@@ -136,3 +136,9 @@ def test_a_dotted_module_path_names_its_file(library: Path) -> None:
     loc = localize(library, "pkg.core.lookups is slow with long strings")
     assert loc.files[0].path == "pkg/core/lookups.py"
     assert any("module named in issue" in e for e in evidence(loc, "pkg/core/lookups.py"))
+
+
+def test_a_plain_word_naming_a_module_points_at_it(library: Path) -> None:
+    loc = localize(library, "Case-insensitive lookups ignore accents")
+    assert loc.files[0].path == "pkg/core/lookups.py"
+    assert any("word in issue names the module: lookups" in e for e in evidence(loc, "pkg/core/lookups.py"))

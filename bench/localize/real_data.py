@@ -317,7 +317,9 @@ def prepare(insts: list[Instance], log=print) -> None:
         if git_dir is None:
             log(f"{repo}: no mirror under {MIRRORS}; {len(todo)} instances unavailable")
             continue
-        blobs = BlobCache(DATA / "blobs" / INDEX_VERSION / f"{repo.replace('/', '+')}.sqlite")
+        # One cache file per process that builds: SQLite would make a second writer wait.
+        tag = os.environ.get("SWEBOT_BLOB_CACHE_TAG", "")
+        blobs = BlobCache(DATA / "blobs" / INDEX_VERSION / f"{repo.replace('/', '+')}{tag}.sqlite")
         by_commit: dict[str, list[Instance]] = {}
         for inst in todo:
             by_commit.setdefault(inst.commit, []).append(inst)

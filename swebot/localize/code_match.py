@@ -10,6 +10,7 @@ may differ). Literals are kept as their longest fixed part (format placeholders 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import zlib
 from dataclasses import dataclass
@@ -89,7 +90,7 @@ def literals(source: str) -> list[tuple[str, int]]:
         if len(fixed) < MIN_LITERAL_CHARS or " " not in fixed.strip():
             continue
         if starts is None:
-            starts = [0] + [i + 1 for i, ch in enumerate(code) if ch == "\n"]
+            starts = [0, *itertools.accumulate(len(line) + 1 for line in code.split("\n"))]
         out.append((fixed, bisect.bisect_right(starts, m.start())))
     return out
 

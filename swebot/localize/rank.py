@@ -25,7 +25,7 @@ from swebot.localize.symbols import Symbol, SymbolIndex
 FILE_FEATURES = (
     "f_bm25", "f_bm25_rr", "f_frame", "f_path", "f_stem", "f_named", "f_word", "f_sym_bm25",
     "f_graph", "f_test_import", "f_noncode", "f_sbfl", "f_line", "f_msg", "f_import", "f_backtick",
-    "f_size",
+    "f_size", "f_stem_word",
 )
 OWN_FEATURES = (
     "bm25", "bm25_rr", "frame", "frame_any", "exact", "ident", "word", "graph", "is_class", "sbfl",
@@ -287,6 +287,12 @@ class _FeatureBuilder:
             hits = by_stem.get(ident.lstrip("_"), [])
             for i in hits:
                 self.file_set(i, "f_stem", 1.0 / math.sqrt(len(hits)), f"module name in issue: {ident}")
+        # A plain word that names a module ("the autodetector", "widgets") is a weaker hint.
+        idents = set(self.sig.code_idents)
+        for word in {w.lower() for w in self.sig.words if len(w) >= 5 and w not in idents}:
+            hits = by_stem.get(word, [])
+            for i in hits:
+                self.file_set(i, "f_stem_word", 1.0 / math.sqrt(len(hits)), f"word in issue names the module: {word}")
 
     def named_tests(self) -> None:
         """Tests the issue names are evidence about the code they exercise, not about themselves."""
