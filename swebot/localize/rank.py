@@ -40,7 +40,7 @@ FILE_WEIGHTS: dict[str, float] = {
     "f_bm25": 2.26, "f_bm25_rr": 1.85, "f_frame": 4.29, "f_path": 4.00, "f_stem": 1.18,
     "f_named": 2.57, "f_word": -0.16, "f_sym_bm25": 2.26, "f_graph": 0.67, "f_test_import": 0.98,
     "f_noncode": -3.03, "f_sbfl": 3.00, "f_line": 3.0, "f_msg": 3.0, "f_import": 1.5, "f_backtick": 1.0,
-    "f_size": 0.5,
+    "f_size": 0.5, "f_stem_word": 0.5,
 }
 SYMBOL_WEIGHTS: dict[str, float] = {
     "bm25": 3.79, "bm25_rr": 1.90, "frame": 3.77, "frame_any": 0.89, "exact": 3.56,
@@ -49,7 +49,7 @@ SYMBOL_WEIGHTS: dict[str, float] = {
     "f_frame": 1.47, "f_path": 1.03, "f_stem": -0.06, "f_named": 0.92, "f_word": -0.75,
     "f_sym_bm25": 0.64, "f_graph": -0.15, "f_test_import": 0.50, "f_noncode": -2.74, "f_sbfl": 0.00,
     "line": 3.0, "msg": 3.0, "imported": 2.0, "backtick": 1.5, "f_line": 1.0, "f_msg": 1.0,
-    "f_import": 0.5, "f_backtick": 0.3, "f_size": 0.2,
+    "f_import": 0.5, "f_backtick": 0.3, "f_size": 0.2, "f_stem_word": 0.2,
 }
 
 RR_DEPTH = 50  # reciprocal-rank features only for the top of a BM25 list
