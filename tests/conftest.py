@@ -14,6 +14,8 @@ import pytest
 # SWE-bench instance images are never pulled from a public registry here (tests stay on
 # loopback); a test that pulls names its own registry on 127.0.0.1.
 os.environ["SWEBOT_IMAGE_NAMESPACE"] = ""
+# Environments built from SWE-bench specs get no network either: a build that needs a package fails.
+os.environ["SWEBOT_SPECENV_NETWORK"] = "none"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

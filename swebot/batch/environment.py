@@ -18,10 +18,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from swebot.batch.dataset import swebench_image_name
 from swebot.errors import EnvironmentProblem
 
+if TYPE_CHECKING:
+    from swebot.batch.dataset import Instance
+    from swebot.batch.repos import RepoCache
+
 SWEBENCH_KIND_PREFIX = "swebench:"
+SPECENV_KIND_PREFIX = "specenv:"  # the factory's kind for swebot's environments built from specs
+IMAGE_KINDS = (SWEBENCH_KIND_PREFIX, SPECENV_KIND_PREFIX)  # sandboxes that are the instance's environment
 # "" pulls nothing (local images only); the test suite sets that so it never leaves loopback.
 OFFICIAL_NAMESPACE = "swebench"
 DEFAULT_NAMESPACE = os.environ.get("SWEBOT_IMAGE_NAMESPACE", OFFICIAL_NAMESPACE)
@@ -177,3 +185,35 @@ def choose_sandbox(
     except EnvironmentProblem as exc:
         return requested, f"no local image {local}; {exc}; sandbox {requested}"
     return SWEBENCH_KIND_PREFIX + official, f"SWE-bench image {official} (/testbed), pulled"
+
+
+def environment_for(instance: "Instance", requested: str, policy: ImagePolicy, cache: "RepoCache", *,
+                    on_progress: Progress | None = None,
+                    docker_ready: Callable[[], bool] | None = None) -> tuple[str, str]:
+    """Where ``instance`` runs: its SWE-bench image (local or pulled); else, for a Docker sandbox
+    and a (repo, version) the harness has a spec for, swebot's environment built from that spec
+    (see ``specenv``); else the requested sandbox. EnvironmentProblem when the build fails."""
+    from swebot.batch import harness
+    from swebot.batch.specenv import ensure_spec_env
+
+    kind, note = choose_sandbox(instance.instance_id, requested, policy=policy, on_progress=on_progress)
+    if kind.startswith(SWEBENCH_KIND_PREFIX) or kind not in ("docker", "auto"):
+        return kind, note
+    try:
+        harness.instance_spec(instance)
+    except harness.MissingSpec as exc:
+        return kind, f"{note}; {exc}"
+    if kind == "auto" and not (docker_ready or _docker_ready)():
+        return kind, f"{note}; no Docker engine to build its environment in"
+    env = ensure_spec_env(instance, cache, on_progress=on_progress)
+    return SPECENV_KIND_PREFIX + env.tag, f"{note}; {env.note}"
+
+
+def _docker_ready() -> bool:
+    try:
+        from swebot.sandbox.docker import connect
+
+        connect().close()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means: no engine to use
+        return False

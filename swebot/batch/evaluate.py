@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from pydantic import BaseModel, ConfigDict, Field
 
 from swebot.batch.dataset import Instance
-from swebot.batch.environment import Progress, choose_sandbox, image_policy
+from swebot.batch.environment import IMAGE_KINDS, Progress, environment_for, image_policy
 from swebot.batch.repos import DEFAULT_SOURCE, RepoCache, apply_patch, check_template
 from swebot.batch import harness
 from swebot.batch.testspecs import PYTEST_COMMAND, HarnessLogSpec, spec_for, unreported
@@ -139,38 +139,39 @@ def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
                  open_sandbox: SandboxOpener = _default_open, run_tests: TestRun | None = None,
                  on_progress: Progress | None = None) -> Verdict:
     started = time.monotonic()
+
+    def failed(message: str) -> Verdict:
+        return Verdict(instance.instance_id, "error", error=message, seconds=time.monotonic() - started)
+
     if not patch.strip():
         return Verdict(instance.instance_id, "unresolved", error="empty patch", empty_patch=True,
                        fail_to_pass_failing=instance.FAIL_TO_PASS)
     graded_by_harness: list[harness.Grade] = []
-    if run_tests is None:
-        try:
-            spec = spec_for(instance, settings.test_command)
-        except SwebotError as exc:  # ids no runner can select: say so rather than report "unresolved"
-            return Verdict(instance.instance_id, "error", error=str(exc), seconds=time.monotonic() - started)
-        run_tests = _graded_by_harness(spec, instance, graded_by_harness) if isinstance(spec, HarnessLogSpec) \
-            else spec.run
     scratch = Path(tempfile.mkdtemp(prefix="swebot-eval-"))
     try:
         cache = RepoCache(settings.cache_dir, settings.repo_source)
+        kind, _ = environment_for(instance, settings.sandbox,
+                                  image_policy(settings.use_swebench_images, settings.image_namespace), cache,
+                                  on_progress=on_progress)
+        if run_tests is None:
+            # In an image of the instance's environment the harness's install steps run on the tree first.
+            spec = spec_for(instance, settings.test_command, setup=kind.startswith(IMAGE_KINDS))
+            run_tests = _graded_by_harness(spec, instance, graded_by_harness) if isinstance(spec, HarnessLogSpec) \
+                else spec.run
         with cache.worktree(instance.repo, instance.base_commit, scratch / "repo") as tree:
             try:
                 apply_patch(tree, patch, "model patch")
             except SwebotError as exc:
-                return Verdict(instance.instance_id, "error", error=str(exc),
-                               seconds=time.monotonic() - started)
+                return failed(str(exc))
             apply_patch(tree, instance.test_patch, "test_patch")
-            kind, _ = choose_sandbox(instance.instance_id, settings.sandbox,
-                                     policy=image_policy(settings.use_swebench_images, settings.image_namespace),
-                                     on_progress=on_progress)
             sandbox = open_sandbox(kind, tree)
             try:
                 ids = list(dict.fromkeys([*instance.FAIL_TO_PASS, *instance.PASS_TO_PASS]))
                 report = run_tests(sandbox, ids, settings.test_timeout)
             finally:
                 sandbox.close()
-    except SwebotError as exc:
-        return Verdict(instance.instance_id, "error", error=str(exc), seconds=time.monotonic() - started)
+    except SwebotError as exc:  # ids no runner can select, an environment that cannot be built, ...
+        return failed(str(exc))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if report.timed_out:

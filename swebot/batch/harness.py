@@ -134,11 +134,34 @@ def test_command(instance: Instance, spec: HarnessSpec | None = None) -> str:
     return " ".join([spec.test_cmd, *(shlex.quote(d) for d in test_directives(instance))])
 
 
-def eval_script(instance: Instance, spec: HarnessSpec | None = None) -> str:
-    """The part of the harness's eval script that runs after the repository is in place:
-    the spec's eval_commands (locale exports and the like), then the test command."""
+def offline_install(install: str) -> str:
+    """The spec's install command made to work in a sandbox without network: the dependencies
+    are in the image already, so pip neither resolves them nor builds in isolation."""
+    if re.search(r"\bpip install\b", install) and "--no-deps" not in install:
+        return f"{install} --no-deps --no-build-isolation"
+    return install
+
+
+def is_apt(command: str) -> bool:
+    return bool(re.search(r"\bapt(-get)?\b", command))
+
+
+def instance_setup(spec: HarnessSpec) -> list[str]:
+    """What the harness did to the tree when it built the instance image, redone on a fresh
+    tree: pre_install steps that edit it (apt-get ones belong to the environment), then the
+    install (offline)."""
+    steps = [c for c in spec.pre_install if not is_apt(c)]
+    if spec.install:
+        steps.append(offline_install(spec.install))
+    return steps
+
+
+def eval_script(instance: Instance, spec: HarnessSpec | None = None, *, setup: bool = True) -> str:
+    """The harness's eval script from the point where the repository is in place: the spec's
+    eval_commands (locale exports and the like), the instance setup (``setup``), the test command."""
     spec = spec or instance_spec(instance)
-    return "\n".join([*spec.eval_commands, test_command(instance, spec)])
+    steps = [*spec.eval_commands, *(instance_setup(spec) if setup else ()), test_command(instance, spec)]
+    return "\n".join(steps)
 
 
 # --- the swebench package: log parsers and grading --------------------------------------------

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from swebot.batch.dataset import Instance
-from swebot.batch.environment import Progress, choose_sandbox, image_policy
+from swebot.batch.environment import Progress, environment_for, image_policy
 from swebot.batch.ledger import LIMIT_NAME, Ledger
 from swebot.batch.patches import patch_files, without_files
 from swebot.batch.repos import RepoCache, apply_patch
@@ -142,9 +142,9 @@ def _run(instance: Instance, settings: BatchSettings, ledger: Ledger, fix: FixFu
             test_command, why_not = oracle_test_command(instance), oracle_unavailable(instance)
             if why_not:  # the tests are in the tree, but the engine gets the issue alone
                 test_command, result.oracle_tests, result.note = None, False, why_not
-        kind, note = choose_sandbox(instance.instance_id, settings.sandbox,
-                                    policy=image_policy(settings.use_swebench_images, settings.image_namespace),
-                                    on_progress=_to_stderr(instance.instance_id))
+        kind, note = environment_for(instance, settings.sandbox,
+                                     image_policy(settings.use_swebench_images, settings.image_namespace), cache,
+                                     on_progress=_to_stderr(instance.instance_id))
         result.sandbox = note
         result.overhead_seconds = time.monotonic() - started
         request = FixRequest(

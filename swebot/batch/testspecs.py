@@ -178,8 +178,10 @@ def _filled_from_own_reader(status: harness.StatusMap, instance: Instance, ids: 
     return filled
 
 
-def harness_spec(instance: Instance) -> HarnessLogSpec | None:
-    """The harness's spec when it can decide (package installed, (repo, version) known), else None."""
+def harness_spec(instance: Instance, setup: bool = False) -> HarnessLogSpec | None:
+    """The harness's spec when it can decide (package installed, (repo, version) known), else None.
+    ``setup``: the sandbox is an image of the instance's environment, where the harness's install
+    steps must run on the fresh tree first (never on the host, where they would install into it)."""
     if not instance.version or not harness.harness_available():
         return None
     try:
@@ -188,7 +190,7 @@ def harness_spec(instance: Instance) -> HarnessLogSpec | None:
         return None
     if harness.harness_parser(instance.repo, instance.log_parser) is None:
         return None
-    return HarnessLogSpec(instance, harness.eval_script(instance, spec))
+    return HarnessLogSpec(instance, harness.eval_script(instance, spec, setup=setup))
 
 
 def django_labels(test_patch: str) -> tuple[str, ...]:
@@ -219,13 +221,13 @@ def _django_predates_parallel(version: str) -> bool:
     return bool(match) and (int(match[1]), int(match[2])) < (1, 9)
 
 
-def django_spec(instance: Instance) -> LogSpec:
+def django_spec(instance: Instance, setup: bool = False) -> LogSpec:
     labels = django_labels(instance.test_patch) or _django_modules_of(
         [*instance.FAIL_TO_PASS, *instance.PASS_TO_PASS])
     if not labels:
         raise UnsupportedTests(f"{instance.instance_id}: cannot tell which Django test modules to run: the "
                                "test_patch touches no tests/*.py file and the test ids name no module")
-    recorded = _recorded_command(instance)
+    recorded = _recorded_command(instance, setup)
     if recorded:
         return LogSpec("django", recorded, parse_django_log, django_key)
     options = "--verbosity 2" if _django_predates_parallel(instance.version) else \
@@ -234,10 +236,10 @@ def django_spec(instance: Instance) -> LogSpec:
                    parse_django_log, django_key)
 
 
-def _recorded_command(instance: Instance) -> str:
+def _recorded_command(instance: Instance, setup: bool = False) -> str:
     """The harness's eval commands and test command when it has a spec for the instance, else ""."""
     try:
-        return harness.eval_script(instance)
+        return harness.eval_script(instance, setup=setup)
     except harness.MissingSpec:
         return ""
 
@@ -246,12 +248,12 @@ def sympy_test_files(test_patch: str) -> tuple[str, ...]:
     return tuple(p for p in sorted(patch_files(test_patch)) if p.endswith(".py"))
 
 
-def sympy_spec(instance: Instance) -> LogSpec:
+def sympy_spec(instance: Instance, setup: bool = False) -> LogSpec:
     files = sympy_test_files(instance.test_patch)
     if not files:
         raise UnsupportedTests(f"{instance.instance_id}: cannot tell which SymPy test files to run: the "
                                "test_patch touches no .py file")
-    recorded = _recorded_command(instance)
+    recorded = _recorded_command(instance, setup)
     if recorded:  # the harness's command sets PYTHONWARNINGS itself
         return LogSpec("sympy", recorded, parse_sympy_log, sympy_key)
     return LogSpec("sympy", f"python bin/test -C --verbose {shlex.join(files)}", parse_sympy_log, sympy_key,
@@ -259,7 +261,7 @@ def sympy_spec(instance: Instance) -> LogSpec:
                    env={"PYTHONWARNINGS": "ignore::UserWarning,ignore::SyntaxWarning"})
 
 
-SPECS_BY_REPO: dict[str, Callable[[Instance], LogSpec]] = {
+SPECS_BY_REPO: dict[str, Callable[[Instance, bool], LogSpec]] = {
     "django/django": django_spec,
     "sympy/sympy": sympy_spec,
 }
@@ -272,17 +274,18 @@ def looks_like_pytest_id(test_id: str) -> bool:
     return " (" not in path and ("::" in test_id or "/" in path or path.endswith(".py"))
 
 
-def spec_for(instance: Instance, pytest_command: str = PYTEST_COMMAND, *, use_harness: bool = True) -> TestSpec:
+def spec_for(instance: Instance, pytest_command: str = PYTEST_COMMAND, *, use_harness: bool = True,
+             setup: bool = False) -> TestSpec:
     """The harness's spec when it can decide (see ``harness_spec``); else the spec for
     ``instance``'s repository: pytest (with ``pytest_command``) unless it is one of
     ``SPECS_BY_REPO``. Raises ``UnsupportedTests`` rather than let pytest silently select nothing."""
     if use_harness:
-        decided = harness_spec(instance)
+        decided = harness_spec(instance, setup)
         if decided is not None:
             return decided
     known = SPECS_BY_REPO.get(instance.repo.lower())
     if known is not None:
-        return known(instance)
+        return known(instance, setup)
     foreign = [t for t in (*instance.FAIL_TO_PASS, *instance.PASS_TO_PASS) if not looks_like_pytest_id(t)]
     if foreign:
         raise UnsupportedTests(

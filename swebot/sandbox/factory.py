@@ -33,6 +33,10 @@ SWEBENCH_ENV = {
     "HOME": "/root",
 }
 SWEBENCH_ACTIVATE = "source /opt/miniconda3/bin/activate && conda activate testbed"
+SPECENV_KIND_PREFIX = "specenv:"  # "specenv:<image>": swebot's environment built from a harness spec
+SPECENV_ENV = {"PATH": "/opt/testbed/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+               "HOME": "/root", "VIRTUAL_ENV": "/opt/testbed"}
+SPECENV_ACTIVATE = ". /opt/testbed/bin/activate"
 T = TypeVar("T")
 
 
@@ -138,9 +142,12 @@ def open_swebench(
     *,
     network: bool = False,
     on_warning: Callable[[str], None] = _warn,
+    env: Mapping[str, str] = SWEBENCH_ENV,
+    activate: str = SWEBENCH_ACTIVATE,
 ) -> RetryingSandbox:
-    """A sandbox in a SWE-bench instance image: runs as root in /testbed (the image's own layout,
-    its environment already installed); the workspace is copied over /testbed."""
+    """A sandbox in a SWE-bench instance image (or swebot's environment built from a harness spec,
+    laid out the same with a virtualenv for the conda env): runs as root in /testbed, its
+    environment activated; the workspace is copied over /testbed."""
     from swebot.sandbox.docker import DockerSandbox, Limits, connect
     from swebot.sandbox.images import image_exists
 
@@ -149,8 +156,7 @@ def open_swebench(
         raise EnvironmentProblem(f"the SWE-bench image {image} is not present locally",
                                  hint="build it with the SWE-bench harness, or run with --sandbox docker")
     sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env(),
-                            env_allowlist=env_allowlist(), root=SWEBENCH_ROOT, uid=0, env=SWEBENCH_ENV,
-                            activate=SWEBENCH_ACTIVATE)
+                            env_allowlist=env_allowlist(), root=SWEBENCH_ROOT, uid=0, env=env, activate=activate)
     return _filled(sandbox, workspace, on_warning)
 
 
@@ -169,6 +175,9 @@ def open_sandbox(
     workspace = Path(workspace)
     if kind.startswith(SWEBENCH_KIND_PREFIX):
         return open_swebench(kind[len(SWEBENCH_KIND_PREFIX):], workspace, network=network, on_warning=on_warning)
+    if kind.startswith(SPECENV_KIND_PREFIX):
+        return open_swebench(kind[len(SPECENV_KIND_PREFIX):], workspace, network=network, on_warning=on_warning,
+                             env=SPECENV_ENV, activate=SPECENV_ACTIVATE)
     if kind not in KINDS:
         raise BadInput(f"unknown sandbox kind {kind!r}; choose one of {', '.join(KINDS)}")
     if kind == "local":

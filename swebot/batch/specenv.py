@@ -1,0 +1,314 @@
+"""Environments built from the SWE-bench harness's specs, for when no instance image can be had.
+
+One image per (repository, version), shared by every instance of it:
+
+- a Debian base of the spec's Python (debootstrap suites: bullseye 3.9, bookworm 3.11, trixie
+  3.13; another version gets the nearest of those, and the note says so);
+- a virtualenv at /opt/testbed instead of the harness's conda env ``testbed``; pip installs what
+  the spec lists (its ``packages``: a requirements file of the repository, an environment.yml
+  turned into pip requirements, or package names; then ``pip_packages``); ``apt-get`` steps of
+  ``pre_install`` run in the image;
+- the repository at its ``environment_setup_commit`` is installed with the spec's install command
+  (so its dependencies are in the image) and removed again: each instance copies its own tree
+  into /testbed and reinstalls it offline (``--no-deps --no-build-isolation``).
+
+The image is tagged only when its build succeeded, so an interrupted or failed build leaves no
+tag to reuse (its untagged layers carry the build's label and are removed); builds of one tag
+are serialized by a file lock. A failed build raises EnvironmentProblem with the log's tail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shlex
+import subprocess
+import tarfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from swebot.batch import harness
+from swebot.batch.dataset import Instance
+from swebot.batch.repos import RepoCache
+from swebot.errors import EnvironmentProblem
+
+SPECENV_REPOSITORY = "swebot/specenv"
+VENV = "/opt/testbed"
+ACTIVATE = f". {VENV}/bin/activate"
+SPEC_LABEL = "swebot.spec"
+BUILD_LOG_TAIL = 40
+# Debian suites whose python3 is the given version (what debootstrap can make without a registry).
+SUITES: dict[tuple[int, int], str] = {(3, 9): "bullseye", (3, 11): "bookworm", (3, 13): "trixie"}
+BASE_IMAGE_FOR_SUITE = {"bookworm": os.environ.get("SWEBOT_BASE_IMAGE", "swebot/base:latest")}
+Progress = Callable[[str], None]
+
+
+def base_image_for(suite: str) -> str:
+    return BASE_IMAGE_FOR_SUITE.get(suite, f"swebot/base-{suite}:latest")
+
+
+@dataclass(frozen=True)
+class PythonChoice:
+    wanted: str
+    version: str
+    suite: str
+    note: str  # "" when exact
+
+
+def choose_python(wanted: str) -> PythonChoice:
+    """The supported Python nearest to ``wanted`` (a tie goes to the older: old pins build there)."""
+    match = re.match(r"(\d+)\.(\d+)", wanted or "")
+    if not match:
+        raise EnvironmentProblem(f"the spec's Python version {wanted!r} is not of the form X.Y")
+    target = (int(match[1]), int(match[2]))
+    best = min(SUITES, key=lambda v: (abs((v[0] - target[0]) * 100 + v[1] - target[1]), v))
+    version = f"{best[0]}.{best[1]}"
+    note = "" if best == target else (f"Python {wanted} is not available from Debian here; using {version} "
+                                      f"(Debian {SUITES[best]}), the nearest")
+    return PythonChoice(wanted, version, SUITES[best], note)
+
+
+# --- the repository's requirement files, read from the mirror --------------------------------
+
+def _git_show(bare: Path, commit: str, path: str) -> str | None:
+    proc = subprocess.run(["git", "--git-dir", str(bare), "show", f"{commit}:{path}"], capture_output=True, text=True)
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def requirements_text(repo: str, bare: Path, commit: str) -> str:
+    """The harness's get_requirements_by_commit, reading the mirror instead of GitHub: the first
+    requirements path that exists, ``-r`` includes inlined, ``-e .``/comments/``.[test`` dropped."""
+    def keep(line: str) -> bool:
+        return not any(line.strip().startswith(x) for x in ("-e .", "#", ".[test"))
+
+    for path in harness.requirements_paths(repo):
+        text = _git_show(bare, commit, path)
+        if text is None:
+            continue
+        folder = path.rpartition("/")[0]
+        included, own = [], []
+        for line in text.split("\n"):
+            if line.strip().startswith("-r"):
+                name = line.strip()[2:].strip()
+                extra = _git_show(bare, commit, f"{folder}/{name}" if folder else name) or ""
+                included.extend(x for x in extra.split("\n") if keep(x))
+            elif keep(line):
+                own.append(line)
+        return "\n".join([*included, "\n".join(own)])
+    raise EnvironmentProblem(f"no requirements file of {repo} at {commit[:12]} "
+                             f"(looked for {', '.join(harness.requirements_paths(repo)) or 'none known'})")
+
+
+_NOT_ON_PYPI = {"python", "pip", "setuptools-scm-git-archive"}
+
+
+def _conda_to_pip(spec: str) -> str | None:
+    """A conda package spec as a pip requirement (``numpy=1.2`` -> ``numpy==1.2.*``); None for
+    names that are not Python packages on PyPI."""
+    spec = spec.strip().strip("'\"")
+    if not spec or "::" in spec:
+        spec = spec.split("::")[-1]
+    match = re.match(r"([A-Za-z0-9_.\-]+)\s*(.*)", spec)
+    if not match or match[1].lower() in _NOT_ON_PYPI:
+        return None
+    name, rest = match[1], match[2].replace(" ", "")
+    if re.fullmatch(r"=[^=<>!]+", rest):  # conda's single = is a prefix match
+        rest = f"=={rest[1:]}" if rest.count(".") >= 2 or "*" in rest else f"=={rest[1:]}.*"
+    return name + rest
+
+
+def environment_yml_requirements(text: str) -> list[str]:
+    import yaml
+
+    data = yaml.safe_load(text) or {}
+    found: list[str] = []
+    for dep in data.get("dependencies", []) or []:
+        if isinstance(dep, dict):
+            found.extend(str(p) for p in dep.get("pip", []) or [])
+        else:
+            converted = _conda_to_pip(str(dep))
+            if converted:
+                found.append(converted)
+    return found
+
+
+def package_requirements(spec: harness.HarnessSpec, bare: Path, commit: str) -> list[str]:
+    """The spec's ``packages`` as pip requirement lines."""
+    if spec.packages == "requirements.txt":
+        return [line for line in requirements_text(spec.repo, bare, commit).split("\n") if line.strip()]
+    if spec.packages == "environment.yml":
+        for path in harness.environment_yml_paths(spec.repo):
+            text = _git_show(bare, commit, path)
+            if text is not None:
+                return environment_yml_requirements(text)
+        raise EnvironmentProblem(f"no environment.yml of {spec.repo} at {commit[:12]}")
+    return [c for c in (_conda_to_pip(p) for p in shlex.split(spec.packages or "")) if c]
+
+
+# --- the image -------------------------------------------------------------------------------
+
+_DOCKERFILE = """\
+ARG BASE_IMAGE
+FROM ${BASE_IMAGE}
+ARG SWEBOT_DEPS
+ARG SWEBOT_SPEC
+LABEL swebot=1 swebot.kind=specenv swebot.deps=${SWEBOT_DEPS} swebot.spec=${SWEBOT_SPEC}
+USER root
+COPY setup/ /tmp/swebot-setup/
+RUN sh /tmp/swebot-setup/setup.sh && rm -rf /tmp/swebot-setup
+ENV PATH=/opt/testbed/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin VIRTUAL_ENV=/opt/testbed
+WORKDIR /testbed
+"""
+
+
+def setup_script(spec: harness.HarnessSpec, requirements: list[str]) -> str:
+    q = shlex.quote
+    pip = "python -m pip install --progress-bar off"
+    lines = ["set -eux", "export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1"]
+    lines.append('[ -f /tmp/swebot-setup/ca-bundle.crt ] && export PIP_CERT=/tmp/swebot-setup/ca-bundle.crt || true')
+    lines += [c for c in spec.pre_install if harness.is_apt(c)]
+    if any("locale" in c for c in spec.eval_commands):  # Django's eval commands run locale-gen
+        lines.append("apt-get update && apt-get install -y locales && sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen"
+                     " && locale-gen")
+    lines += [f"python3 -m venv {VENV}", f". {VENV}/bin/activate"]
+    if requirements or spec.pip_packages or "pip install" in spec.install:
+        # A conda env has setuptools and wheel; pins below may move them.
+        lines += [f"{pip} --upgrade pip", f"{pip} setuptools wheel"]
+    if requirements:
+        lines.append(f"{pip} -r /tmp/swebot-setup/requirements.txt")
+    if spec.pip_packages:
+        lines.append(f"{pip} " + " ".join(q(p) for p in spec.pip_packages))
+    lines += ["mkdir -p /testbed", "tar -C /testbed -xf /tmp/swebot-setup/repo.tar", "cd /testbed"]
+    lines += [c for c in spec.pre_install if not harness.is_apt(c)]
+    if spec.install:
+        lines.append(spec.install)
+    # The tree goes; what the install put in the venv (dependencies, an editable link to
+    # /testbed) stays. Each instance brings its own tree.
+    lines += ["cd /", "find /testbed -mindepth 1 -delete", "chmod 777 /testbed"]
+    return "\n".join(lines) + "\n"
+
+
+def _archive(bare: Path, commit: str) -> bytes:
+    proc = subprocess.run(["git", "--git-dir", str(bare), "archive", "--format=tar", commit], capture_output=True)
+    if proc.returncode != 0:
+        raise EnvironmentProblem(f"cannot archive {commit[:12]}: {proc.stderr.decode(errors='replace').strip()}")
+    return proc.stdout
+
+
+def _context(files: dict[str, bytes]) -> io.BytesIO:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size, info.mode, info.mtime = len(data), 0o644, 0
+            tar.addfile(info, io.BytesIO(data))
+    buf.seek(0)
+    return buf
+
+
+@dataclass(frozen=True)
+class SpecEnv:
+    tag: str
+    note: str  # what the user should know (a Python version substituted, a reused image)
+    built_seconds: float = 0.0  # 0 when reused
+
+
+def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: object | None = None,
+                    on_progress: Progress | None = None, build_timeout: float = 3600.0,
+                    spec: harness.HarnessSpec | None = None, network: str | None = None) -> SpecEnv:
+    """The environment image for the instance's (repo, version): found, or built now (``spec``
+    replaces the harness's, ``network`` is the build's network mode). MissingSpec when the
+    harness has no spec; EnvironmentProblem when the image cannot be built."""
+    import docker.errors
+
+    from swebot.batch.store import locked
+    from swebot.sandbox.docker import connect
+    from swebot.sandbox.images import host_ca_bundle, image_exists
+
+    spec = spec or harness.instance_spec(instance)
+    # The build fetches packages (PyPI, Debian); SWEBOT_SPECENV_NETWORK=none keeps it offline (tests).
+    network = network or os.environ.get("SWEBOT_SPECENV_NETWORK", "bridge")
+    python = choose_python(spec.python)
+    commit = instance.environment_setup_commit or instance.base_commit
+    bare = cache.ensure(instance.repo, commit)
+    requirements = package_requirements(spec, bare, commit)
+    script = setup_script(spec, requirements)
+    client = client or connect()
+    base = base_image_for(python.suite)
+    try:
+        base_id = client.images.get(base).id  # type: ignore[attr-defined]
+    except docker.errors.ImageNotFound:
+        raise EnvironmentProblem(
+            f"the Debian {python.suite} base image {base} (Python {python.version}) is missing",
+            hint=f"build it once: `sudo env SUITE={python.suite} sandboxes/build-base-image.sh {base}`") from None
+    digest = hashlib.sha256(json.dumps([_DOCKERFILE, script, requirements, base_id, commit, spec.key]).encode())
+    deps = digest.hexdigest()
+    slug = re.sub(r"[^a-z0-9_.-]+", "_", f"{spec.repo}-{spec.version}".lower())
+    tag = f"{SPECENV_REPOSITORY}:{slug}-{deps[:12]}"
+    notes = [n for n in (python.note,) if n]
+    lock = cache.cache_dir / "specenv-locks" / f"{slug}-{deps[:12]}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with locked(lock):
+        if image_exists(client, tag):  # type: ignore[arg-type]
+            return SpecEnv(tag, "; ".join([f"environment {tag} (reused)", *notes]))
+        if on_progress:
+            on_progress(f"building the environment of {spec.key} (Python {python.version}) as {tag}")
+        files = {"Dockerfile": _DOCKERFILE.encode(), "setup/setup.sh": script.encode(),
+                 "setup/requirements.txt": ("\n".join(requirements) + "\n").encode(),
+                 "setup/repo.tar": _archive(bare, commit)}
+        ca = host_ca_bundle()
+        if ca is not None:
+            files["setup/ca-bundle.crt"] = ca.read_bytes()
+        started = time.monotonic()
+        log: list[str] = []
+        error = None
+        try:
+            stream = client.api.build(  # type: ignore[attr-defined]
+                fileobj=_context(files), custom_context=True, tag=tag, rm=True, forcerm=True, decode=True,
+                buildargs={"BASE_IMAGE": base, "SWEBOT_DEPS": deps, "SWEBOT_SPEC": spec.key}, timeout=build_timeout,
+                network_mode=network)
+            last_note = 0.0
+            for chunk in stream:
+                text = chunk.get("stream") or chunk.get("status") or ""
+                if text.strip():
+                    log.extend(line for line in text.rstrip("\n").splitlines() if line.strip())
+                    if on_progress and time.monotonic() - last_note > 30:
+                        last_note = time.monotonic()
+                        on_progress(f"building {tag}: {log[-1][:120]}")
+                if "error" in chunk:
+                    error = str(chunk["error"])
+                    log.append(error)
+        except docker.errors.DockerException as exc:
+            error = f"{exc}"
+            log.append(error)
+        finally:
+            if error is not None or not image_exists(client, tag):  # type: ignore[arg-type]
+                _remove_untagged(client, deps)
+        seconds = time.monotonic() - started
+        if error is not None or not image_exists(client, tag):  # type: ignore[arg-type]
+            tail = "\n".join(log[-BUILD_LOG_TAIL:])
+            raise EnvironmentProblem(
+                f"building the environment of {spec.key} failed after {seconds:.0f}s\n"
+                f"--- build log (last {BUILD_LOG_TAIL} lines) ---\n{tail}",
+                hint="the spec comes from the SWE-bench harness; an official image (--image-namespace) avoids the build")
+        if on_progress:
+            on_progress(f"built {tag} in {seconds:.0f}s")
+        return SpecEnv(tag, "; ".join([f"environment {tag} (built in {seconds:.0f}s)", *notes]), seconds)
+
+
+def _remove_untagged(client: object, deps: str) -> None:
+    """Untagged layers of a failed or interrupted build (they carry its deps label)."""
+    try:
+        images = client.images.list(filters={"label": f"swebot.deps={deps}", "dangling": True})  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - cleanup is best effort; `swebot sandbox prune` finds the rest
+        return
+    for image in images:
+        try:
+            client.images.remove(image.id, force=True)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001, S110
+            pass

@@ -1,0 +1,213 @@
+"""Environments built from the SWE-bench harness's specs: Python choice, requirements read from
+the repository, the build (offline here: SWEBOT_SPECENV_NETWORK=none), its cache, its failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from swebot.batch import harness
+from swebot.batch.dataset import Instance
+from swebot.batch.repos import RepoCache
+from swebot.batch.specenv import (
+    choose_python,
+    environment_yml_requirements,
+    ensure_spec_env,
+    package_requirements,
+    requirements_text,
+    setup_script,
+)
+from swebot.errors import EnvironmentProblem
+from tests.docker_support import require_docker
+from tests.swebench_fixtures import _commit, _side_diff, build_dataset, git
+
+
+def test_python_is_debian_s_nearest_and_the_note_says_so() -> None:
+    assert (choose_python("3.9").version, choose_python("3.9").note) == ("3.9", "")
+    assert choose_python("3.11").suite == "bookworm" and choose_python("3.13").suite == "trixie"
+    ten = choose_python("3.10")
+    assert (ten.version, ten.suite) == ("3.9", "bullseye") and "Python 3.10 is not available" in ten.note
+    assert choose_python("3.12").version == "3.11" and choose_python("3.5").version == "3.9"
+    with pytest.raises(EnvironmentProblem):
+        choose_python("latest")
+
+
+def test_conda_specs_become_pip_requirements() -> None:
+    yml = ("name: xarray-tests\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.10\n  - numpy=1.23\n"
+           "  - pandas>=1.4\n  - conda-forge::scipy\n  - pip\n  - pip:\n      - pytest-env\n")
+    assert environment_yml_requirements(yml) == ["numpy==1.23.*", "pandas>=1.4", "scipy", "pytest-env"]
+    spec = harness.HarnessSpec("acme/x", "1", "3.9", "pytest", packages="numpy scipy=1.5.2 'pytest<8'")
+    assert package_requirements(spec, Path("/nonexistent"), "c0ffee") == ["numpy", "scipy==1.5.2", "pytest<8"]
+
+
+def test_requirements_are_read_from_the_repository_as_the_harness_reads_them(tmp_path: Path) -> None:
+    repo = tmp_path / "flask"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit = _commit(repo, {"requirements/dev.txt": "-r tests.txt\n-e .\n# pinned\nclick==8.1.3\n",
+                            "requirements/tests.txt": "pytest==7.3.1\n"}, "reqs")
+    assert requirements_text("pallets/flask", repo / ".git", commit).split("\n") == [
+        "pytest==7.3.1", "", "click==8.1.3", ""]
+    with pytest.raises(EnvironmentProblem, match="no requirements file of pylint-dev/pylint"):
+        requirements_text("pylint-dev/pylint", repo / ".git", commit)
+
+
+def test_the_setup_follows_the_spec() -> None:
+    spec = harness.spec_for("pylint-dev/pylint", "2.8")
+    script = setup_script(spec, ["astroid==2.5"])
+    order = [script.index(s) for s in ("apt-get update && apt-get install -y libenchant-2-dev",
+                                       "python3 -m venv /opt/testbed", "-r /tmp/swebot-setup/requirements.txt",
+                                       "pyenchant==3.2", "python -m pip install -e .",
+                                       "find /testbed -mindepth 1 -delete")]
+    assert order == sorted(order)
+    sphinx = harness.spec_for("sphinx-doc/sphinx", "7.2")
+    assert harness.instance_setup(sphinx) == ["sed -i 's/pytest/pytest -rA/' tox.ini",
+                                              "python -m pip install -e .[test] --no-deps --no-build-isolation"]
+    assert harness.offline_install("python setup.py install") == "python setup.py install"
+
+
+def test_a_version_the_harness_has_no_spec_for_runs_in_the_requested_sandbox(tmp_path: Path) -> None:
+    from swebot.batch.environment import ImagePolicy, environment_for
+
+    instance = Instance(instance_id="psf__requests-1", repo="psf/requests", base_commit="abcd1234",
+                        problem_statement="", version="9.9")
+    kind, note = environment_for(instance, "docker", ImagePolicy(namespace=""), RepoCache(tmp_path, "/x/{repo}"))
+    assert kind == "docker" and "no environment spec for psf/requests version 9.9" in note
+
+
+# --- builds (Docker) -------------------------------------------------------------------------
+
+TINY = harness.HarnessSpec("acme/shop", "1.0", "3.11", "pytest -rA", install="true")
+
+
+@pytest.fixture
+def shop(tmp_path: Path):
+    require_docker()
+    dataset = build_dataset(tmp_path / "data")
+    instance = Instance.model_validate(dataset.by_id("acme__shop-1"))
+    return dataset, instance, RepoCache(tmp_path / "cache", dataset.repo_source)
+
+
+def _remove(tag: str) -> None:
+    subprocess.run(["docker", "image", "rm", "-f", tag], capture_output=True)
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_an_environment_is_built_once_and_reused(shop, tmp_path: Path) -> None:
+    from swebot.sandbox.factory import open_sandbox
+
+    _, instance, cache = shop
+    spec = harness.HarnessSpec("acme/shop", "1.0", "3.10", "pytest -rA", install="touch /opt/testbed/installed")
+    notes: list[str] = []
+    first = ensure_spec_env(instance, cache, spec=spec, on_progress=notes.append)
+    try:
+        assert first.built_seconds > 0 and "built in" in first.note
+        assert "Python 3.10 is not available from Debian here; using 3.9" in first.note
+        assert any(n.startswith("building the environment of acme/shop@1.0") for n in notes)
+        again = ensure_spec_env(instance, cache, spec=spec)
+        assert again.tag == first.tag and again.built_seconds == 0 and "(reused)" in again.note
+        work = tmp_path / "work"
+        work.mkdir()
+        (work / "a.txt").write_text("x\n")
+        box = open_sandbox("specenv:" + first.tag, work)
+        try:
+            result = box.execute("echo $VIRTUAL_ENV $(pwd); python --version; ls /opt/testbed/installed a.txt",
+                                 timeout=60)
+            assert result.stdout.startswith("/opt/testbed /testbed\nPython 3.9."), result
+            assert "/opt/testbed/installed\na.txt" in result.stdout, result
+        finally:
+            box.close()
+    finally:
+        _remove(first.tag)
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_a_failed_build_says_why_and_leaves_no_image(shop) -> None:
+    _, instance, cache = shop
+    spec = harness.HarnessSpec("acme/shop", "1.0", "3.11", "pytest -rA",
+                               install="echo 'the install step broke' >&2; exit 7")
+    with pytest.raises(EnvironmentProblem) as info:
+        ensure_spec_env(instance, cache, spec=spec)
+    message = str(info.value)
+    assert "building the environment of acme/shop@1.0 failed" in message
+    assert "the install step broke" in message and "--- build log (last 40 lines) ---" in message
+    listed = subprocess.run(["docker", "images", "-q", "--filter", "label=swebot.spec=acme/shop@1.0"],
+                            capture_output=True, text=True).stdout.split()
+    assert listed == []
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_an_interrupted_build_is_not_reused(shop, tmp_path: Path) -> None:
+    _, instance, cache = shop
+    script = f"""
+import sys
+from pathlib import Path
+from swebot.batch import harness
+from swebot.batch.dataset import Instance
+from swebot.batch.repos import RepoCache
+from swebot.batch.specenv import ensure_spec_env
+spec = harness.HarnessSpec("acme/shop", "1.0", "3.11", "pytest -rA", install="sleep 20")
+instance = Instance.model_validate_json(sys.argv[1])
+env = ensure_spec_env(instance, RepoCache(Path(sys.argv[2]), sys.argv[3]), spec=spec,
+                      on_progress=lambda m: print(m, flush=True))
+print("TAG", env.tag, env.built_seconds, flush=True)
+"""
+    args = [sys.executable, "-c", script, instance.model_dump_json(), str(cache.cache_dir), cache.source]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env={**os.environ}, start_new_session=True)
+    line = proc.stdout.readline()  # "building the environment of ... as TAG"
+    tag = line.strip().rsplit(" as ", 1)[-1]
+    assert tag.startswith("swebot/specenv:acme_shop-1.0-"), line
+    time.sleep(4)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+    try:
+        assert subprocess.run(["docker", "image", "inspect", tag], capture_output=True).returncode != 0
+        rerun = subprocess.run(args, capture_output=True, text=True, timeout=600)
+        assert rerun.returncode == 0, rerun.stderr[-2000:]
+        tag_line = [x for x in rerun.stdout.splitlines() if x.startswith("TAG ")][0].split()
+        assert tag_line[1] == tag and float(tag_line[2]) >= 20  # built again, whole
+    finally:
+        _remove(tag)
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_evaluate_marks_an_instance_whose_environment_fails_as_error_and_goes_on(tmp_path: Path) -> None:
+    """A repository the harness has a spec for (psf/requests 2.4 here, a small stand-in) whose
+    environment cannot be built (no network for pip): that instance is `error` with the build
+    log's tail; the other instance of the batch is evaluated as usual."""
+    require_docker()
+    dataset = build_dataset(tmp_path / "data")
+    repo = dataset.mirrors / "psf" / "requests"
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    base = _commit(repo, {"requests/__init__.py": "x = 1\n", "test_requests.py": "def test_x():\n    pass\n"}, "v1")
+    gold = _side_diff(repo, base, {"requests/__init__.py": "x = 2\n"}, "gold")
+    requests = {"instance_id": "psf__requests-1", "repo": "psf/requests", "base_commit": base, "version": "2.4",
+                "environment_setup_commit": base, "problem_statement": "x", "test_patch": "",
+                "FAIL_TO_PASS": ["test_requests.py::test_x"], "PASS_TO_PASS": []}
+    instances = tmp_path / "instances.jsonl"
+    instances.write_text(json.dumps(requests) + "\n" + json.dumps(dataset.by_id("acme__shop-1")) + "\n")
+    preds = tmp_path / "preds.jsonl"
+    preds.write_text(json.dumps({"instance_id": "psf__requests-1", "model_patch": gold}) + "\n"
+                     + json.dumps({"instance_id": "acme__shop-1", "model_patch": dataset.gold["acme__shop-1"]}) + "\n")
+    proc = subprocess.run([sys.executable, "-m", "swebot", "batch", "evaluate", "--instances", str(instances),
+                           "--predictions", str(preds), "--sandbox", "docker", "--repo-source", dataset.repo_source,
+                           "--cache-dir", str(tmp_path / "cache"), "--json"],
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads(proc.stdout)
+    assert report["error"] == ["psf__requests-1"] and report["resolved"] == ["acme__shop-1"]
+    error = report["instances"]["psf__requests-1"]["error"]
+    assert "building the environment of psf/requests@2.4 failed" in error and "--- build log" in error
+    assert "pip" in error.split("--- build log")[1]
