@@ -19,6 +19,7 @@ from typing import Callable, Iterator, Mapping
 
 from swebot.errors import EnvironmentProblem
 from swebot.runlog import RunLog
+from swebot.sandbox.deadline import DeadlineSandbox
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
 from swebot.workspace import files_in_patch, find_repo_root, patch_bytes, snapshot
 
@@ -137,6 +138,8 @@ def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> Fi
             try:
                 sandbox = open_sandbox(request.sandbox, workspace.path,
                                        lambda message: log("warning", {"message": message}))
+                if request.budget.time_limit:
+                    sandbox = DeadlineSandbox(sandbox, started + request.budget.time_limit)
                 try:
                     result = _run_engine(request, workspace.path, test_cwd, sandbox, log, started)
                 finally:
@@ -178,11 +181,16 @@ def _run_engine(request: FixRequest, workspace: Path, test_cwd: str, sandbox: Sa
     baseline_failing: tuple[str, ...] = ()
     baseline = coverage = None
     if request.test_command or not has_issue:
+        if isinstance(sandbox, DeadlineSandbox) and sandbox.expired():
+            return _out_of_time(request, "before the baseline test run could start")
         log("stage", {"name": "baseline", "detail": f"{command} (with coverage)"})
         runner = TestRunner(sandbox, command, cwd=test_cwd, timeout=request.test_timeout)
         baseline, coverage = runner.run_with_coverage()
         log("baseline", {"failing": len(baseline.failing), "passing": len(baseline.passing),
                          "exit_code": baseline.exit_code})
+        if baseline.timed_out and isinstance(sandbox, DeadlineSandbox) and sandbox.cut_short:
+            return _out_of_time(request, f"during the baseline test run: `{command}` had not finished "
+                                f"after {baseline.duration:.0f}s")
         diagnose_baseline(baseline, command)
         if baseline.all_passed and not has_issue:
             return EngineResult(status="nothing_to_fix",
@@ -192,9 +200,7 @@ def _run_engine(request: FixRequest, workspace: Path, test_cwd: str, sandbox: Sa
                          attempts=request.attempts, keep_tests=request.keep_tests)
     remaining = request.budget.time_limit - (time.monotonic() - started) if request.budget.time_limit else 0.0
     if request.budget.time_limit and remaining <= 0:
-        return EngineResult(status="not_fixed", failing_before=baseline_failing,
-                            failing_after=baseline_failing, limit_hit="time_limit",
-                            description="the time limit ran out during the baseline run")
+        return _out_of_time(request, "right after the baseline test run", baseline_failing)
     budget = replace(request.budget, time_limit=max(remaining, 0.001) if request.budget.time_limit else 0.0)
     task = Task(workspace=workspace, test_command=command if baseline_failing or request.test_command else None,
                 test_cwd=test_cwd, issue=request.issue, test_timeout=request.test_timeout,
@@ -204,6 +210,15 @@ def _run_engine(request: FixRequest, workspace: Path, test_cwd: str, sandbox: Sa
     if not result.failing_before and baseline_failing:
         result = replace(result, failing_before=baseline_failing)
     return result
+
+
+def _out_of_time(request: FixRequest, when: str, failing: tuple[str, ...] = ()) -> EngineResult:
+    """The result of a run whose time limit ran out before any repair could start."""
+    return EngineResult(
+        status="not_fixed", failing_before=failing, failing_after=failing, limit_hit="time_limit",
+        description=f"the time limit ({request.budget.time_limit:g}s) ran out {when}; nothing was repaired "
+        "(raise --time-limit, or point the test command at fewer or faster tests)",
+        details={"stopped_during": "baseline"})
 
 
 def save_report(report: FixReport) -> None:

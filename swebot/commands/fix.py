@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from swebot.repair import FixReport, FixRequest
 
 EXIT_FIXED, EXIT_NOT_FIXED = 0, 1
+EXIT_OUT_OF_TIME = 4  # the time limit ran out before the tests had run once: nothing was tried
 EXIT_INTERNAL = 70  # a bug in swebot (EX_SOFTWARE), never confused with "no fix" (1)
 
 
@@ -24,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="repair a repository whose tests fail (or that an issue describes)",
         description="Repair PATH on a private copy; print the patch, or apply it / commit it on a branch. "
         "Exit status: 0 fixed (or nothing to fix), 1 no patch within the budget, 2 bad input, "
-        "3 environment problem, 70 a bug in swebot.",
+        "3 environment problem, 4 the time limit ran out before the tests had run once, 70 a bug in swebot.",
     )
     parser.add_argument("path", metavar="PATH", help="a directory inside a git work tree")
     parser.add_argument("--test", metavar="CMD", dest="test_command",
@@ -154,7 +155,18 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps({**report.to_json(), "applied": applied or None}))
     else:
         print_summary(report, applied, wanted_change=bool(args.apply or args.branch))
-    return EXIT_FIXED if report.status in ("fixed", "nothing_to_fix") else EXIT_NOT_FIXED
+    return exit_status(report)
+
+
+def exit_status(report: "FixReport") -> int:
+    if report.status in ("fixed", "nothing_to_fix"):
+        return EXIT_FIXED
+    return EXIT_OUT_OF_TIME if out_of_time_early(report) else EXIT_NOT_FIXED
+
+
+def out_of_time_early(report: "FixReport") -> bool:
+    """The time limit ended the run before the baseline test run finished."""
+    return report.limit_hit == "time_limit" and report.details.get("stopped_during") == "baseline"
 
 
 def _deliver(args: argparse.Namespace, repo: Path, report: "FixReport") -> str:
@@ -212,8 +224,10 @@ def print_summary(report: object, applied: str, *, wanted_change: bool) -> None:
         "not_fixed": "No fix found within the budget"
         + (f" ({report.limit_hit} reached)." if report.limit_hit else "."),
     }[report.status]
+    if out_of_time_early(report):
+        headline = "Stopped: " + report.description + "."
     print(headline, file=out)
-    if report.description:
+    if report.description and not out_of_time_early(report):
         print(f"  change:     {report.description}", file=out)
     for problem in ("model_error", "error"):
         if report.details.get(problem):
