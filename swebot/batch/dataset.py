@@ -1,4 +1,5 @@
-"""SWE-bench instances: loading a JSON/JSONL file, validating each record, selecting a subset.
+"""SWE-bench instances: loading a JSON/JSONL/parquet file or a dataset by name, validating each
+record, selecting a subset.
 
 A schema error is a ``BadInput`` naming the instance (or its position) and the field, so a user
 with a 2,000-instance file knows which line to fix.
@@ -14,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from swebot.errors import BadInput
+from swebot.errors import BadInput, EnvironmentProblem
 
 REQUIRED_FIELDS = ("instance_id", "repo", "base_commit", "problem_statement")
 
@@ -130,12 +131,54 @@ def parse_instance(record: Any, where: str, source: Path | str = "instances") ->
                        hint="SWE-bench instances need " + ", ".join(REQUIRED_FIELDS)) from exc
 
 
-def load_instances(path: Path) -> list[Instance]:
-    """All instances of a SWE-bench JSON or JSONL file, in file order; ids must be unique."""
+DEFAULT_SPLIT = "test"
+_DATASET_NAME = re.compile(r"[A-Za-z0-9][\w.-]*/[\w.-]+")
+
+
+def _parquet_records(path: Path) -> list[tuple[str, Any]]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise BadInput(f"reading {path} needs pyarrow", hint="pip install 'swebot[datasets]'") from exc
+    try:
+        rows = pq.read_table(path).to_pylist()
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a bad file
+        raise BadInput(f"{path}: not a readable parquet file ({exc})") from exc
+    return [(f"row {n}", row) for n, row in enumerate(rows, start=1)]
+
+
+def _dataset_records(name: str, split: str) -> list[tuple[str, Any]]:
+    """The rows of a dataset loaded by name with the ``datasets`` library (the Hub, its cache,
+    or a local dataset folder such as a clone of the Hub's repository)."""
+    try:
+        import datasets
+    except ImportError as exc:
+        raise BadInput(f"--instances {name!r} is neither a file nor loadable: loading a dataset by name needs the "
+                       "datasets library", hint="pip install 'swebot[datasets]', or pass a JSON/JSONL/parquet file") from exc
+    try:
+        rows = datasets.load_dataset(name, split=split)
+    except ValueError as exc:  # an unknown split names the ones there are
+        raise BadInput(f"dataset {name}: {exc}", hint="choose another --split") from exc
+    except Exception as exc:  # noqa: BLE001 - offline, unknown name, no access: all say the same to the user
+        raise EnvironmentProblem(f"cannot load dataset {name} (split {split}): {type(exc).__name__}: {exc}",
+                                 hint="offline? download it once, or pass a JSON/JSONL/parquet file") from exc
+    return [(f"row {n}", dict(row)) for n, row in enumerate(rows, start=1)]
+
+
+def load_instances(path: Path | str, split: str = DEFAULT_SPLIT) -> list[Instance]:
+    """All instances of a SWE-bench JSON, JSONL or parquet file, or of a dataset named like
+    ``princeton-nlp/SWE-bench_Lite`` (its ``split``), in order; ids must be unique."""
+    text = str(path)
     path = Path(path).expanduser()
+    if path.suffix == ".parquet" and path.is_file():
+        records = _parquet_records(path)
+    elif path.is_dir() or (not path.exists() and _DATASET_NAME.fullmatch(text)):
+        records = _dataset_records(text, split)
+    else:
+        records = _records(path)
     instances: list[Instance] = []
     seen: dict[str, str] = {}
-    for where, record in _records(path):
+    for where, record in records:
         instance = parse_instance(record, where, path)
         if instance.instance_id in seen:
             raise BadInput(f"{path}: instance {instance.instance_id!r} appears twice "

@@ -107,8 +107,10 @@ def _image_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _instance_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--instances", metavar="FILE", type=Path, required=True,
-                        help="SWE-bench instances, JSON or JSONL")
+    parser.add_argument("--instances", metavar="FILE|NAME", required=True,
+                        help="SWE-bench instances: a JSON, JSONL or parquet file, or a dataset name such as "
+                        "princeton-nlp/SWE-bench_Lite (needs swebot[datasets])")
+    parser.add_argument("--split", default="test", help="the dataset's split (default test)")
     parser.add_argument("--filter", metavar="REGEX", help="only instances whose id matches (re.search)")
     parser.add_argument("--slice", metavar="A:B", dest="slice_", help="then only this slice of them")
 
@@ -116,7 +118,7 @@ def _instance_arguments(parser: argparse.ArgumentParser) -> None:
 def _selected(args: argparse.Namespace) -> list:
     from swebot.batch.dataset import load_instances, select
 
-    instances = select(load_instances(args.instances), args.filter, args.slice_)
+    instances = select(load_instances(args.instances, args.split), args.filter, args.slice_)
     if not instances:
         raise BadInput("no instance matches --filter/--slice")
     return instances

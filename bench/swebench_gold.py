@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Gold and empty patches of real SWE-bench instances, evaluated in the environments swebot builds.
+
+For each selected instance: the environment of its (repo, version) is built from the harness's
+spec (or reused), then ``swebot batch evaluate`` runs twice, with the gold patch and with an empty
+one, offline (no image is pulled: --image-namespace ''; sandboxes have no network). Prints one
+row per repository: instances, gold resolved, empty resolved, errors, environment build time.
+
+    nice -n 10 python bench/swebench_gold.py --filter 'psf__requests|pallets__flask'
+
+Data: bench/swebench/make_data.py writes /work/data/swebench/lite_full.json (full records).
+Repositories: local mirrors, ``--repo-source '/mirrors/{repo}'`` (owner/name folders).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from swebot.batch.dataset import load_instances, select  # noqa: E402
+from swebot.batch.evaluate import EvaluateSettings, evaluate  # noqa: E402
+from swebot.batch.repos import RepoCache  # noqa: E402
+from swebot.errors import SwebotError  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--instances", type=Path, default=Path("/work/data/swebench/lite_full.json"))
+    parser.add_argument("--filter", default="psf__requests|pallets__flask", help="instance id regex")
+    parser.add_argument("--repo-source", default="/tmp/i11/mirrors/{repo}")
+    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/i11/cache"))
+    parser.add_argument("--out", type=Path, default=Path("/tmp/i11/gold-bench"))
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--test-timeout", type=float, default=1800)
+    args = parser.parse_args()
+
+    instances = select(load_instances(args.instances), args.filter)
+    if not instances:
+        print("no instance matches --filter", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    cache = RepoCache(args.cache_dir, args.repo_source)
+
+    # Environments first, one per (repo, version), so their build time is measured apart.
+    from swebot.batch.specenv import ensure_spec_env
+
+    build: dict[str, float] = defaultdict(float)
+    build_errors: dict[tuple[str, str], str] = {}
+    seen: set[tuple[str, str]] = set()
+    for instance in instances:
+        key = (instance.repo, instance.version)
+        if key in seen:
+            continue
+        seen.add(key)
+        started = time.monotonic()
+        try:
+            env = ensure_spec_env(instance, cache, on_progress=lambda m: print(f"  {m}", file=sys.stderr, flush=True))
+            print(f"{instance.repo}@{instance.version}: {env.note}", file=sys.stderr, flush=True)
+        except SwebotError as exc:
+            build_errors[key] = str(exc)
+            print(f"{instance.repo}@{instance.version}: {str(exc).splitlines()[0]}", file=sys.stderr, flush=True)
+        build[instance.repo] += time.monotonic() - started
+
+    settings = EvaluateSettings(workers=args.workers, sandbox="docker", repo_source=args.repo_source,
+                                cache_dir=args.cache_dir, test_timeout=args.test_timeout, image_namespace="")
+    reports = {}
+    for name, patch_of in (("gold", lambda i: i.patch), ("empty", lambda i: "")):
+        started = time.monotonic()
+        reports[name] = evaluate(instances, {i.instance_id: patch_of(i) for i in instances}, settings,
+                                 progress=sys.stderr)
+        reports[name]["seconds"] = round(time.monotonic() - started, 1)
+        (args.out / f"{name}.json").write_text(json.dumps(reports[name], indent=1))
+
+    by_repo: dict[str, list] = defaultdict(list)
+    for instance in instances:
+        by_repo[instance.repo].append(instance.instance_id)
+    gold, empty = reports["gold"], reports["empty"]
+    print(f"{'repository':<24} {'n':>3} {'gold resolved':>14} {'empty resolved':>15} {'errors':>7} {'build s':>8}")
+    totals = [0, 0, 0, 0]
+    for repo, ids in sorted(by_repo.items()):
+        row = [len(ids), sum(i in gold["resolved"] for i in ids), sum(i in empty["resolved"] for i in ids),
+               sum(i in gold["error"] for i in ids)]
+        totals = [a + b for a, b in zip(totals, row)]
+        print(f"{repo:<24} {row[0]:>3} {row[1]:>14} {row[2]:>15} {row[3]:>7} {build[repo]:>8.0f}")
+    print(f"{'total':<24} {totals[0]:>3} {totals[1]:>14} {totals[2]:>15} {totals[3]:>7} {sum(build.values()):>8.0f}")
+    print(f"evaluation time: gold {gold['seconds']}s, empty {empty['seconds']}s")
+    for iid in [*gold["unresolved"], *gold["error"]]:
+        verdict = gold["instances"][iid]
+        failing = [*verdict["fail_to_pass_failing"], *verdict["pass_to_pass_failing"]]
+        cause = verdict["error"].splitlines()[0] if verdict["error"] else ""
+        print(f"gold not resolved: {iid} ({verdict['outcome']}): {len(failing)} failing, e.g. "
+              f"{', '.join(failing[:3])}{'; ' + cause if cause else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
