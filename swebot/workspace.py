@@ -237,26 +237,8 @@ def _writable(path: Path) -> bool:
 
 
 def commit_to_new_branch(repo: Path, patch: str, branch: str, message: str) -> str:
-    """Commit ``patch`` on top of HEAD as a new branch, without touching the checkout or index."""
-    proc = subprocess.run(["git", "check-ref-format", "--branch", branch], cwd=repo,
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise BadInput(f"{branch!r} is not a valid branch name")
-    exists = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
-                            cwd=repo, capture_output=True)
-    if exists.returncode == 0:
-        raise BadInput(f"branch {branch!r} already exists", hint="pick another --branch name")
-    with tempfile.TemporaryDirectory(prefix="swebot-index-") as tmp:
-        env = {"GIT_INDEX_FILE": str(Path(tmp, "index"))}
-        git(repo, "read-tree", "HEAD", env=env)
-        try:
-            git(repo, "apply", "--cached", "--whitespace=nowarn", "-", input=patch, env=env)
-        except EnvironmentProblem as exc:
-            raise BadInput(
-                "the fix does not apply to HEAD without your uncommitted changes",
-                hint="commit them first, or use --apply",
-            ) from exc
-        tree = git(repo, "write-tree", env=env).strip()
-    sha = git(repo, "commit-tree", tree, "-p", "HEAD", "-m", message, as_bot=False).strip()
-    git(repo, "update-ref", f"refs/heads/{branch}", sha, "")
-    return sha
+    """Commit ``patch`` on top of HEAD as a new branch, without touching the checkout or index
+    (submodules it changes get a branch of the same name: see ``swebot.branches``)."""
+    from swebot.branches import commit_to_new_branches
+
+    return commit_to_new_branches(repo, patch, branch, message)[0].sha

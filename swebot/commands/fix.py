@@ -137,7 +137,9 @@ def _run(args: argparse.Namespace) -> int:
         return args.github_handler(args)
     repo = find_repo_root(Path(args.path))
     if args.branch:
-        _check_new_branch(repo, args.branch)
+        from swebot.branches import check_new_branch
+
+        check_new_branch(repo, args.branch)
     request = request_from_args(args, Path(args.path), read_issue(args.issue))
     progress = None if (args.json or args.quiet) else TerminalProgress(sys.stderr)
     try:
@@ -171,16 +173,21 @@ def out_of_time_early(report: "FixReport") -> bool:
 
 def _deliver(args: argparse.Namespace, repo: Path, report: "FixReport") -> str:
     """Write a fix where ``--apply`` or ``--branch`` asked for it; what was done, for the summary."""
-    from swebot.workspace import apply_to_tree, commit_to_new_branch
+    from swebot.branches import commit_to_new_branches
+    from swebot.workspace import apply_to_tree
 
     if args.apply:
         apply_to_tree(repo, report.patch)
         return "applied to your working tree"
     if args.branch:
-        sha = commit_to_new_branch(repo, report.patch, args.branch,
-                                   f"swebot: {report.description}"[:72] + "\n\n"
-                                   + f"Tests fixed: {', '.join(report.failing_before)}\n")
-        return f"committed on branch {args.branch} ({sha[:10]})"
+        top, *inner = commit_to_new_branches(repo, report.patch, args.branch,
+                                             f"swebot: {report.description}"[:72] + "\n\n"
+                                             + f"Tests fixed: {', '.join(report.failing_before)}\n")
+        done = f"committed on branch {args.branch} ({top.sha[:10]})"
+        if inner:
+            done += "".join(f", and on branch {args.branch} of submodule {c.where} ({c.sha[:10]})" for c in inner)
+            done += "; push the submodules' branches before sharing this one"
+        return done
     return ""
 
 
@@ -192,25 +199,6 @@ def _naming_saved_patch(exc: SwebotError, report: "FixReport") -> SwebotError:
     exc.details.update(patch_file=str(patch_file), run_dir=str(report.run_dir),
                        files_changed=list(report.files_changed))
     return exc
-
-
-def _check_new_branch(repo: Path, branch: str) -> None:
-    import subprocess
-
-    valid = subprocess.run(["git", "check-ref-format", "--branch", branch], cwd=repo,
-                           capture_output=True)
-    if valid.returncode != 0:
-        raise BadInput(f"{branch!r} is not a valid branch name")
-    born = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=repo,
-                          capture_output=True)
-    if born.returncode != 0:  # refused before the search, not after it
-        raise BadInput(f"--branch commits on top of HEAD, and {repo} has no commits yet",
-                       hint="make a first commit (git add -A && git commit -m init), "
-                       "or use --apply or the saved patch.diff instead")
-    exists = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
-                            cwd=repo, capture_output=True)
-    if exists.returncode == 0:
-        raise BadInput(f"branch {branch!r} already exists", hint="pick another --branch name")
 
 
 def print_summary(report: object, applied: str, *, wanted_change: bool) -> None:
