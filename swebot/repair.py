@@ -128,6 +128,9 @@ def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> Fi
     run_dir = new_run_dir(repo, request.output_dir)
     log = RunLog(run_dir / "run.log", forward=progress)
     settings = request.engine_settings
+    hold_secrets = getattr(settings, "hold_secrets", None)
+    if callable(hold_secrets):  # before the sandbox runs the baseline
+        hold_secrets()
     if getattr(settings, "trajectory_path", "unset") is None:  # LLM sessions record into the run folder
         request = replace(request, engine_settings=settings.model_copy(  # type: ignore[union-attr]
             update={"trajectory_path": run_dir / "trajectory.json"}))

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from swebot.models.base import Message, ModelReply, Usage
+from swebot.redact import redact_data
+from swebot.secrets import held
 from swebot.source_encoding import escape_surrogates
 from swebot.types import TestReport
 
@@ -40,29 +42,14 @@ class Trajectory:
         self.steps: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
         self.result: dict[str, Any] = {}
-        self._secrets = sorted((s for s in secrets if len(s) >= 6), key=len, reverse=True)
+        self._secrets = list(secrets)  # with every secret the process holds (swebot.secrets)
         # Messages and steps never change once added: encode each once, so saving after
         # every step costs a join and a write, not a re-encode of the whole session.
         self._messages_json: list[str] = []
         self._steps_json: list[str] = []
 
-    def _scrub(self, value: Any) -> Any:
-        if isinstance(value, str):
-            for secret in self._secrets:
-                if secret in value:
-                    value = value.replace(secret, "[REDACTED]")
-            if "\\" in value and any(json.dumps(s)[1:-1] in value for s in self._secrets):
-                for secret in self._secrets:  # a secret inside JSON text (tool-call arguments)
-                    value = value.replace(json.dumps(secret)[1:-1], "[REDACTED]")
-            return value
-        if isinstance(value, Mapping):
-            return {k: self._scrub(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self._scrub(v) for v in value]
-        return value
-
     def _encode(self, value: Any) -> str:
-        return escape_surrogates(json.dumps(self._scrub(value) if self._secrets else value,
+        return escape_surrogates(json.dumps(redact_data(value, [*self._secrets, *held()]),
                                             ensure_ascii=False, default=str))
 
     def add_message(self, message: Message) -> int:

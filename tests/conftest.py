@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 import pytest
 
@@ -45,6 +45,15 @@ def run_git(repo: Path, *args: str) -> str:
 
     return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
                           env={**os.environ, **GIT_ENV}).stdout
+
+
+@pytest.fixture(autouse=True)
+def _held_secrets_per_test() -> "Iterator[None]":
+    """Secrets a test makes swebot hold (swebot.secrets) do not leak into the next test."""
+    from swebot.secrets import scope
+
+    with scope():
+        yield
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from swebot.github.api import (
     GitHubValidationError,
 )
 from swebot.github.secrets import redact, token_from_env
+from swebot.redact import MARK
 from swebot.github.urls import api_url_from_env, parse_issue_url, repo_from_remote_url
 
 TOKEN = "ghs_s3cretTOKENvalue1234567890"
@@ -93,7 +94,7 @@ def test_error_statuses_are_typed_and_redacted(gh, status, error):
         client(gh).comment_on_issue(1, "x")
     assert info.value.status == status
     assert TOKEN not in str(info.value)
-    assert "***" in str(info.value)
+    assert MARK in str(info.value)
     assert f"HTTP {status}" in str(info.value)
 
 
@@ -142,7 +143,7 @@ def test_redact_covers_basic_auth_forms():
     import base64
 
     b64 = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
-    assert redact(f"a {TOKEN} b {b64} c", [TOKEN]) == "a *** b *** c"
+    assert redact(f"a {TOKEN} b {b64} c", [TOKEN]) == f"a {MARK} b {MARK} c"
 
 
 def test_env_helpers():

@@ -226,6 +226,6 @@ def test_api_key_never_reaches_model_or_trajectory(workspace: Path, tmp_path: Pa
     with FakeOpenAI(script) as server:
         result, _ = run_engine(server, workspace, tmp_path, tests=None, issue=ISSUE)
     observation = [m for m in server.requests[1].body["messages"] if m["role"] == "tool"][0]["content"]
-    assert observation == "exit code 0\nkey=\n[REDACTED]"
+    assert observation == "exit code 1\nkey="  # neither the key's variable nor the copy is there
     assert API_KEY not in json.dumps([r.body for r in server.requests])
     assert API_KEY not in Path(result.details["trajectory"]).read_text()

@@ -156,12 +156,23 @@ class LLMSettings(BaseModel):
     def all_prices(self) -> dict[str, Price]:
         return {**DEFAULT_PRICES, **self.prices}
 
+    def hold_secrets(self, environ: "os._Environ[str] | dict[str, str] | None" = None) -> None:
+        """Make the key's variable, and the key, secrets no sandboxed process gets (call it
+        before a sandbox runs anything: the baseline runs before the engine reads the key)."""
+        from swebot.secrets import hold
+
+        env = os.environ if environ is None else environ
+        var = self.resolved_key_env()
+        if var is not None:
+            hold(env.get(var, ""), name=var)
+
     def api_key(self, environ: "os._Environ[str] | dict[str, str] | None" = None) -> str:
         """The key from the environment; BadInput when the provider needs one and it is unset."""
         env = os.environ if environ is None else environ
         var = self.resolved_key_env()
         if var is None:
             return ""
+        self.hold_secrets(env)
         key = env.get(var, "")
         if not key and self.provider_name() not in ("vllm", "ollama", "custom"):
             raise BadInput(

@@ -10,6 +10,8 @@ from typing import Any, Callable, Mapping, Sequence
 from swebot.agent.files import PathRefused
 from swebot.errors import SwebotError
 from swebot.models.base import ToolCall
+from swebot.redact import redact
+from swebot.secrets import held
 from swebot.types import TestReport
 
 
@@ -74,12 +76,6 @@ def bound(text: str, limit: int) -> str:
     return f"{head}\n[... {cut} characters cut by swebot; narrow the request to see them ...]\n{tail}"
 
 
-def redact(text: str, secrets: Sequence[str]) -> str:
-    for secret in sorted((s for s in secrets if len(s) >= 6), key=len, reverse=True):
-        text = text.replace(secret, "[REDACTED]")
-    return text
-
-
 def parse_arguments(call: ToolCall, spec: ToolSpec) -> dict[str, Any] | str:
     """The call's arguments as a dict, or a message saying what is wrong with them."""
     raw = call.arguments.strip() or "{}"
@@ -136,5 +132,5 @@ class Toolbox:
             raise  # the sandbox or the endpoint failed underneath: not the model's business
         except Exception as exc:  # a tool bug must not end a long session; it is recorded
             obs = error(f"internal error in {call.name}: {type(exc).__name__}: {exc}")
-        text = bound(redact(obs.text, self.secrets), self.limit)
+        text = bound(redact(obs.text, [*self.secrets, *held()]), self.limit)
         return Observation(text, obs.ok, obs.malformed, obs.edit, obs.report, obs.submitted, obs.data)

@@ -115,12 +115,11 @@ class LLMEngine:
         files = Files(sandbox)
         verifier = Verifier(runner, baseline, lambda: _sandbox_diff(sandbox))
         gate = SubmitGate(verifier, s.agent.max_submit_rejections)
-        key_var = s.resolved_key_env()
         ctx = ToolContext(
             sandbox=sandbox, files=files, settings=s.agent,
             run_tests=verifier.run if runner else None,
             localize=sbfl_localizer(runner, files) if runner and failing else None,
-            submit=gate, hidden_env={key_var: ""} if key_var else {},
+            submit=gate,  # the key's variable never reaches the sandbox (swebot.secrets)
         )
         gate_r = self._reproduction_gate(task, sandbox, files, runner, verifier, failing)
         if gate_r is not None:
@@ -274,9 +273,11 @@ def llm_settings_from_args(args: argparse.Namespace, base: LLMSettings | None = 
     if not data.get("model"):
         raise BadInput("--engine llm needs a model", hint="pass --model NAME (and --base-url for a local server)")
     try:
-        return LLMSettings(**data)
+        settings = LLMSettings(**data)
     except ValidationError as exc:
         raise BadInput(f"invalid LLM settings: {exc}") from None
+    settings.hold_secrets()
+    return settings
 
 
 __all__ = ["LLMEngine", "LLMSettings", "Variant", "RetrySettings", "add_llm_arguments", "llm_settings_from_args", "build_model"]

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from swebot.errors import EnvironmentProblem, SandboxError
 from swebot.sandbox.images import KIND_LABEL, LABEL
+from swebot.secrets import is_secret_variable, sandbox_environment
 from swebot.types import ExecResult
 
 if TYPE_CHECKING:
@@ -163,7 +164,9 @@ class DockerSandbox:
         self._image = image
         self._network = network
         self._limits = limits
-        self._env = {**BASE_ENV, **(env or {}), **{k: os.environ[k] for k in env_allowlist if k in os.environ}}
+        # A secret swebot holds stays out even when the allowlist names its variable.
+        self._env = sandbox_environment(
+            {**BASE_ENV, **(env or {}), **{k: os.environ[k] for k in env_allowlist if k in os.environ}})
         self._output_limit = output_limit
         self._closed = False
         # What was put in, so a container removed from outside can be rebuilt (see recover()).
@@ -342,6 +345,10 @@ class DockerSandbox:
             "limit": self._output_limit,
             "marker": marker,
         }
+        # The container's environment was fixed at start; a secret held since is unset per command.
+        unset = sorted(k for k, v in self._env.items() if is_secret_variable(k, v))
+        if unset:
+            spec["unset"] = unset
         start = time.monotonic()
         api = self._client.api
         import docker.errors
@@ -353,7 +360,7 @@ class DockerSandbox:
             exec_id = api.exec_create(
                 self.container.id,
                 ["python3", HELPER_PATH, spec_arg],
-                environment=dict(env or {}),
+                environment=sandbox_environment(env or {}),
                 workdir=self.root,  # the helper changes to cwd itself and reports a missing one
             )["Id"]
         except docker.errors.DockerException as exc:

@@ -110,6 +110,8 @@ def _prefer_me_for_oom():
 def run(spec):
     marker = spec["marker"]
     env = dict(os.environ)
+    for name in spec.get("unset") or ():
+        env.pop(name, None)
     env[MARKER_VAR] = marker
     command = spec["command"]
     timeout = float(spec.get("timeout") or 0)

@@ -7,7 +7,6 @@ command that times out is killed together with every process it started.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -18,18 +17,17 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from swebot.errors import SandboxError
+from swebot.secrets import sandbox_environment
 from swebot.types import ExecResult
 
 DEFAULT_OUTPUT_LIMIT = 1_000_000  # bytes kept per stream
-# Code under repair is not trusted with the user's credentials, even without a container.
-_SECRET_NAME = re.compile(
-    r"TOKEN|SECRET|PASSW|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL|AUTH", re.IGNORECASE
-)
 
 
 def scrubbed_environment(env: Mapping[str, str]) -> dict[str, str]:
-    """The environment without variables that look like secrets (tokens, keys, passwords)."""
-    return {name: value for name, value in env.items() if not _SECRET_NAME.search(name)}
+    """The environment without secrets: code under repair is not trusted with the user's
+    credentials, even without a container (see swebot.secrets: held secrets, the variables
+    they came from or were copied to, and names that look like credentials)."""
+    return sandbox_environment(env, by_name_pattern=True)
 
 
 LONG_COMMAND = 100_000  # characters; longer shell commands go through a script file (ARG_MAX)
@@ -104,7 +102,7 @@ class LocalSandbox:
         output_limit: int = DEFAULT_OUTPUT_LIMIT,
     ) -> None:
         self.root = str(Path(root).resolve())
-        self._env = scrubbed_environment(os.environ if env is None else env)
+        self._env = scrubbed_environment(os.environ if env is None else env)  # again before each command
         self._output_limit = output_limit
         self._closed = False
         self._procs: set[subprocess.Popen[bytes]] = set()
@@ -122,7 +120,8 @@ class LocalSandbox:
             raise SandboxError("the sandbox is closed")
         workdir = Path(self.root, cwd or ".")
         marker = uuid.uuid4().hex
-        full_env = {**self._env, **(env or {}), _MARKER: marker}
+        # Filtered at each command: a secret may have been held since the sandbox was opened.
+        full_env = {**scrubbed_environment(self._env), **sandbox_environment(env or {}), _MARKER: marker}
         start = time.monotonic()
         # Output goes to files, not pipes: a command printing gigabytes must not fill memory.
         with tempfile.TemporaryDirectory(prefix="swebot-exec-") as tmp:
