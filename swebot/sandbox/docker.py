@@ -11,6 +11,8 @@ environment variables on an explicit allowlist.
 from __future__ import annotations
 
 import atexit
+import base64
+import copy
 import io
 import json
 import os
@@ -105,6 +107,30 @@ def _rel(path: str) -> str:
     if posixpath.isabs(norm) or norm == ".." or norm.startswith("../"):
         raise SandboxError(f"path outside the workspace: {path}")
     return norm
+
+
+_GO_SYMLINK = 1 << 27  # os.ModeSymlink in the mode of Docker's path stat (a Go FileMode)
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _place_link(dest: Path, member: tarfile.TarInfo) -> None:
+    """Recreate a symbolic link from the container as it is, whatever it points at: a link is
+    content of the repository (``outside -> /etc`` included), and the "data" filter would refuse
+    it. Nothing is written through it: later members that lead through a link out of ``dest``
+    are still refused by that filter."""
+    as_file = copy.copy(member)
+    as_file.type, as_file.linkname = tarfile.REGTYPE, ""
+    tarfile.data_filter(as_file, str(dest))  # the link's own name must be safe
+    target = dest / member.name
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    elif target.is_symlink() or target.exists():
+        target.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(member.linkname, target)
 
 
 def _owner(uid: int) -> Callable[[tarfile.TarInfo], tarfile.TarInfo]:
@@ -464,34 +490,66 @@ class DockerSandbox:
                 return handle.read() if handle else b""
         raise SandboxError(f"too many symbolic links: {path}")
 
-    def _mode_of(self, rel: str) -> int | None:
-        import docker.errors
-
-        try:
-            stream, stat = self.container.get_archive(posixpath.join(self.root, rel))
-        except docker.errors.NotFound:
+    def _stat(self, path: str) -> dict[str, object] | None:
+        """Docker's stat of an absolute path in the container (None when missing), without
+        fetching its content: a HEAD on the archive endpoint."""
+        api = self._client.api
+        response = api.head(api._url("/containers/{0}/archive", self.container.id), params={"path": path})
+        if response.status_code == 404:
             return None
-        if hasattr(stream, "close"):
-            stream.close()  # only the header was wanted, not the content
-        return int(stat.get("mode", 0o644)) & 0o777
+        api._raise_for_status(response)
+        header = response.headers.get("X-Docker-Container-Path-Stat", "")
+        return json.loads(base64.b64decode(header)) if header else {}
+
+    def _resolve(self, rel: str, path: str) -> tuple[str, list[str], int | None]:
+        """Where writing ``rel`` lands once symbolic links are followed, as the host's file
+        system would: (deepest existing directory, the parts still to create under it, the
+        mode of the existing file or None). SandboxError when a link leads out of the root.
+
+        Tar entries never follow links (a file or directory entry replaces the link), so the
+        caller writes the missing parts under a directory that is real.
+        """
+        current, parts = self.root, rel.split("/")
+        for i, part in enumerate(parts):
+            candidate = posixpath.join(current, part)
+            stat = self._stat(candidate)
+            for _ in range(40):  # as the kernel's ELOOP limit
+                if stat is None or not int(stat.get("mode", 0)) & _GO_SYMLINK:  # type: ignore[call-overload]
+                    break
+                # Docker resolves the whole chain in the container's own scope.
+                candidate = posixpath.normpath(str(stat.get("linkTarget") or ""))
+                if not _inside(candidate, self.root):
+                    raise SandboxError(f"path outside the workspace: {path} (a symbolic link leads out)")
+                stat = self._stat(candidate)
+            else:
+                raise SandboxError(f"too many symbolic links: {path}")
+            if stat is None:
+                return posixpath.dirname(candidate), [posixpath.basename(candidate), *parts[i + 1:]], None
+            if i == len(parts) - 1:
+                return posixpath.dirname(candidate), [posixpath.basename(candidate)], \
+                    int(stat.get("mode", 0o644)) & 0o777  # type: ignore[call-overload]
+            current = candidate
+        raise SandboxError(f"not a file path: {path}")
 
     def write_file(self, path: str, data: bytes) -> None:
         import docker.errors
 
         self._check_open()
         rel = _rel(path)
+        if rel == ".":
+            raise IsADirectoryError(path)
         try:
-            # An existing file keeps its mode: an executable script must stay executable in the diff.
-            mode = self._mode_of(rel) or 0o644
+            # Through a symbolic link the target is written, as locally; an existing file keeps
+            # its mode (an executable script must stay executable in the diff).
+            where, missing, mode = self._resolve(rel, path)
             buf = io.BytesIO()
             with tarfile.open(fileobj=buf, mode="w") as tar:
-                parts = rel.split("/")
-                for i in range(1, len(parts)):
-                    tar.addfile(_dir_entry("/".join(parts[:i]), uid=self._uid))
-                info = _owner(self._uid)(tarfile.TarInfo(rel))
-                info.size, info.mode, info.mtime = len(data), mode, int(time.time())
+                for i in range(1, len(missing)):
+                    tar.addfile(_dir_entry("/".join(missing[:i]), uid=self._uid))
+                info = _owner(self._uid)(tarfile.TarInfo("/".join(missing)))
+                info.size, info.mode, info.mtime = len(data), mode or 0o644, int(time.time())
                 tar.addfile(info, io.BytesIO(data))
-            self.container.put_archive(self.root, buf.getvalue())
+            self.container.put_archive(where, buf.getvalue())
         except docker.errors.DockerException as exc:
             raise self._lost("write_file") or SandboxError(f"writing {path} failed: {exc}") from None
         self._writes[rel] = data
@@ -532,10 +590,13 @@ class DockerSandbox:
                             continue
                         member.name = member.name[len(top) + 1 :]
                         target = dest / member.name
+                        if member.issym():
+                            _place_link(dest, member)
+                            continue
                         if member.isfile() and target.is_file() and not target.is_symlink():
                             target.unlink()  # git objects are read-only; replace, do not rewrite
-                        # The "data" filter refuses absolute names, escapes and device files,
-                        # and leaves ownership to the host user.
+                        # The "data" filter refuses absolute names, escapes (also through a link
+                        # placed earlier) and device files, and leaves ownership to the host user.
                         tar.extract(member, dest, filter="data")
         except docker.errors.DockerException as exc:
             raise self._lost("copy_out") or SandboxError(f"copying the workspace out failed: {exc}") from None
