@@ -42,12 +42,12 @@ TWO_EDITS = {
 }
 
 
-def repair(make_repo, files, budget=Budget(time_limit=300), progress=None):
+def repair(make_repo, files, budget=Budget(time_limit=300), progress=None, test_command="python -m pytest"):
     events: list[tuple[str, dict]] = []
     workspace = snapshot(make_repo(files))
     sandbox = LocalSandbox(workspace.path)
     try:
-        task = Task(workspace=workspace.path, test_command="python -m pytest", test_timeout=60)
+        task = Task(workspace=workspace.path, test_command=test_command, test_timeout=60)
         result = BuiltinEngine().repair(task, sandbox, budget,
                                         lambda e, f: events.append((e, dict(f))))
         return result, events, workspace.path

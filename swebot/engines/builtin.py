@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
+from swebot.engines.regressions import RegressionGuard
 from swebot.engines.validation import Change, Validator, Verdict, default_lanes
 from swebot.errors import LimitReached
 from swebot.localize.sbfl import SuspiciousLine, rank_lines
@@ -100,6 +101,8 @@ class BuiltinEngine:
         candidate_timeout = min(task.test_timeout, max(10.0, 5 * report.duration))
         validator = Validator(sandbox, runner, failing, originals, candidate_timeout, lanes=self.lanes,
                               encodings=encodings)
+        validator.guard = RegressionGuard(runner, failing, report, validator.write, validator.restore,
+                                          timeout=task.test_timeout)
 
         progress("stage", {"name": "search", "detail": "single edits"})
         winner: Candidate | None = None
@@ -253,6 +256,8 @@ class BuiltinEngine:
         details: dict[str, object] = {"partial_fixes": len(state.partial), "lanes": validator.lanes_used}
         if skipped:
             details["skipped_files"] = dict(skipped)
+        if validator.guard is not None and validator.guard.record.scopes:
+            details["regression_check"] = validator.guard.record.as_details()
         if winner is not None:
             validator.write(winner.changes)
             return EngineResult(status="fixed", patch=sandbox_diff(sandbox),
@@ -269,13 +274,15 @@ class BuiltinEngine:
         validator.write(candidate.changes)
         patch = sandbox_diff(sandbox)
         validator.restore()
-        still_failing = tuple(t for t in failing if t not in verdict.fixed)
+        still_failing = tuple(t for t in failing if t not in verdict.fixed) + tuple(sorted(verdict.broken))
         details["best_partial_fixed"] = sorted(verdict.fixed)
+        description = f"best partial: {candidate.description}"
+        if verdict.broken:
+            details["best_partial_breaks"] = sorted(verdict.broken)
+            description += f" (breaks {len(verdict.broken)} test(s) that passed before)"
         return EngineResult(status="not_fixed", patch=patch, failing_before=failing,
                             failing_after=still_failing, candidates_tried=state.tried,
-                            limit_hit=limit_hit,
-                            description=f"best partial: {candidate.description}",
-                            details=details)
+                            limit_hit=limit_hit, description=description, details=details)
 
 
 def _no_fix_description(state: SearchState, skipped: dict[str, str]) -> str:

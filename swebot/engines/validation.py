@@ -10,16 +10,17 @@ that many times as many checks.
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Mapping, Protocol, Sequence
 
 from swebot.engines.quickcheck import ForkChecker, QuickAnswer
+from swebot.engines.regressions import Change, RegressionGuard
 from swebot.errors import BadInput, SwebotError
 from swebot.testing import TestRunner
 from swebot.types import CloneableSandbox, Sandbox, TestReport
 
-Change = tuple[str, str]  # (path relative to the workspace root, whole new file source)
 MAX_LANES = 4
 LANES_VARIABLE = "SWEBOT_LANES"
 
@@ -48,7 +49,8 @@ class HasChanges(Protocol):
 @dataclass
 class Verdict:
     fixed: frozenset[str]  # originally failing tests that now pass
-    plausible: bool  # every test of the full command passes
+    plausible: bool  # every test of the full command passes, and the regression check too
+    broken: frozenset[str] = frozenset()  # tests that passed before and not with the candidate
 
 
 @dataclass
@@ -64,15 +66,17 @@ class Validator:
     """Writes candidates into a sandbox, runs the tests, and puts the originals back.
 
     The quick check (do the originally failing tests pass?) goes through the fork server in
-    batches when it calibrated; the full test command runs only for candidates that pass it.
+    batches when it calibrated; the full test command runs only for candidates that pass it,
+    and the regression check (``guard``) only for those that pass the full command.
     ``lanes`` > 1 asks for that many workspaces checked side by side (opened on first use, when
     the sandbox can clone itself and its fork server works); ``close()`` removes them.
     """
 
     def __init__(self, sandbox: Sandbox, runner: TestRunner, failing: Sequence[str],
                  originals: dict[str, str], timeout: float, *, batch_size: int = 16, lanes: int = 1,
-                 encodings: Mapping[str, str] | None = None) -> None:
+                 encodings: Mapping[str, str] | None = None, guard: RegressionGuard | None = None) -> None:
         self.sandbox = sandbox
+        self.guard = guard
         self.runner = runner
         self.failing = tuple(failing)
         self.originals = originals
@@ -99,18 +103,18 @@ class Validator:
     def validate_batch(self, batch: Sequence[HasChanges], time_left: float) -> list[Verdict]:
         """Verdicts for a prefix of ``batch`` (at least one candidate unless time ran out)."""
         if not self.fork.usable:
-            return [self.validate(batch[0])]
+            return [self.validate(batch[0], time_left)]
         self._open_lanes()
         budget = time_left if time_left > 0 else 3600.0
         answers = self._quick_answers(batch, budget)
         if not self.fork.usable:  # the main server broke down: one process per test run from now on
             self.batch_size = 1
-            return [self.validate(batch[0])]
+            return [self.validate(batch[0], time_left)]
         verdicts: list[Verdict] = []
         for candidate, (answer, lane) in zip(batch, answers):
             if len(answer.passed) == len(self.failing) and answer.full_ok is not False:
                 # The server's word is confirmed by the real test command before it counts.
-                verdict = self._full_run(candidate, answer.passed, lane)
+                verdict = self._full_run(candidate, answer.passed, lane, time_left)
                 verdicts.append(verdict)
                 if verdict.plausible:
                     break
@@ -135,7 +139,7 @@ class Validator:
         self._drop_broken_lanes()
         return out
 
-    def validate(self, candidate: HasChanges) -> Verdict:
+    def validate(self, candidate: HasChanges, time_left: float = 0.0) -> Verdict:
         self.write(candidate.changes)
         try:
             quick = self.runner.run(select=self.failing, timeout=self.timeout)
@@ -144,15 +148,21 @@ class Validator:
         fixed = _passed(quick, self.failing)
         if len(fixed) < len(self.failing):
             return Verdict(fixed, plausible=False)
-        return self._full_run(candidate, fixed, self.lanes[0])
+        return self._full_run(candidate, fixed, self.lanes[0], time_left)
 
-    def _full_run(self, candidate: HasChanges, fixed: frozenset[str], lane: Lane) -> Verdict:
+    def _full_run(self, candidate: HasChanges, fixed: frozenset[str], lane: Lane, time_left: float) -> Verdict:
+        started = time.monotonic()
         self.write(candidate.changes, lane.sandbox)
         try:
             full = lane.runner.run(timeout=self.timeout * 2)
         finally:
             self.restore(lane.sandbox)
-        return Verdict(fixed, plausible=full.all_passed)
+        if not full.all_passed or self.guard is None:
+            return Verdict(fixed, plausible=full.all_passed)
+        # The guard runs in the first lane's workspace: the other lanes are idle by now.
+        left = max(time_left - (time.monotonic() - started), 0.001) if time_left > 0 else 0.0
+        broken = self.guard.broken(candidate.changes, left)
+        return Verdict(fixed, plausible=not broken, broken=broken)
 
     # -- lanes -------------------------------------------------------------------------------
 
