@@ -162,16 +162,13 @@ def test_no_echo_sends_nothing_and_a_server_that_requires_it_says_what_to_do() -
     assert "reasoning_content" not in assistants(server.requests[1].body)[0]
 
 
-def test_a_300_step_session_with_reasoning_echoed_keeps_its_prompt_bounded(
-        make_repo: Callable[..., Path], tmp_path: Path) -> None:
-    repo = make_repo({"big.py": "".join(f"def f{i}(x):\n    return x + {i}  # {'pad ' * 8}\n" for i in range(1000))})
+def _long_session(repo: Path, settings: AgentSettings) -> tuple[FakeOpenAI, Any]:
     thinking = "Let me think about where the bug hides. " * 100  # 4,000 characters a turn
 
     def step(n: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
         return lambda _body: call_reply("view", {"path": "big.py", "start": 1 + (n * 37) % 1900},
-                                        reasoning=f"step {n}: {thinking}")
+                                        reasoning=f"step {n}: {thinking}", reasoning_details=DETAILS[:1])
 
-    settings = AgentSettings()
     with FakeOpenAI([step(n) for n in range(STEPS)], require_reasoning_echo=True) as server, \
             LocalSandbox(repo) as sandbox:
         toolbox = Toolbox(TOOLS, ToolContext(sandbox=sandbox, files=Files(sandbox), settings=settings),
@@ -179,14 +176,44 @@ def test_a_300_step_session_with_reasoning_echoed_keeps_its_prompt_bounded(
         loop = AgentLoop(make(server), toolbox, Trajectory(None, {}), settings, Budget(max_steps=STEPS),
                          lambda *_: None)
         outcome = loop.run([Message("system", "You are a test."), Message("user", "Read big.py.")])
-    assert outcome.limit_hit == "max_steps" and outcome.state.steps == 300
+    assert outcome.limit_hit == "max_steps" and outcome.state.steps == STEPS
     assert server.rejected_for_reasoning == 0  # every tool-call turn went back with its reasoning
+    return server, thinking
+
+
+@pytest.fixture
+def big_repo(make_repo: Callable[..., Path]) -> Path:
+    return make_repo({"big.py": "".join(f"def f{i}(x):\n    return x + {i}  # {'pad ' * 8}\n" for i in range(1000))})
+
+
+def test_a_300_step_session_with_reasoning_echoed_keeps_its_prompt_bounded(big_repo: Path) -> None:
+    settings = AgentSettings()
+    server, thinking = _long_session(big_repo, settings)
     sizes = [len(json.dumps(r.body["messages"])) for r in server.requests]
     assert max(sizes) < settings.context_tokens * 4 * 0.6  # under the compaction trigger, in characters
     assert (sizes[299] - sizes[199]) / 100 < 1_000  # a stub a step, not 4,000 characters of thinking
     last = assistants(server.requests[-1].body)
     assert last[-1]["reasoning_content"] == f"step 298: {thinking}"  # the latest turn's in full
+    assert last[-1]["reasoning_details"] == DETAILS[:1]
     assert all(m["reasoning_content"].startswith(STUB_MARK) for m in last[:-10])
+    assert all("reasoning_details" not in m for m in last[:-10])  # cannot be shortened: dropped when old
+
+
+def test_a_session_longer_than_the_window_elides_whole_old_turns(big_repo: Path) -> None:
+    settings = AgentSettings(context_tokens=8_000)  # stubs alone would outgrow it within 100 steps
+    server, thinking = _long_session(big_repo, settings)
+    sizes = [len(json.dumps(r.body["messages"])) for r in server.requests]
+    assert max(sizes) < settings.context_tokens * 4  # the whole window, in characters, with JSON overhead
+    last = server.requests[-1].body["messages"]
+    assert last[2]["role"] == "user" and last[2]["content"].startswith("[elided] ")
+    for request in server.requests:  # every tool answer still follows the call it answers
+        open_calls: set[str] = set()
+        for m in request.body["messages"]:
+            if m["role"] == "assistant":
+                open_calls = {c["id"] for c in m.get("tool_calls") or ()}
+            elif m["role"] == "tool":
+                assert m["tool_call_id"] in open_calls
+    assert assistants(server.requests[-1].body)[-1]["reasoning_content"] == f"step 298: {thinking}"
 
 
 FILES = {"textutil.py": "def shout(text):\n    return text.lower() + \"!\"\n"}

@@ -14,6 +14,7 @@ from typing import Sequence
 from swebot.models.base import Message, ToolCall
 
 STUB_MARK = "[compacted]"
+ELIDED_MARK = "[elided]"  # the note standing for whole turns left out: "[elided] N earlier steps ..."
 _ARG_CHARS = 300
 
 
@@ -89,14 +90,40 @@ def compact(history: Sequence[Message], policy: CompactionPolicy, *, head: int =
     return out
 
 
+def elide_oldest(history: Sequence[Message], budget_tokens: int, *, head: int = 2, keep_turns: int = 4
+                 ) -> list[Message]:
+    """Whole oldest turns (an assistant message with the tool answers and nudges after it) replaced
+    by one note, until the estimate fits ``budget_tokens``; the head and the latest ``keep_turns``
+    turns stay. Stubs alone grow with every step, so a long enough session needs this to stay
+    bounded; a turn goes whole so no tool answer is left without its call."""
+    starts = [i for i in range(head, len(history)) if history[i].role == "assistant"]
+    droppable = starts[: max(0, len(starts) - keep_turns)]
+    if not droppable:
+        return list(history)
+    previous = history[head] if len(history) > head and history[head].content.startswith(ELIDED_MARK) else None
+    earlier = int(previous.content.split()[1]) if previous is not None else 0
+    for n, cut in enumerate([*droppable[1:], starts[len(droppable)]], start=1):
+        note = Message("user", f"{ELIDED_MARK} {earlier + n} earlier steps were elided to keep the prompt within "
+                               "the context window; their edits are still in the files")
+        out = [*history[:head], note, *history[cut:]]
+        if estimate_tokens(out) <= budget_tokens:
+            return out
+    return out
+
+
 def maybe_compact(
     history: list[Message], policy: CompactionPolicy, *, context_tokens: int
 ) -> tuple[list[Message], bool]:
-    """Compact when a batch of stale observations waits or the prompt nears the window."""
-    near_full = estimate_tokens(history) > context_tokens * 0.6
+    """Compact when a batch of stale observations waits or the prompt nears the window; when
+    stubs are not enough, elide the oldest turns down to half the window."""
+    trigger = context_tokens * 0.6
+    near_full = estimate_tokens(history) > trigger
     if stale_count(history, policy) >= policy.batch or (near_full and stale_count(history, policy)):
-        return compact(history, policy), True
-    if near_full:  # even the recent observations must give way
-        tight = CompactionPolicy(keep_recent=1, batch=1, stub_chars=policy.stub_chars)
-        return compact(history, tight), True
-    return history, False
+        out, done = compact(history, policy), True
+    elif near_full:  # even the recent observations must give way
+        out, done = compact(history, CompactionPolicy(keep_recent=1, batch=1, stub_chars=policy.stub_chars)), True
+    else:
+        return history, False
+    if estimate_tokens(out) > trigger:
+        out = elide_oldest(out, int(context_tokens * 0.5))
+    return out, done
