@@ -23,6 +23,7 @@ class ExecResult:
     timed_out: bool
     duration: float
     truncated: bool = False  # stdout/stderr were cut to the capture bound
+    oom_killed: bool = False  # the sandbox's memory limit killed (part of) the command
 
     @property
     def ok(self) -> bool:
@@ -66,6 +67,7 @@ class TestReport:
     duration: float = 0.0
     output_tail: str = ""  # last lines of the command's output, for messages
     collection_errors: tuple[str, ...] = ()  # modules that failed to import/collect
+    oom_killed: bool = False  # the sandbox's memory limit killed (part of) the run
 
     @property
     def failing(self) -> frozenset[str]:

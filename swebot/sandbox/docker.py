@@ -42,6 +42,7 @@ HELPER_PATH = "/opt/swebot/exec.py"
 SANDBOX_UID = 1000  # the image's "swebot" user; copied-in files are owned by it
 OWNER_LABEL = "swebot.owner"  # host:pid of the swebot process, so prune can spot orphans
 SPEC_ARG_LIMIT = 100_000  # bytes of JSON spec passed as an argument; larger goes via a file
+MEMORY_SETTING = "SWEBOT_SANDBOX_MEMORY"  # the variable that sets the containers' memory limit
 HOST_GRACE = 15.0  # seconds the host waits past the in-container timeout before stepping in
 
 # The container's whole environment. Nothing from the host leaks in unless named in
@@ -69,12 +70,18 @@ class Limits:
         default = cls()
         try:
             return cls(
-                memory=environ.get("SWEBOT_SANDBOX_MEMORY", default.memory),
+                memory=environ.get(MEMORY_SETTING, default.memory),
                 cpus=float(environ.get("SWEBOT_SANDBOX_CPUS", default.cpus)),
                 pids=int(environ.get("SWEBOT_SANDBOX_PIDS", default.pids)),
             )
         except ValueError as exc:
             raise EnvironmentProblem(f"bad SWEBOT_SANDBOX_* limit: {exc}") from None
+
+
+def oom_note(limit: str) -> str:
+    """What a command killed by the container's memory limit gets appended to its stderr."""
+    return (f"swebot: the sandbox's memory limit ({limit}) killed this command (out of memory); "
+            f"raise it with {MEMORY_SETTING}=<size>, e.g. {MEMORY_SETTING}=8g")
 
 
 class ContainerLost(SandboxError):
@@ -427,14 +434,29 @@ class DockerSandbox:
                 raise lost from None
             tail = (raw_err or raw_out or b"").decode("utf-8", "replace")[-2000:]
             raise SandboxError(f"the sandbox helper failed (does the image have python3?): {tail}") from None
+        exit_code = int(result["exit_code"])
+        oom_killed = result.get("oom_killed")
+        if oom_killed is None and exit_code in (-9, 128 + 9):  # no cgroup counter: ask the daemon
+            oom_killed = self._state_oom_killed()
+        stderr = result["stderr"]
+        if oom_killed:
+            stderr += ("\n" if stderr and not stderr.endswith("\n") else "") + oom_note(self._limits.memory) + "\n"
         return ExecResult(
-            exit_code=int(result["exit_code"]),
+            exit_code=exit_code,
             stdout=result["stdout"],
-            stderr=result["stderr"],
+            stderr=stderr,
             timed_out=bool(result["timed_out"]) or host_killed,
             duration=time.monotonic() - start,
             truncated=bool(result["truncated"]),
+            oom_killed=bool(oom_killed),
         )
+
+    def _state_oom_killed(self) -> bool:
+        try:
+            self.container.reload()
+        except Exception:  # the caller's result stands either way
+            return False
+        return bool(self.container.attrs.get("State", {}).get("OOMKilled"))
 
     def _stage_spec(self, spec_arg: str, marker: str) -> str:
         """Put a large spec in a file: one exec argument may not exceed 128 KiB (MAX_ARG_STRLEN),

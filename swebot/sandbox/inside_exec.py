@@ -98,6 +98,24 @@ class Bounded:
         return (bytes(self.head) + note + tail).decode("utf-8", "replace"), True
 
 
+# Where the container's cgroup counts OOM kills: cgroup v2, then v1 (kernel >= 4.13).
+OOM_COUNTERS = ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control")
+
+
+def oom_kills():
+    """How many processes the memory limit has killed in this container so far; None if unknown."""
+    for path in OOM_COUNTERS:
+        try:
+            with open(path) as fh:
+                for line in fh:
+                    key, _, value = line.partition(" ")
+                    if key == "oom_kill":
+                        return int(value)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
 def _prefer_me_for_oom():
     # Raising one's own OOM score needs no privilege; the command dies first, not this helper.
     try:
@@ -131,6 +149,7 @@ def run(spec):
             fh.write(command)
         command = ["/bin/sh", script]
     start = time.monotonic()
+    kills_before = oom_kills()
     try:
         proc = subprocess.Popen(
             command,
@@ -204,12 +223,16 @@ def run(spec):
         os.unlink(script)
     stdout, cut_out = out_buf.text()
     stderr, cut_err = err_buf.text()
+    kills_after = oom_kills()
     return {
         "exit_code": -signal.SIGKILL if timed_out else proc.returncode,
         "timed_out": timed_out,
         "stdout": stdout,
         "stderr": stderr,
         "truncated": cut_out or cut_err,
+        # Another command running at the same time in this container could be the one killed;
+        # swebot runs one at a time per container.
+        "oom_killed": None if kills_before is None or kills_after is None else kills_after > kills_before,
     }
 
 

@@ -13,6 +13,8 @@ _CONFTEST = re.compile(r"ImportError while loading conftest '(?P<path>[^']+)'")
 _SOURCE_LOCATION = re.compile(r'^E\s+File "(?P<path>[^"]+)", line (?P<line>\d+)', re.M)
 _ERROR_LINE = re.compile(r"^(?:E\s+)?(?:ERROR: .+|\w*(?:Error|Exception)\b.*)$", re.M)
 
+_OOM_NOTE = re.compile(r"^swebot: the sandbox's memory limit \((?P<limit>[^)]+)\) killed", re.M)
+
 PYTEST_USAGE_ERROR = 4
 PYTEST_INTERNAL_ERROR = 3
 PYTEST_NO_TESTS = 5
@@ -21,7 +23,7 @@ PYTEST_NO_TESTS = 5
 def diagnose_baseline(report: TestReport, command: str, *, timeout: float | None = None) -> None:
     """Raise BadInput/EnvironmentProblem when the baseline run gives nothing to repair against.
 
-    Checked, in order: the command hung; pytest is not installed; the command does not
+    Checked, in order: the sandbox's memory limit killed it; the command hung; pytest is not installed; the command does not
     exist; a conftest.py does not import; pytest rejected its arguments; modules failed to
     import/collect and no test ran; no tests were collected; the command ran but no pytest
     results came back. Returns
@@ -30,6 +32,16 @@ def diagnose_baseline(report: TestReport, command: str, *, timeout: float | None
     still give a signal.
     """
     tail = report.output_tail
+    if report.oom_killed:
+        # Before anything else: a killed run may still have left some results, or none at all,
+        # and either reading (failing tests, "no pytest results") would blame the wrong thing.
+        note = _OOM_NOTE.search(tail)
+        limit = f" ({note['limit']})" if note else ""
+        raise EnvironmentProblem(
+            f"the sandbox's memory limit{limit} killed the test command `{command}` (out of memory)",
+            hint="raise the container's memory limit with SWEBOT_SANDBOX_MEMORY (default 2g), "
+            "e.g. `SWEBOT_SANDBOX_MEMORY=8g swebot fix ...`, or point the command at tests that need less",
+        )
     if report.timed_out:
         limit = timeout if timeout is not None else report.duration
         raise BadInput(

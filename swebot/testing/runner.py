@@ -157,6 +157,7 @@ class TestRunner:
             duration=result.duration,
             output_tail=tail_lines(output, OUTPUT_TAIL_LINES),
             collection_errors=tuple(collection_errors),
+            oom_killed=result.oom_killed,
         )
         if plugin_failed:
             return report, None, True

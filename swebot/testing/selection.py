@@ -55,4 +55,5 @@ def merge_reports(reports: list[TestReport]) -> TestReport:
         duration=sum(r.duration for r in reports),
         output_tail=reports[-1].output_tail,
         collection_errors=tuple(dict.fromkeys(e for r in reports for e in r.collection_errors)),
+        oom_killed=any(r.oom_killed for r in reports),
     )
