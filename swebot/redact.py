@@ -11,10 +11,12 @@ travels in:
   means something -- the secret's bytes anywhere inside a longer base64 text (at each of the
   three byte alignments).
 
-Every non-blank secret counts, however short. A form shorter than ``SHORT`` characters is only
-replaced where it stands on its own (not inside a longer run of letters and digits), so a short
-key does not blank every word containing the same letters; a form at least that long is
-replaced wherever it occurs.
+Every secret of ``MIN_LENGTH`` characters or more counts, however short otherwise. A form shorter
+than ``SHORT`` characters is only replaced where it stands on its own (not inside a longer run of
+letters and digits), so a short key does not blank every word containing the same letters; a
+form at least that long is replaced wherever it occurs. One or two characters are no secret (a
+dummy key for a local server, "x" or "1", would otherwise blank every line number the model
+reads); they still never reach a sandbox by name (swebot.secrets).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from urllib.parse import quote, quote_plus
 
 MARK = "[REDACTED]"
 SHORT = 8  # forms shorter than this are matched only as whole tokens
+MIN_LENGTH = 3  # shorter values are not treated as secrets (see above)
 BASIC_AUTH_USERS = ("x-access-token", "oauth2", "token", "git", "")
 
 
@@ -54,7 +57,7 @@ def _b64_cores(data: bytes) -> list[str]:
 @lru_cache(maxsize=256)
 def forms(secret: str) -> tuple[str, ...]:
     """Every text form of ``secret`` that is redacted, longest first (forms can nest)."""
-    if not secret.strip():
+    if len(secret.strip()) < MIN_LENGTH:
         return ()
     raw = secret.encode()
     found = {
@@ -89,7 +92,7 @@ def _pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def _key(secrets: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted({s for s in secrets if s and s.strip()}))
+    return tuple(sorted({s for s in secrets if len(s.strip()) >= MIN_LENGTH}))
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

@@ -21,6 +21,8 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator, Mapping
 
+from swebot.redact import MIN_LENGTH
+
 # Names that carry credentials whatever their value (GitHub and its Actions runtime).
 ALWAYS_HIDDEN = frozenset({
     "GITHUB_TOKEN", "GH_TOKEN", "INPUT_TOKEN", "INPUT_GITHUB_TOKEN", "ACTIONS_RUNTIME_TOKEN",
@@ -40,7 +42,7 @@ def hold(value: str | None, *, name: str | None = None) -> None:
     with _lock:
         if name:
             _names.add(name)
-        if value and value.strip():
+        if value and len(value.strip()) >= MIN_LENGTH:  # shorter: no secret, see swebot.redact
             _values.add(value)
 
 

@@ -46,6 +46,8 @@ CASES = [
     (ODD, json.dumps({"k": ODD}, ensure_ascii=False), json.dumps({"k": R}, ensure_ascii=False)),
     (LONG, "", ""),
     ("   ", "   spaces   ", "   spaces   "),  # a blank secret is no secret
+    ("1", "     1\tdef add(a, b):", "     1\tdef add(a, b):"),  # nor a one- or two-character dummy key
+    ("x9", "x9 = 2", "x9 = 2"),
 ]
 
 
@@ -102,4 +104,5 @@ def test_forms_are_longest_first() -> None:
     found = forms(LONG)
     assert LONG in found and _b64(LONG) in found
     assert [len(f) for f in found] == sorted((len(f) for f in found), reverse=True)
-    assert forms("") == forms("  ") == ()
+    assert forms("") == forms("  ") == forms("ab") == ()
+    assert "abc" in forms("abc")

@@ -29,6 +29,12 @@ def test_held_variables_and_copies_are_dropped_names_that_look_secret_only_local
     assert set(sandbox_environment(env, by_name_pattern=True)) == {"PLAIN"}
 
 
+def test_a_dummy_one_character_key_keeps_its_variable_out_but_not_every_value_1() -> None:
+    hold("1", name="MYLLM")
+    env = {"MYLLM": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    assert sandbox_environment(env) == {"PYTHONDONTWRITEBYTECODE": "1"}
+
+
 def test_local_sandbox_drops_a_secret_held_after_it_was_opened(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MYLLM", KEY)
