@@ -45,6 +45,15 @@ def check_new_branch(repo: Path, branch: str, where: str = "") -> None:
         raise BadInput(f"branch {branch!r} already exists{place}", hint="pick another --branch name")
 
 
+def check_new_branches(repo: Path, branch: str, where: str = "") -> None:
+    """``check_new_branch`` for ``repo`` and every checked-out submodule below it, before a search:
+    a fix in any of them may need the branch there."""
+    check_new_branch(repo, branch, where)
+    for sub in _gitlinks(repo):
+        if (repo / sub / ".git").exists():
+            check_new_branches(repo / sub, branch, f"{where}/{sub}" if where else sub)
+
+
 def commit_to_new_branches(repo: Path, patch: str, branch: str, message: str) -> list[BranchCommit]:
     """Commit ``patch`` as branch ``branch`` of ``repo`` and of each submodule it changes files in;
     the top repository's commit first."""

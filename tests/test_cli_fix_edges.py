@@ -220,6 +220,11 @@ def test_branch_with_the_fix_inside_a_submodule(make_repo, swebot_cli, tmp_path)
     link = run_git(top, "ls-tree", "swebot/fix-add", "vendor").split()[2]
     assert link == run_git(top / "vendor", "rev-parse", "swebot/fix-add").strip()
     assert run_git(top / "vendor", "rev-parse", "swebot/fix-add~1") == sub_head
+    run_git(top, "branch", "-D", "swebot/fix-add")
+    taken = fix(swebot_cli, str(top), "--branch", "swebot/fix-add", "--json")  # still taken in vendor
+    assert taken.returncode == 2
+    data = json.loads(taken.stdout)
+    assert "already exists in submodule vendor" in data["error"] and "run_dir" not in data  # before any search
 
 
 def test_branch_commits_in_submodule_and_superproject_together(make_repo, tmp_path):

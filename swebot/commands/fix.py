@@ -137,9 +137,9 @@ def _run(args: argparse.Namespace) -> int:
         return args.github_handler(args)
     repo = find_repo_root(Path(args.path))
     if args.branch:
-        from swebot.branches import check_new_branch
+        from swebot.branches import check_new_branches
 
-        check_new_branch(repo, args.branch)
+        check_new_branches(repo, args.branch)
     request = request_from_args(args, Path(args.path), read_issue(args.issue))
     progress = None if (args.json or args.quiet) else TerminalProgress(sys.stderr)
     try:
