@@ -108,3 +108,17 @@ def test_pytest_logs_and_grading_are_the_harness_s() -> None:
     # a 5.x dataset row names its parser
     assert harness.harness_parser("acme/widgets", "parse_log_pytest") is not None
     assert harness.harness_parser("acme/widgets") is None
+
+
+def test_requests_tests_get_a_local_httpbin_in_an_environment_image() -> None:
+    """The harness's containers reached httpbin.org; swebot's sandboxes have no network, so the
+    environment carries httpbin and the eval script points the tests at it (HTTPBIN_URL)."""
+    patch = "diff --git a/test_requests.py b/test_requests.py\n"
+    instance = _instance("psf/requests", "2.4", patch)
+    script = harness.eval_script(instance).split("\n")
+    assert script[0] == "python -m pip install . --no-deps --no-build-isolation"
+    assert "export HTTPBIN_URL=http://127.0.0.1:8765/" in script[1] and script[2] == "pytest -rA test_requests.py"
+    assert harness.eval_script(instance, setup=False) == "pytest -rA test_requests.py"  # on the host: nothing else
+    from swebot.batch.specenv import setup_script
+
+    assert "httpbin==0.10.4" in setup_script(harness.spec_for("psf/requests", "2.4"), ["pytest"])

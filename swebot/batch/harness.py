@@ -156,11 +156,39 @@ def instance_setup(spec: HarnessSpec) -> list[str]:
     return steps
 
 
+@dataclass(frozen=True)
+class LocalService:
+    """A network service a repository's tests use, run inside the sandbox instead (sandboxes have
+    no network; the harness's containers had). swebot's addition, not the harness's."""
+
+    install: tuple[str, ...]  # environment build steps (as root, with network)
+    start: str  # shell run before the tests; exports what points the tests at it
+
+
+_HTTPBIN_PORT = 8765
+# requests' tests read HTTPBIN_URL (2.x) and otherwise call httpbin.org.
+LOCAL_SERVICES: dict[str, LocalService] = {
+    "psf/requests": LocalService(
+        install=("python3 -m venv /opt/httpbin",
+                 "/opt/httpbin/bin/python -m pip install --progress-bar off httpbin==0.10.4"),
+        start=(f"if [ -x /opt/httpbin/bin/python ]; then "
+               f"(/opt/httpbin/bin/python -m httpbin.core --host 127.0.0.1 --port {_HTTPBIN_PORT} "
+               f">/tmp/httpbin.log 2>&1 &); "
+               f"for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do "
+               f"/opt/httpbin/bin/python -c 'import urllib.request as u; u.urlopen(\"http://127.0.0.1:{_HTTPBIN_PORT}/get\")' "
+               f"2>/dev/null && break; sleep 0.5; done; "
+               f"export HTTPBIN_URL=http://127.0.0.1:{_HTTPBIN_PORT}/; fi")),
+}
+
+
 def eval_script(instance: Instance, spec: HarnessSpec | None = None, *, setup: bool = True) -> str:
     """The harness's eval script from the point where the repository is in place: the spec's
-    eval_commands (locale exports and the like), the instance setup (``setup``), the test command."""
+    eval_commands (locale exports and the like), the instance setup and local services
+    (``setup``: in an image of the environment), the test command."""
     spec = spec or instance_spec(instance)
-    steps = [*spec.eval_commands, *(instance_setup(spec) if setup else ()), test_command(instance, spec)]
+    service = LOCAL_SERVICES.get(instance.repo) if setup else None
+    steps = [*spec.eval_commands, *(instance_setup(spec) if setup else ()), *([service.start] if service else ()),
+             test_command(instance, spec)]
     return "\n".join(steps)
 
 

@@ -183,6 +183,9 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str]) -> str:
         lines.append(f"{pip} -r /tmp/swebot-setup/requirements.txt")
     if spec.pip_packages:
         lines.append(f"{pip} " + " ".join(q(p) for p in spec.pip_packages))
+    service = harness.LOCAL_SERVICES.get(spec.repo)
+    if service is not None:
+        lines += list(service.install)
     lines += ["mkdir -p /testbed", "tar -C /testbed -xf /tmp/swebot-setup/repo.tar", "cd /testbed"]
     lines += [c for c in spec.pre_install if not harness.is_apt(c)]
     if spec.install:
