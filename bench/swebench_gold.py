@@ -67,6 +67,8 @@ def main() -> int:
             build_errors[key] = str(exc)
             print(f"{instance.repo}@{instance.version}: {str(exc).splitlines()[0]}", file=sys.stderr, flush=True)
         build[instance.repo] += time.monotonic() - started
+    (args.out / "build_errors.json").write_text(json.dumps({f"{r}@{v}": e for (r, v), e in build_errors.items()},
+                                                           indent=1))
 
     settings = EvaluateSettings(workers=args.workers, sandbox="docker", repo_source=args.repo_source,
                                 cache_dir=args.cache_dir, test_timeout=args.test_timeout, image_namespace="")

@@ -157,6 +157,10 @@ ARG BASE_IMAGE
 FROM ${BASE_IMAGE}
 ARG SWEBOT_DEPS
 ARG SWEBOT_SPEC
+ARG SWEBOT_SCM_VERSION
+# The tree comes without git tags (an archive here, a fresh repository in the sandbox): projects
+# versioned by setuptools_scm (pytest, xarray, ...) get the spec's version instead.
+ENV SETUPTOOLS_SCM_PRETEND_VERSION=${SWEBOT_SCM_VERSION}
 LABEL swebot=1 swebot.kind=specenv swebot.deps=${SWEBOT_DEPS} swebot.spec=${SWEBOT_SPEC}
 USER root
 COPY setup/ /tmp/swebot-setup/
@@ -178,7 +182,7 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str]) -> str:
     lines += [f"python3 -m venv {VENV}", f". {VENV}/bin/activate"]
     if requirements or spec.pip_packages or "pip install" in spec.install:
         # A conda env has setuptools and wheel; pins below may move them.
-        lines += [f"{pip} --upgrade pip", f"{pip} setuptools wheel"]
+        lines += [f"{pip} --upgrade pip", f"{pip} --upgrade setuptools wheel"]
     if requirements:
         lines.append(f"{pip} -r /tmp/swebot-setup/requirements.txt")
     if spec.pip_packages:
@@ -188,12 +192,33 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str]) -> str:
         lines += list(service.install)
     lines += ["mkdir -p /testbed", "tar -C /testbed -xf /tmp/swebot-setup/repo.tar", "cd /testbed"]
     lines += [c for c in spec.pre_install if not harness.is_apt(c)]
+    if "pip install" in spec.install:
+        # Each instance reinstalls offline without build isolation: the build backend's own
+        # requirements (setuptools_scm, hatchling, ...) must be in the environment.
+        lines.append(f"python /tmp/swebot-setup/build_requires.py | xargs -r {pip}")
     if spec.install:
         lines.append(spec.install)
     # The tree goes; what the install put in the venv (dependencies, an editable link to
     # /testbed) stays. Each instance brings its own tree.
     lines += ["cd /", "find /testbed -mindepth 1 -delete", "chmod 777 /testbed"]
     return "\n".join(lines) + "\n"
+
+
+BUILD_REQUIRES = """\
+import sys
+try:
+    from pip._vendor import tomli
+    with open("pyproject.toml", "rb") as fh:
+        requires = tomli.load(fh).get("build-system", {}).get("requires", [])
+except Exception:  # no pyproject.toml, or an old pip: nothing to add
+    requires = []
+sys.stdout.write("".join(repr(r)[1:-1].join("''") + "\\n" for r in requires))
+"""
+
+
+def scm_version(version: str) -> str:
+    """A version setuptools_scm accepts for the spec's X.Y: X.Y.0."""
+    return f"{version}.0" if re.fullmatch(r"\d+\.\d+", version) else version or "0.0.0"
 
 
 def _archive(bare: Path, commit: str) -> bytes:
@@ -249,7 +274,8 @@ def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: object | No
         raise EnvironmentProblem(
             f"the Debian {python.suite} base image {base} (Python {python.version}) is missing",
             hint=f"build it once: `sudo env SUITE={python.suite} sandboxes/build-base-image.sh {base}`") from None
-    digest = hashlib.sha256(json.dumps([_DOCKERFILE, script, requirements, base_id, commit, spec.key]).encode())
+    digest = hashlib.sha256(json.dumps([_DOCKERFILE, BUILD_REQUIRES, script, requirements, base_id, commit,
+                                        spec.key]).encode())
     deps = digest.hexdigest()
     slug = re.sub(r"[^a-z0-9_.-]+", "_", f"{spec.repo}-{spec.version}".lower())
     tag = f"{SPECENV_REPOSITORY}:{slug}-{deps[:12]}"
@@ -262,6 +288,7 @@ def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: object | No
         if on_progress:
             on_progress(f"building the environment of {spec.key} (Python {python.version}) as {tag}")
         files = {"Dockerfile": _DOCKERFILE.encode(), "setup/setup.sh": script.encode(),
+                 "setup/build_requires.py": BUILD_REQUIRES.encode(),
                  "setup/requirements.txt": ("\n".join(requirements) + "\n").encode(),
                  "setup/repo.tar": _archive(bare, commit)}
         ca = host_ca_bundle()
@@ -273,7 +300,8 @@ def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: object | No
         try:
             stream = client.api.build(  # type: ignore[attr-defined]
                 fileobj=_context(files), custom_context=True, tag=tag, rm=True, forcerm=True, decode=True,
-                buildargs={"BASE_IMAGE": base, "SWEBOT_DEPS": deps, "SWEBOT_SPEC": spec.key}, timeout=build_timeout,
+                buildargs={"BASE_IMAGE": base, "SWEBOT_DEPS": deps, "SWEBOT_SPEC": spec.key,
+                           "SWEBOT_SCM_VERSION": scm_version(spec.version)}, timeout=build_timeout,
                 network_mode=network)
             last_note = 0.0
             for chunk in stream:
