@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,17 +150,14 @@ def sandbox_diff(sandbox: Sandbox) -> str:
     with replacement characters (and may be cut short), while a patch must keep every byte of a file
     in a legacy encoding. Such bytes become surrogate escapes (see ``patch_bytes``).
     """
-    out = f"{SCRATCH_DIR}/diff-{uuid.uuid4().hex[:8]}.out"
+    out = f"{SCRATCH_DIR}/last.diff"  # scratch: never part of a diff, gone with the workspace
     result = sandbox.execute(
         f"mkdir -p {SCRATCH_DIR} && git add -A -N . && git {' '.join(_DIFF_ARGS)} > {out}",
         timeout=120, env=_GIT_IDENTITY,
     )
-    try:
-        if result.exit_code != 0:
-            raise EnvironmentProblem(f"git diff failed in the sandbox: {result.stderr.strip()}")
-        return sandbox.read_file(out).decode("utf-8", "surrogateescape")
-    finally:
-        sandbox.execute(["rm", "-f", "--", out], timeout=60)
+    if result.exit_code != 0:
+        raise EnvironmentProblem(f"git diff failed in the sandbox: {result.stderr.strip()}")
+    return sandbox.read_file(out).decode("utf-8", "surrogateescape")
 
 
 def patch_bytes(patch: str) -> bytes:
