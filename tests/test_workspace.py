@@ -154,8 +154,11 @@ def test_local_sandbox_keeps_secrets_out(tmp_path: Path, monkeypatch) -> None:
     result = sandbox.execute("env", timeout=10)
     assert "HARMLESS_SETTING=visible" in result.stdout
     assert "sk-secret" not in result.stdout and "ghp-secret" not in result.stdout
-    explicit = sandbox.execute("echo $GITHUB_TOKEN", timeout=10, env={"GITHUB_TOKEN": "given"})
+    explicit = sandbox.execute("echo $SETTING", timeout=10, env={"SETTING": "given"})
     assert explicit.stdout.strip() == "given"
+    # Issue 12: GITHUB_TOKEN never reaches a sandboxed process, even when a caller passes it.
+    token = sandbox.execute("echo ${GITHUB_TOKEN:-none}", timeout=10, env={"GITHUB_TOKEN": "given"})
+    assert token.stdout.strip() == "none"
 
 
 def test_local_sandbox_kills_processes_that_left_the_group(tmp_path: Path) -> None:
