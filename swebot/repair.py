@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from swebot.errors import EnvironmentProblem
+from swebot.leftovers import describe, remove_stale_folders
 from swebot.runlog import RunLog
 from swebot.sandbox.deadline import DeadlineSandbox
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
@@ -134,6 +135,9 @@ def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> Fi
     if getattr(settings, "trajectory_path", "unset") is None:  # LLM sessions record into the run folder
         request = replace(request, engine_settings=settings.model_copy(  # type: ignore[union-attr]
             update={"trajectory_path": run_dir / "trajectory.json"}))
+    leftovers = remove_stale_folders()  # of swebot runs killed outright (kill -9): never a live one's
+    if leftovers:
+        log("warning", {"message": describe(len(leftovers), 0), "folders": [str(f) for f in leftovers]})
     log("stage", {"name": "snapshot", "detail": str(repo)})
     try:
         with _sigterm_as_interrupt():

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from swebot.errors import BadInput, EnvironmentProblem
+from swebot.leftovers import owned_tempdir
 from swebot.types import Sandbox
 
 SCRATCH_DIR = ".swebot"  # helper files inside a workspace; never part of a patch
@@ -102,7 +103,7 @@ class Workspace:
 
 def snapshot(repo: Path, parent_dir: Path | None = None) -> Workspace:
     """Copy the work tree's current state (uncommitted and untracked-not-ignored files included)."""
-    holder = Path(tempfile.mkdtemp(prefix="swebot-ws-", dir=parent_dir))
+    holder = owned_tempdir("swebot-ws-", dir=parent_dir)
     dest = holder / repo.name
     try:
         dest.mkdir()

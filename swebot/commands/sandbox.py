@@ -1,7 +1,8 @@
 """``swebot sandbox build PATH`` and ``swebot sandbox prune``: manage swebot's Docker images.
 
 ``build`` prepares a repository's environment image ahead of a repair, so ``swebot fix``
-starts in seconds. ``prune`` removes what swebot left in Docker: containers whose swebot
+starts in seconds. ``prune`` removes what swebot left behind: temporary folders (workspace
+copies) whose swebot process is gone (never a live run's, even with --force), containers whose swebot
 process is gone (or, when that cannot be known, that are not running; every one with
 --force) and environment images (and the base image with --base). Everything is found by
 the ``swebot=1`` label.
@@ -10,8 +11,6 @@ the ``swebot=1`` label.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import sys
 import time
 from pathlib import Path
@@ -57,25 +56,10 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _owner_alive(labels: dict[str, str]) -> bool | None:
-    """Whether the swebot process that made a container still runs; None when unknowable
-    (another host's container, or no owner label)."""
-    from swebot.sandbox.docker import OWNER_LABEL
-
-    host, _, pid = labels.get(OWNER_LABEL, "").rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return None
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, under another user
-        return True
-    return True
-
-
 def _stale(status: str, labels: dict[str, str]) -> bool:
-    alive = _owner_alive(labels)
+    from swebot.leftovers import container_owner_alive
+
+    alive = container_owner_alive(labels)
     if alive is None:
         return status != "running"
     # A live owner's container may be "created" for a moment while it starts: leave it be.
@@ -83,11 +67,24 @@ def _stale(status: str, labels: dict[str, str]) -> bool:
 
 
 def run_prune(args: argparse.Namespace) -> int:
+    from swebot.errors import EnvironmentProblem
+    from swebot.leftovers import remove_folder, stale_folders
     from swebot.sandbox.docker import connect
     from swebot.sandbox.images import KIND_LABEL, LABEL
 
-    client = connect()
     removed = 0
+    # Folders first: they need no Docker, and a killed local run leaves only those.
+    for folder in stale_folders():
+        print(f"folder {folder}")
+        if not args.dry_run:
+            remove_folder(folder)
+        removed += 1
+    try:
+        client = connect()
+    except EnvironmentProblem:
+        print(f"{'would remove' if args.dry_run else 'removed'} {removed} folder(s); "
+              "containers and images not checked (no Docker)")
+        raise
     for container in client.containers.list(all=True, filters={"label": f"{LABEL}=1"}):
         if not (args.force or _stale(container.status, container.labels)):
             continue

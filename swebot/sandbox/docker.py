@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from swebot.errors import EnvironmentProblem, SandboxError
+from swebot.leftovers import owned_tempdir, owner_tag
 from swebot.sandbox.images import KIND_LABEL, LABEL
 from swebot.secrets import is_secret_variable, sandbox_environment
 from swebot.types import ExecResult
@@ -41,6 +42,7 @@ ROOT = "/workspace"
 HELPER_PATH = "/opt/swebot/exec.py"
 SANDBOX_UID = 1000  # the image's "swebot" user; copied-in files are owned by it
 OWNER_LABEL = "swebot.owner"  # host:pid of the swebot process, so prune can spot orphans
+OWNER_START_LABEL = "swebot.owner_start"  # when that pid started: a reused pid is not the owner
 SPEC_ARG_LIMIT = 100_000  # bytes of JSON spec passed as an argument; larger goes via a file
 MEMORY_SETTING = "SWEBOT_SANDBOX_MEMORY"  # the variable that sets the containers' memory limit
 HOST_GRACE = 15.0  # seconds the host waits past the in-container timeout before stepping in
@@ -223,7 +225,8 @@ class DockerSandbox:
                 user=f"{self._uid}:{self._uid}",
                 working_dir=self.root,
                 environment=self._env,
-                labels={LABEL: "1", KIND_LABEL: "sandbox", OWNER_LABEL: f"{socket.gethostname()}:{os.getpid()}"},
+                labels={LABEL: "1", KIND_LABEL: "sandbox", OWNER_LABEL: f"{socket.gethostname()}:{os.getpid()}",
+                        OWNER_START_LABEL: owner_tag()["start"]},
                 network_mode="bridge" if self._network else "none",
                 mem_limit=self._limits.memory,
                 memswap_limit=self._limits.memory,
@@ -264,7 +267,7 @@ class DockerSandbox:
         editable install pointing at the root (SWE-bench's /testbed) stays right in the copy.
         The host copy it was filled from is kept until it closes, so it can recover() too."""
         self._check_open()
-        holder = Path(tempfile.mkdtemp(prefix="swebot-clone-"))
+        holder = owned_tempdir("swebot-clone-")
         try:
             self.copy_out(holder / "workspace")
             twin = DockerSandbox(self._client, self._image, network=self._network, limits=self._limits,

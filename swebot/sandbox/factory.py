@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Sequence, TypeVar
 
 from swebot.errors import BadInput, EnvironmentProblem
+from swebot.leftovers import describe, remove_stale_containers
 from swebot.sandbox.local import LocalSandbox
 from swebot.types import ExecResult, Sandbox
 
@@ -119,10 +120,19 @@ def open_docker(
     from swebot.sandbox.images import build_env_image
 
     client = client or connect()
+    _remove_leftovers(client, on_warning)
     image = build_env_image(client, workspace, on_log=on_log)
     sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env(),
                             env_allowlist=env_allowlist())
     return _filled(sandbox, workspace, on_warning)
+
+
+def _remove_leftovers(client: "docker.DockerClient", on_warning: Callable[[str], None]) -> None:
+    """Containers of swebot runs killed outright (kill -9) go, and the user hears of it; a live
+    run's never do."""
+    leftovers = remove_stale_containers(client)
+    if leftovers:
+        on_warning(describe(0, len(leftovers)) + f": {', '.join(leftovers)}")
 
 
 def _filled(sandbox: "DockerSandbox", workspace: Path,
@@ -152,6 +162,7 @@ def open_swebench(
     from swebot.sandbox.images import image_exists
 
     client = connect()
+    _remove_leftovers(client, on_warning)
     if not image_exists(client, image):
         raise EnvironmentProblem(f"the SWE-bench image {image} is not present locally",
                                  hint="build it with the SWE-bench harness, or run with --sandbox docker")

@@ -10,13 +10,13 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from swebot.errors import SandboxError
+from swebot.leftovers import owned_scratch, owned_tempdir
 from swebot.secrets import sandbox_environment
 from swebot.types import ExecResult
 
@@ -124,7 +124,7 @@ class LocalSandbox:
         full_env = {**scrubbed_environment(self._env), **sandbox_environment(env or {}), _MARKER: marker}
         start = time.monotonic()
         # Output goes to files, not pipes: a command printing gigabytes must not fill memory.
-        with tempfile.TemporaryDirectory(prefix="swebot-exec-") as tmp:
+        with owned_scratch("swebot-exec-") as tmp:
             if isinstance(command, str) and len(command) > LONG_COMMAND:
                 script = Path(tmp, "command.sh")
                 script.write_text(command)
@@ -191,7 +191,7 @@ class LocalSandbox:
     def clone(self) -> "LocalSandbox":
         """A sandbox on a private copy of this workspace (files and git baseline; caches and the
         test runs' scratch output left out), removed when the clone is closed."""
-        holder = Path(tempfile.mkdtemp(prefix="swebot-clone-"))
+        holder = owned_tempdir("swebot-clone-")
         try:
             copy = holder / Path(self.root).name
             shutil.copytree(self.root, copy, symlinks=True, ignore=_skip_scratch(Path(self.root)))
