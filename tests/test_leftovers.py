@@ -101,9 +101,11 @@ def _killed_docker_run(runs: Runs, make_repo: Callable[..., Path], name: str) ->
 def test_prune_removes_the_folders_and_containers_of_a_killed_run(runs: Runs, make_repo) -> None:
     require_docker()
     pid, left = _killed_docker_run(runs, make_repo, "repo")
-    dry = runs.run("sandbox", "prune", "--dry-run")
+    # --keep-images: the engine is shared; other runs may be using the environment images.
+    dry = runs.run("sandbox", "prune", "--dry-run", "--keep-images")
     assert dry.returncode == 0 and f"folder {left[0]}" in dry.stdout and runs.folders() == left
-    pruned = runs.run("sandbox", "prune")
+    pruned = runs.run("sandbox", "prune", "--keep-images")
+    assert "image " not in pruned.stdout
     assert pruned.returncode == 0, pruned.stderr
     assert all(f"folder {f}" in pruned.stdout for f in left)
     assert runs.folders() == [] and _containers_of(pid) == []
@@ -143,7 +145,7 @@ def test_a_live_runs_folder_and_container_are_never_touched(runs: Runs, make_rep
     live = runs.start("fix", str(repo), "--sandbox", "docker", "-q")
     _wait_for(lambda: _containers_of(live.pid) and runs.folders("swebot-ws-"), live, "the container started")
     mine = runs.folders()
-    assert runs.run("sandbox", "prune").returncode == 0
+    assert runs.run("sandbox", "prune", "--keep-images").returncode == 0
     assert runs.run("fix", str(make_repo(FINE, name="other")), "--sandbox", "docker").returncode == 0
     assert live.poll() is None and runs.folders() == mine and _containers_of(live.pid)
     live.send_signal(signal.SIGTERM)  # a polite stop cleans up after itself

@@ -31,6 +31,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     prune = actions.add_parser("prune", help="remove swebot's leftover containers and images")
     prune.add_argument("--force", action="store_true", help="also remove containers of running swebot processes")
     prune.add_argument("--base", action="store_true", help="also remove the base image")
+    prune.add_argument("--keep-images", action="store_true",
+                       help="remove only leftovers (containers, temporary folders), keep the images")
     prune.add_argument("--dry-run", action="store_true", help="list what would be removed")
     prune.set_defaults(handler=run_prune)
 
@@ -92,7 +94,7 @@ def run_prune(args: argparse.Namespace) -> int:
         if not args.dry_run:
             container.remove(force=True)
         removed += 1
-    kinds = ("env", "base") if args.base else ("env",)
+    kinds = () if args.keep_images else ("env", "base") if args.base else ("env",)
     for image in client.images.list(filters={"label": f"{LABEL}=1"}):
         if image.labels.get(KIND_LABEL) not in kinds:
             continue
