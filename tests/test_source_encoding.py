@@ -168,3 +168,21 @@ def test_unreadable_suspects_are_named_not_blamed_on_candidates() -> None:
     why = _no_fix_description(state, {"pkg/m.py": "pkg/m.py is not valid source in its declared encoding"})
     assert why.startswith("no candidate could be made: the suspicious files could not be read")
     assert "pkg/m.py" in why
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_builtin_engine_fixes_a_latin1_module_in_docker(make_repo, swebot_cli, tmp_path) -> None:
+    """The same repair in a container: candidates written by the fork server in the file's codec,
+    and the diff read back from the container byte for byte."""
+    from tests.docker_support import require_docker
+
+    require_docker()
+    repo = make_latin1_repo(make_repo)
+    run = tmp_path / "run"
+    result = swebot_cli("fix", str(repo), "--sandbox", "docker", "--json", "--output", str(run))
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert json.loads(result.stdout)["status"] == "fixed"
+    patch = (run / "patch.diff").read_bytes()
+    assert b"+    if is_member and total >= 100:" in patch and b"100 \xa3 or more" in patch
+    run_git(repo, "apply", "--check", str(run / "patch.diff"))
