@@ -24,6 +24,7 @@ import pickle
 import re
 import sqlite3
 import subprocess
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,6 +164,13 @@ def baseline_tokens(entry: FileEntry, source: str) -> tuple[list[str], list[list
     return list(toks[0]), [list(t) for t in toks[1:]]
 
 
+def _as_counts(value: Cached) -> Cached:
+    """The same documents as term counts: every commit's BM25 build then skips counting them."""
+    entry, (file_doc, sym_docs), (base_file, base_syms) = value  # type: ignore[misc]
+    return (entry, (Counter(file_doc), [Counter(d) for d in sym_docs]),
+            (Counter(base_file), [Counter(d) for d in base_syms]))
+
+
 class BlobCache:
     """Parsed entries (and their BM25 documents) by (path, blob): most files do not change between
     two base commits of the same repository."""
@@ -177,14 +185,14 @@ class BlobCache:
         hit = self.mem.get(key)
         if hit is None:
             row = self.db.execute("SELECT v FROM e WHERE k = ?", (key,)).fetchone()
-            hit = pickle.loads(row[0]) if row else None
+            hit = _as_counts(pickle.loads(row[0])) if row else None
             if hit is not None:
                 self.mem[key] = hit
         return hit
 
     def put(self, key: str, value: Cached) -> None:
-        self.mem[key] = value
         self.db.execute("INSERT OR REPLACE INTO e VALUES (?, ?)", (key, pickle.dumps(value, protocol=5)))
+        self.mem[key] = _as_counts(value)
 
     def commit(self) -> None:
         self.db.commit()

@@ -106,7 +106,7 @@ class Bm25Index:
     size: int
 
     @classmethod
-    def build(cls, docs: Sequence[list[str]]) -> "Bm25Index":
+    def build(cls, docs: Sequence[list[str] | Counter[str]]) -> "Bm25Index":
         """The scores bm25s computes with its defaults (Lucene BM25, k1=1.5, b=0.75), computed here
         with numpy from per-document term counts: bm25s maps every token of the corpus to an id in
         Python first, which on a Django-sized tree costs seconds."""
@@ -119,11 +119,12 @@ class Bm25Index:
         lengths = np.empty(len(padded), dtype=np.float64)
         setdefault = vocab.setdefault
         for i, doc in enumerate(padded):
-            counts = Counter(doc)
+            # A caller that keeps documents across builds may pass their term counts instead.
+            counts = doc if isinstance(doc, Counter) else Counter(doc)
             term_ids.extend(setdefault(t, len(vocab)) for t in counts)
             tfs.extend(counts.values())
             per_doc[i] = len(counts)
-            lengths[i] = len(doc)
+            lengths[i] = counts.total() if doc is counts else len(doc)
         terms = np.asarray(term_ids, dtype=np.int64)
         tf = np.asarray(tfs, dtype=np.float64)
         doc_of = np.repeat(np.arange(len(padded), dtype=np.int32), per_doc)
