@@ -94,12 +94,18 @@ def evaluate(insts: list[rd.Instance], fw: np.ndarray, sw: np.ndarray, *, keep_f
         seconds = time.perf_counter() - t0
         assert loc.files
         fs, ss = feats.file_x @ fw, feats.sym_x @ sw
+        bm_f = [r if r is not None else MISS for r in rec["bm25_file_ranks"]]
+        # Gold functions from the patch as real_data defines them now; records made by an older
+        # definition hold a superset of them, with the baseline's rank of each.
+        changes = rd.patch_changes(inst.patch)
+        now = {(p, n) for p in changes if p in repo.symbols.by_path
+               for n in rd.gold_symbols(repo.symbols, p, changes[p])}
+        bm_s = [r for (p, n), r in zip(rec["gold_symbols"], rec["bm25_symbol_ranks"]) if (p, n) in now]
+        rec = {**rec, "gold_symbols": [[p, n] for p, n in rec["gold_symbols"] if (p, n) in now]}
         frows, srows = gold_rows(repo, rec)
         present = [i for i in frows if i is not None]
         franks = ranks_of(fs, present) + [MISS] * (len(frows) - len(present))
         sranks = ranks_of(ss, srows)
-        bm_f = [r if r is not None else MISS for r in rec["bm25_file_ranks"]]
-        bm_s = rec["bm25_symbol_ranks"]
         res = Result(inst, max(franks), min(franks), min(sranks) if sranks else None,
                      max(bm_f), min(bm_f), min(bm_s) if bm_s else None, seconds)
         results.append(res)

@@ -110,10 +110,11 @@ def patch_changes(patch: str) -> dict[str, list[int]]:
     """File (as it was before the patch) -> the old-side lines the patch removes or inserts beside.
 
     A pure insertion counts the line it follows and the one it precedes, so code added at the end
-    of a function is credited to that function."""
+    of a function is credited to that function; lines that replace removed ones count only those."""
     out: dict[str, list[int]] = {}
     current: str | None = None
     old_line = 0
+    replacing = False  # added lines right after removed ones replace them: no insertion point
     for line in patch.splitlines():
         m = _DIFF_FILE.match(line)
         if m:
@@ -123,17 +124,21 @@ def patch_changes(patch: str) -> dict[str, list[int]]:
         h = _HUNK.match(line)
         if h and current is not None:
             old_line = int(h.group(1))
+            replacing = False
             continue
         if current is None or line.startswith(("---", "+++", "index ", "new file", "deleted file")):
             continue
         if line.startswith("-"):
             out[current].append(old_line)
             old_line += 1
+            replacing = True
         elif line.startswith("+"):
-            out[current] += [max(old_line - 1, 1), old_line]
+            if not replacing:
+                out[current] += [max(old_line - 1, 1), old_line]
         elif line.startswith(" ") or line == "":
             old_line += 1
-    return out
+            replacing = False
+    return {path: sorted(set(lines)) for path, lines in out.items()}
 
 
 def gold_symbols(index: SymbolIndex, path: str, lines: list[int]) -> list[str]:
