@@ -341,6 +341,8 @@ def prepare(insts: list[Instance], log=print) -> None:
         order = sorted(by_commit.items(),
                        key=lambda kv: (all(i.split == "dev" for i in kv[1]), commit_time(git_dir, kv[0])))
         for n, (commit, cinsts) in enumerate(order, 1):
+            if all(index_path(i).exists() and record_path(i).exists() for i in cinsts):
+                continue  # another process built it meanwhile
             if not has_commit(git_dir, commit):
                 log(f"{repo}@{commit[:10]}: not in the mirror {git_dir}; unavailable: "
                     + ", ".join(i.id for i in cinsts))
