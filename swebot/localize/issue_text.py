@@ -5,6 +5,7 @@ resolves the clues against the symbol index.
 
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ _NODE_ID = re.compile(r"([\w./\\-]+\.py)((?:::[\w]+(?:\[[^\]\s]*\])?)+)")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _NON_CODE_DOTTED = frozenset({"e.g", "i.e", "etc", "vs", "www", "http", "https"})
 _COMMON_WORDS_AS_CODE = frozenset({"print", "len", "str", "int", "list", "dict", "set", "type", "range"})
+# min(), getattr(), isinstance() in an example are Python's, not the project's.
+_BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,8 @@ def parse_issue(text: str) -> IssueSignals:
         exceptions=tuple(e.rsplit(".", 1)[-1] for e in exceptions),
         paths=tuple(dict.fromkeys(paths)),
         dotted=tuple(dict.fromkeys(dotted)),
-        code_idents=tuple(dict.fromkeys(i for i in idents if len(i) > 1 and not i.isdigit())),
+        code_idents=tuple(dict.fromkeys(i for i in idents
+                                        if len(i) > 1 and not i.isdigit() and i not in _BUILTIN_NAMES)),
         words=tuple(dict.fromkeys(w for w in words if len(w) > 2)),
         test_names=tuple(dict.fromkeys(test_names)),
         test_ids=tuple(dict.fromkeys(test_ids)),

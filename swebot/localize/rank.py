@@ -25,7 +25,7 @@ from swebot.localize.symbols import Symbol, SymbolIndex
 FILE_FEATURES = (
     "f_bm25", "f_bm25_rr", "f_frame", "f_path", "f_stem", "f_named", "f_word", "f_sym_bm25",
     "f_graph", "f_test_import", "f_noncode", "f_sbfl", "f_line", "f_msg", "f_import", "f_backtick",
-    "f_size", "f_stem_word",
+    "f_size", "f_stem_word", "f_sym_rr",
 )
 OWN_FEATURES = (
     "bm25", "bm25_rr", "frame", "frame_any", "exact", "ident", "word", "graph", "is_class", "sbfl",
@@ -40,7 +40,7 @@ FILE_WEIGHTS: dict[str, float] = {
     "f_bm25": 2.26, "f_bm25_rr": 1.85, "f_frame": 4.29, "f_path": 4.00, "f_stem": 1.18,
     "f_named": 2.57, "f_word": -0.16, "f_sym_bm25": 2.26, "f_graph": 0.67, "f_test_import": 0.98,
     "f_noncode": -3.03, "f_sbfl": 3.00, "f_line": 3.0, "f_msg": 3.0, "f_import": 1.5, "f_backtick": 1.0,
-    "f_size": 0.5, "f_stem_word": 0.5,
+    "f_size": 0.5, "f_stem_word": 0.5, "f_sym_rr": 1.0,
 }
 SYMBOL_WEIGHTS: dict[str, float] = {
     "bm25": 3.79, "bm25_rr": 1.90, "frame": 3.77, "frame_any": 0.89, "exact": 3.56,
@@ -49,7 +49,7 @@ SYMBOL_WEIGHTS: dict[str, float] = {
     "f_frame": 1.47, "f_path": 1.03, "f_stem": -0.06, "f_named": 0.92, "f_word": -0.75,
     "f_sym_bm25": 0.64, "f_graph": -0.15, "f_test_import": 0.50, "f_noncode": -2.74, "f_sbfl": 0.00,
     "line": 3.0, "msg": 3.0, "imported": 2.0, "backtick": 1.5, "f_line": 1.0, "f_msg": 1.0,
-    "f_import": 0.5, "f_backtick": 0.3, "f_size": 0.2, "f_stem_word": 0.2,
+    "f_import": 0.5, "f_backtick": 0.3, "f_size": 0.2, "f_stem_word": 0.2, "f_sym_rr": 0.5,
 }
 
 RR_DEPTH = 50  # reciprocal-rank features only for the top of a BM25 list
@@ -529,6 +529,13 @@ class _FeatureBuilder:
                 why = f"defines {syms[i].name} (named in issue)"
                 if why not in self.f_ev[fi] and len(self.f_ev[fi]) < 8:
                     self.f_ev[fi].append(why)
+        if syms:
+            # How high the file's best symbol ranks on its own clues: a file holding the function the
+            # issue is most surely about should not lose to one that is merely similar in words.
+            own = np.stack([S[n] for n in OWN_FEATURES], axis=1) @ _weights(OWN_FEATURES, SYMBOL_WEIGHTS)
+            best = np.full(len(self.files), -np.inf)
+            np.maximum.at(best, sym_file, own)
+            F["f_sym_rr"] = _recip_rank(np.where(np.isfinite(best), best - best[np.isfinite(best)].min() + 1e-9, 0.0))
         nf, ns = len(self.files), len(syms)
         file_x = np.stack([F[n] for n in FILE_FEATURES], axis=1) if nf else np.zeros((0, len(FILE_FEATURES)))
         columns = [S[n] for n in OWN_FEATURES] + [F[n][sym_file] for n in FILE_FEATURES]
