@@ -78,47 +78,77 @@ def top_rows(scores: np.ndarray, keep: int, gold: list[int]) -> np.ndarray:
     return np.array(sorted(set(order.tolist()) | set(gold)), dtype=int)
 
 
-def evaluate(insts: list[rd.Instance], fw: np.ndarray, sw: np.ndarray, *, keep_fit: bool, verbose: bool):
+def evaluate_one(inst: rd.Instance, fw: np.ndarray, sw: np.ndarray, keep_fit: bool):
+    """Ranks of one instance's gold under the given weights (None when its data was not built),
+    and the rows kept for fitting."""
+    loaded = rd.load(inst)
+    if loaded is None:
+        return None, None
+    repo, rec = loaded
+    t0 = time.perf_counter()
+    feats = rank.compute_features(repo, parse_issue(inst.issue))
+    loc = rank.rank_features(repo, feats, top=10)
+    seconds = time.perf_counter() - t0
+    assert loc.files
+    fs, ss = feats.file_x @ fw, feats.sym_x @ sw
+    bm_f = [r if r is not None else MISS for r in rec["bm25_file_ranks"]]
+    # Gold functions from the patch as real_data defines them now; records made by an older
+    # definition hold a superset of them, with the baseline's rank of each.
+    changes = rd.patch_changes(inst.patch)
+    now = {(p, n) for p in changes if p in repo.symbols.by_path
+           for n in rd.gold_symbols(repo.symbols, p, changes[p])}
+    bm_s = [r for (p, n), r in zip(rec["gold_symbols"], rec["bm25_symbol_ranks"]) if (p, n) in now]
+    rec = {**rec, "gold_symbols": [[p, n] for p, n in rec["gold_symbols"] if (p, n) in now]}
+    frows, srows = gold_rows(repo, rec)
+    present = [i for i in frows if i is not None]
+    franks = ranks_of(fs, present) + [MISS] * (len(frows) - len(present))
+    sranks = ranks_of(ss, srows)
+    res = Result(inst, max(franks), min(franks), min(sranks) if sranks else None,
+                 max(bm_f), min(bm_f), min(bm_s) if bm_s else None, seconds)
+    fit_rows = None
+    if keep_fit and present:
+        fr = top_rows(fs, FIT_FILES, present)
+        sr = top_rows(ss, FIT_SYMBOLS, srows)
+        fit_rows = (feats.file_x[fr], [int(np.nonzero(fr == i)[0][0]) for i in present],
+                    feats.sym_x[sr], [int(np.nonzero(sr == i)[0][0]) for i in srows])
+    return res, fit_rows
+
+
+def _evaluate_star(args: tuple) -> tuple:
+    return evaluate_one(*args)
+
+
+def evaluate(insts: list[rd.Instance], fw: np.ndarray, sw: np.ndarray, *, keep_fit: bool, verbose: bool,
+             jobs: int = 1):
     results: list[Result] = []
     fit_data: list[tuple] = []
     unavailable: list[str] = []
-    for inst in insts:
-        loaded = rd.load(inst)
-        if loaded is None:
-            unavailable.append(inst.id)
-            continue
-        repo, rec = loaded
-        t0 = time.perf_counter()
-        feats = rank.compute_features(repo, parse_issue(inst.issue))
-        loc = rank.rank_features(repo, feats, top=10)
-        seconds = time.perf_counter() - t0
-        assert loc.files
-        fs, ss = feats.file_x @ fw, feats.sym_x @ sw
-        bm_f = [r if r is not None else MISS for r in rec["bm25_file_ranks"]]
-        # Gold functions from the patch as real_data defines them now; records made by an older
-        # definition hold a superset of them, with the baseline's rank of each.
-        changes = rd.patch_changes(inst.patch)
-        now = {(p, n) for p in changes if p in repo.symbols.by_path
-               for n in rd.gold_symbols(repo.symbols, p, changes[p])}
-        bm_s = [r for (p, n), r in zip(rec["gold_symbols"], rec["bm25_symbol_ranks"]) if (p, n) in now]
-        rec = {**rec, "gold_symbols": [[p, n] for p, n in rec["gold_symbols"] if (p, n) in now]}
-        frows, srows = gold_rows(repo, rec)
-        present = [i for i in frows if i is not None]
-        franks = ranks_of(fs, present) + [MISS] * (len(frows) - len(present))
-        sranks = ranks_of(ss, srows)
-        res = Result(inst, max(franks), min(franks), min(sranks) if sranks else None,
-                     max(bm_f), min(bm_f), min(bm_s) if bm_s else None, seconds)
-        results.append(res)
-        if keep_fit and present:
-            fr = top_rows(fs, FIT_FILES, present)
-            sr = top_rows(ss, FIT_SYMBOLS, srows)
-            fit_data.append((feats.file_x[fr], [int(np.nonzero(fr == i)[0][0]) for i in present],
-                             feats.sym_x[sr], [int(np.nonzero(sr == i)[0][0]) for i in srows]))
-        if verbose:
-            f = "miss" if res.file >= MISS else f"#{res.file}"
-            print(f"{inst.id:<40} file {f:<6} func {res.func if res.func is not None else '-':<6} | "
-                  f"bm25 file {res.bm25_file if res.bm25_file < MISS else 'miss':<6} func {res.bm25_func}",
-                  flush=True)
+    work = [(inst, fw, sw, keep_fit) for inst in insts]
+    if jobs > 1:
+        import multiprocessing
+
+        pool = multiprocessing.get_context("fork").Pool(jobs)
+        outcomes = pool.imap(_evaluate_star, work)
+    else:
+        pool = None
+        outcomes = map(_evaluate_star, work)
+    try:
+        for inst, (res, fit_rows) in zip(insts, outcomes):
+            if res is None:
+                unavailable.append(inst.id)
+                continue
+            results.append(res)
+            if fit_rows is not None:
+                fit_data.append(fit_rows)
+            if verbose:
+                f = "miss" if res.file >= MISS else f"#{res.file}"
+                print(f"{inst.id:<40} file {f:<6} func {res.func if res.func is not None else '-':<6} | "
+                      f"bm25 file {res.bm25_file if res.bm25_file < MISS else 'miss':<6} func {res.bm25_func}",
+                      flush=True)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
     return results, fit_data, unavailable
 
 
@@ -177,6 +207,7 @@ def main() -> int:
     ap.add_argument("--only", help="one repository (owner/name)")
     ap.add_argument("--prepare", action="store_true", help="build missing indexes and gold records first")
     ap.add_argument("--fit", action="store_true", help="fit weights on the dev instances that ran")
+    ap.add_argument("-j", "--jobs", type=int, default=1, help="worker processes (each loads one index at a time)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     if args.fit and args.set != "dev":
@@ -188,7 +219,8 @@ def main() -> int:
         rd.prepare(insts)
     fw, sw = weight_vectors(rank.FILE_WEIGHTS, rank.SYMBOL_WEIGHTS)
     t0 = time.perf_counter()
-    results, fit_data, unavailable = evaluate(insts, fw, sw, keep_fit=args.fit, verbose=args.verbose)
+    results, fit_data, unavailable = evaluate(insts, fw, sw, keep_fit=args.fit, verbose=args.verbose,
+                                              jobs=args.jobs)
     name = {"dev": "development set (Verified minus Lite)", "test": "test set (SWE-bench Lite)"}[args.set]
     sample = f", {args.sample}% sample" if args.set == "dev" and args.sample < 100 else ""
     print(f"\n{name}{sample}: {len(results)} instances evaluated, {len(unavailable)} unavailable"
