@@ -41,6 +41,7 @@ from swebot.localize.issue_text import parse_issue  # noqa: E402
 MISS = 10**9  # rank of a gold file that is not in the tree (deleted, or not Python)
 FIT_FILES = 200  # rows per instance kept for fitting: the best-scored ones plus the gold ones
 FIT_SYMBOLS = 400
+FIT_L2 = 0.05  # pull towards the priors: the development set is small (tens of instances per repository)
 
 
 @dataclass
@@ -186,8 +187,8 @@ def tables(title: str, results: list[Result]) -> str:
 def fit(fit_data: list[tuple]) -> tuple[np.ndarray, np.ndarray]:
     prior_f = np.array([PRIOR_FILE.get(n, 0.0) for n in rank.FILE_FEATURES])
     prior_s = np.array([PRIOR_SYMBOL.get(n, 0.0) for n in rank.SYMBOL_FEATURES])
-    fw = fit_listwise([(fx, fp) for fx, fp, _, _ in fit_data], prior_f, l2=0.02, steps=600)
-    sw = fit_listwise([(sx, sp) for _, _, sx, sp in fit_data if sp], prior_s, l2=0.02, steps=600)
+    fw = fit_listwise([(fx, fp) for fx, fp, _, _ in fit_data], prior_f, l2=FIT_L2, steps=600)
+    sw = fit_listwise([(sx, sp) for _, _, sx, sp in fit_data if sp], prior_s, l2=FIT_L2, steps=600)
     return fw, sw
 
 
@@ -232,6 +233,11 @@ def main() -> int:
     print(f"\nquery time (index loaded): mean {q.mean()*1000:.0f} ms, max {q.max()*1000:.0f} ms; "
           f"whole run {time.perf_counter() - t0:.0f} s")
     if args.fit:
+        import pickle
+
+        # Kept so that another regularization can be tried without recomputing every feature.
+        rd.DATA.mkdir(parents=True, exist_ok=True)
+        (rd.DATA / "fit_data.pkl").write_bytes(pickle.dumps(fit_data))
         fw2, sw2 = fit(fit_data)
         print(fitted_summary(fit_data, fw, sw, "weights of rank.py"))
         print(fitted_summary(fit_data, fw2, sw2, "weights just fitted (training figures)"))
