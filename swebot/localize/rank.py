@@ -33,23 +33,24 @@ OWN_FEATURES = (
 )
 SYMBOL_FEATURES = OWN_FEATURES + FILE_FEATURES
 
-# Learned by ``python3 bench/localize/run.py --fit`` (listwise logistic regression on the training
-# half of the cases, pulled towards the priors in run.py); the held-out half is reported separately.
-# Signals the cases never exercise (an explicit path, a named test, SBFL) keep their prior weight.
+# Learned by ``python3 bench/localize/real.py --fit`` (listwise logistic regression, pulled towards the
+# priors in bench/localize/run.py) on the real-issue development set: SWE-bench Verified instances
+# that are not in SWE-bench Lite. Lite, the test set, never influenced them. Signals the issues never
+# exercise (SBFL, a named test) keep their prior weight.
 FILE_WEIGHTS: dict[str, float] = {
-    "f_bm25": 2.26, "f_bm25_rr": 1.85, "f_frame": 4.29, "f_path": 4.00, "f_stem": 1.18,
-    "f_named": 2.57, "f_word": -0.16, "f_sym_bm25": 2.26, "f_graph": 0.67, "f_test_import": 0.98,
-    "f_noncode": -3.03, "f_sbfl": 3.00, "f_line": 3.0, "f_msg": 3.0, "f_import": 1.5, "f_backtick": 1.0,
-    "f_size": 0.5, "f_stem_word": 0.5, "f_sym_rr": 1.0,
+    "f_bm25": 2.49, "f_bm25_rr": 2.31, "f_frame": 3.56, "f_path": 3.73, "f_stem": 1.47,
+    "f_named": 1.48, "f_word": 0.45, "f_sym_bm25": 2.09, "f_graph": 1.16, "f_test_import": 1.00,
+    "f_noncode": -2.48, "f_sbfl": 3.00, "f_line": 2.19, "f_msg": 2.86, "f_import": 0.40,
+    "f_backtick": 0.64, "f_size": 0.96, "f_stem_word": 1.07, "f_sym_rr": 0.48,
 }
 SYMBOL_WEIGHTS: dict[str, float] = {
-    "bm25": 3.79, "bm25_rr": 1.90, "frame": 3.77, "frame_any": 0.89, "exact": 3.56,
-    "ident": 2.06, "word": 0.46, "graph": 1.46, "is_class": -1.61, "sbfl": 3.00,
-    "near_bm25": 1.23, "named_test": -2.00, "in_named_class": 1.24, "f_bm25": 1.44, "f_bm25_rr": 0.40,
-    "f_frame": 1.47, "f_path": 1.03, "f_stem": -0.06, "f_named": 0.92, "f_word": -0.75,
-    "f_sym_bm25": 0.64, "f_graph": -0.15, "f_test_import": 0.50, "f_noncode": -2.74, "f_sbfl": 0.00,
-    "line": 3.0, "msg": 3.0, "imported": 2.0, "backtick": 1.5, "f_line": 1.0, "f_msg": 1.0,
-    "f_import": 0.5, "f_backtick": 0.3, "f_size": 0.2, "f_stem_word": 0.2, "f_sym_rr": 0.5,
+    "bm25": 2.66, "bm25_rr": 1.29, "frame": 3.35, "frame_any": 0.37, "exact": 2.88, "ident": 1.21,
+    "word": 0.43, "graph": 0.48, "is_class": -1.31, "sbfl": 3.00, "near_bm25": 1.30,
+    "named_test": -2.00, "in_named_class": 1.49, "line": 1.93, "msg": 2.59, "imported": 1.38,
+    "backtick": 0.73, "f_bm25": 1.41, "f_bm25_rr": 1.20, "f_frame": 0.67, "f_path": 1.43,
+    "f_stem": 0.60, "f_named": -0.17, "f_word": -0.08, "f_sym_bm25": 0.45, "f_graph": 0.29,
+    "f_test_import": 0.50, "f_noncode": -2.15, "f_sbfl": 0.00, "f_line": 0.30, "f_msg": 1.02,
+    "f_import": -0.56, "f_backtick": 0.13, "f_size": 0.11, "f_stem_word": 0.44, "f_sym_rr": -0.32,
 }
 
 RR_DEPTH = 50  # reciprocal-rank features only for the top of a BM25 list
