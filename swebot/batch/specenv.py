@@ -8,6 +8,7 @@ One image per (repository, version), shared by every instance of it:
   the spec lists (its ``packages``: a requirements file of the repository, an environment.yml
   turned into pip requirements, or package names; then ``pip_packages``); ``apt-get`` steps of
   ``pre_install`` run in the image;
+- ``coverage`` (swebot's builtin engine measures per-test coverage; nothing of the harness's needs it);
 - the repository at its ``environment_setup_commit`` is installed with the spec's install command
   (so its dependencies are in the image) and removed again: each instance copies its own tree
   into /testbed and reinstalls it offline (``--no-deps --no-build-isolation``).
@@ -198,6 +199,9 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str]) -> str:
         lines.append(f"python /tmp/swebot-setup/build_requires.py | xargs -r {pip}")
     if spec.install:
         lines.append(spec.install)
+    # swebot's builtin engine ranks code by per-test coverage (the harness's images lack it);
+    # without it only that engine suffers, and says so.
+    lines.append(f"{pip} coverage || echo 'swebot: coverage could not be installed'")
     # The tree goes; what the install put in the venv (dependencies, an editable link to
     # /testbed) stays. Each instance brings its own tree.
     lines += ["cd /", "find /testbed -mindepth 1 -delete", "chmod 777 /testbed"]
