@@ -79,9 +79,10 @@ def test_a_candidate_that_breaks_a_test_elsewhere_in_the_suite_is_not_reported(m
 
 
 def test_a_best_partial_that_breaks_tests_says_so(make_repo):
-    # The ranking tries `score < 90`, then `score <= 90` (passes the failing test, breaks four).
+    # The ranking tries five edits of line 5 (ranked first: the B test passes through it less
+    # often than through line 3), `score < 90`, then `score <= 90` (passes the failing test, breaks four).
     files = {"grades.py": GRADES, "tests/test_grades.py": FAILING + SIBLINGS, "pytest.ini": INI}
-    result, _, _ = repair(make_repo, files, budget=Budget(max_candidates=2), test_command=ONLY_THE_FAILING_TEST)
+    result, _, _ = repair(make_repo, files, budget=Budget(max_candidates=7), test_command=ONLY_THE_FAILING_TEST)
     assert result.status == "not_fixed" and result.limit_hit == "max_candidates"
     assert "`score <= 90`" in result.description and "breaks 4 test(s)" in result.description
     assert len(result.details["best_partial_breaks"]) == 4
@@ -148,3 +149,13 @@ def test_no_time_left_means_the_scopes_are_not_checked(tmp_path: Path) -> None:
     assert guard.broken([("grades.py", wrong)], 0.5) == frozenset()
     assert guard.record.scopes == {FILES: "not checked: the time limit came first",
                                    SUITE: "not checked: the time limit came first"}
+
+
+def test_the_summary_says_how_deep_the_search_went_and_what_the_check_rejected(make_repo, swebot_cli):
+    repo = make_repo({"grades.py": GRADES, "tests/test_grades.py": FAILING + SIBLINGS, "pytest.ini": INI})
+    result = swebot_cli("fix", str(repo), "--sandbox", "local", "--engine", "builtin", "--test", ONLY_THE_FAILING_TEST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Fixed:" in result.stdout and "+    if score >= 90:" in result.stdout
+    assert "ranking:    searched down to suspicious line #" in result.stdout
+    assert "regressions: 1 candidate(s) rejected for breaking tests that passed before (test files: 4 tests" \
+        in result.stdout

@@ -324,3 +324,18 @@ def test_selected_runs_use_the_config_file_the_full_run_found(tmp_path: Path) ->
     assert again.failing == {"tests/test_c.py::check_bad"}
     assert again.passing == {"tests/test_c.py::check_ok"}
     assert all(c.message != NO_RESULT for c in again.cases)
+
+
+def test_node_ids_of_old_pytest_lose_the_instance_part() -> None:
+    # pytest < 4 named class tests "f.py::TestX::()::test_y"; JUnit and the ids users give do not.
+    import importlib.util
+    from types import SimpleNamespace
+
+    path = Path(__file__).resolve().parent.parent / "swebot" / "sandbox_files" / "swebot_pytest_plugin.py"
+    spec = importlib.util.spec_from_file_location("swebot_plugin_under_test", path)
+    assert spec is not None and spec.loader is not None
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    repo_id = plugin._State.repo_id
+    assert repo_id(SimpleNamespace(prefix="."), "t.py::TestX::()::test_y[1]") == "t.py::TestX::test_y[1]"
+    assert repo_id(SimpleNamespace(prefix="pkg"), "t.py::TestX::()::test_y") == "pkg/t.py::TestX::test_y"

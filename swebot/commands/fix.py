@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Mapping, TextIO
 
 from swebot.errors import BadInput, SwebotError
 from swebot.types import Budget
@@ -227,6 +227,7 @@ def print_summary(report: object, applied: str, *, wanted_change: bool) -> None:
             print(f"    still failing: {test}", file=out)
     print(f"  candidates: {report.candidates_tried}  time: {report.seconds:.1f}s"
           + (f"  cost: ${report.cost:.4f}" if report.cost else ""), file=out)
+    _print_search(report.details, out)
     print(f"  run folder: {report.run_dir}  (patch.diff, report.json, run.log)", file=out)
     if applied:
         print(f"  result:     {applied}", file=out)
@@ -248,3 +249,16 @@ def _write_patch(out: TextIO, patch: str) -> None:
     out.flush()
     buffer.write(patch.encode("utf-8", "surrogateescape"))
     buffer.flush()
+
+
+def _print_search(details: Mapping[str, object], out: TextIO) -> None:
+    """The builtin engine's search depth and regression check, when it reports them."""
+    search = details.get("search")
+    if isinstance(search, dict) and search.get("suspicious_lines"):
+        print(f"  ranking:    searched down to suspicious line #{search.get('deepest_line_rank', 0)} of "
+              f"{search['suspicious_lines']}", file=out)
+    check = details.get("regression_check")
+    if isinstance(check, dict):
+        scopes = "; ".join(f"{name}: {what}" for name, what in check.get("scopes", {}).items())
+        print(f"  regressions: {check.get('rejected', 0)} candidate(s) rejected for breaking tests "
+              f"that passed before ({scopes})", file=out)

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
+from swebot.engines.focus import focus_ranking, widen_spectrum
 from swebot.engines.regressions import RegressionGuard
 from swebot.engines.validation import Change, Validator, Verdict, default_lanes
 from swebot.errors import LimitReached
@@ -46,6 +47,17 @@ class SearchState:
     tried: int = 0
     seen: set[tuple[str, ...]] = field(default_factory=set)
     partial: list[tuple[Candidate, Verdict]] = field(default_factory=list)
+    ranks: dict[tuple[str, int], int] = field(default_factory=dict)  # suspicious line -> rank, 1 first
+    depth: dict[str, int] = field(default_factory=dict)  # how far down the ranking the search got
+
+    def reached(self, candidate: "Candidate") -> None:
+        paths = [path for path, _ in candidate.changes]
+        if len(paths) < len(candidate.mutations):  # two edits in one file
+            paths = paths * len(candidate.mutations)
+        for path, mutation in zip(paths, candidate.mutations):
+            rank = self.ranks.get((path, mutation.line))
+            if rank is not None and rank > self.depth.get("deepest_line_rank", 0):
+                self.depth["deepest_line_rank"] = rank
 
     def check(self) -> None:
         if self.budget.time_limit and time.monotonic() - self.started >= self.budget.time_limit:
@@ -92,9 +104,15 @@ class BuiltinEngine:
         failing = tuple(sorted(report.failing))
         if not failing:
             return EngineResult(status="nothing_to_fix", description="all tests already pass")
+        wider = widen_spectrum(runner, report, coverage, failing, task.test_timeout)
         frames = {c.nodeid: c.frames for c in report.cases if c.failing}
-        ranking = rank_lines(coverage, failing, report.passing, frames=frames)
-        progress("stage", {"name": "localize", "detail": f"{len(ranking)} suspicious lines",
+        ranking = rank_lines(wider.coverage, failing, wider.passing, frames=frames)
+        ranking, called = focus_ranking(sandbox, ranking, failing)
+        state.ranks = {(s.path, s.line): rank for rank, s in enumerate(ranking, 1)}
+        state.depth.update(suspicious_lines=len(ranking), passing_tests_ranked_against=len(wider.passing),
+                           lines_in_called_functions=called)
+        progress("stage", {"name": "localize",
+                           "detail": f"{len(ranking)} suspicious lines ({called} in functions the failing tests call)",
                            "top": [f"{s.path}:{s.line}" for s in ranking[:5]]})
         originals, encodings, skipped = self._read_sources(sandbox, ranking, progress)
         # A mutant that loops forever must not cost the whole test timeout.
@@ -103,12 +121,15 @@ class BuiltinEngine:
                               encodings=encodings)
         validator.guard = RegressionGuard(runner, failing, report, validator.write, validator.restore,
                                           timeout=task.test_timeout)
+        if wider.files_report is not None:
+            validator.guard.seed_files(wider.files_report, wider.seconds)
 
         progress("stage", {"name": "search", "detail": "single edits"})
         winner: Candidate | None = None
         limit_hit: str | None = None
         try:
             singles = self._single_candidates(originals, ranking)
+            state.depth["single_edit_candidates"] = len(singles)
             winner = self._search(singles, validator, state, progress)
             if winner is None:
                 progress("stage", {"name": "search", "detail": "two-edit combinations"})
@@ -236,6 +257,7 @@ class BuiltinEngine:
             verdicts = validator.validate_batch(batch, state.time_left())
             for candidate, verdict in zip(batch, verdicts):
                 state.tried += 1
+                state.reached(candidate)
                 if verdict.fixed and not verdict.plausible:
                     state.partial.append((candidate, verdict))
                 best = max(state.partial, key=lambda cv: len(cv[1].fixed), default=None)
@@ -253,7 +275,8 @@ class BuiltinEngine:
     def _result(self, sandbox: Sandbox, validator: "Validator", failing: tuple[str, ...],
                 state: SearchState, winner: Candidate | None,
                 limit_hit: str | None, skipped: dict[str, str]) -> EngineResult:
-        details: dict[str, object] = {"partial_fixes": len(state.partial), "lanes": validator.lanes_used}
+        details: dict[str, object] = {"partial_fixes": len(state.partial), "lanes": validator.lanes_used,
+                                      "search": {**state.depth, "tried": state.tried}}
         if skipped:
             details["skipped_files"] = dict(skipped)
         if validator.guard is not None and validator.guard.record.scopes:

@@ -113,7 +113,18 @@ class RegressionGuard:
             return False
         started = time.monotonic()
         report = scope.runner.run(scope.select, timeout=limit)
-        scope.seconds = time.monotonic() - started
+        self._take(scope, report, time.monotonic() - started, limit)
+        return not scope.unusable
+
+    def seed_files(self, report: TestReport, seconds: float) -> None:
+        """Use ``report``, a run of the failing tests' files on the unchanged code made for
+        another purpose, as that scope's baseline."""
+        scope = self._scopes[0]
+        if scope.passing is None and not scope.unusable:
+            self._take(scope, report, seconds, self._timeout)
+
+    def _take(self, scope: Scope, report: TestReport, seconds: float, limit: float) -> None:
+        scope.seconds = seconds
         if report.timed_out:
             scope.unusable = f"not checked: its baseline run took over {limit:.0f}s"
         else:
@@ -123,7 +134,6 @@ class RegressionGuard:
             else:
                 self._covered |= scope.passing  # a wider scope need not recheck them
         self.record.scopes[scope.name] = scope.unusable or f"{len(scope.passing or ())} tests"
-        return not scope.unusable
 
     def _confirmed(self, scope: Scope, suspects: frozenset[str]) -> set[str]:
         """The suspects that pass again on the unchanged code (the others are flaky or depend on

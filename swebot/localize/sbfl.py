@@ -108,6 +108,18 @@ def _frame_boost(
     return dict(boost)
 
 
+def boost_lines(ranking: Sequence[SuspiciousLine], lines: Collection[tuple[str, int]],
+                boost: float) -> list[SuspiciousLine]:
+    """``ranking`` with ``boost`` added to the score of ``lines`` (path, line), re-sorted; ties
+    keep their order."""
+    if not lines:
+        return list(ranking)
+    chosen = set(lines)
+    raised = [SuspiciousLine(s.path, s.line, s.score + boost) if (s.path, s.line) in chosen else s
+              for s in ranking]
+    return sorted(raised, key=lambda s: -s.score)
+
+
 def rank_files(lines: Iterable[SuspiciousLine]) -> list[tuple[str, float]]:
     """Files ranked by their most suspicious line (ties by path)."""
     best: dict[str, float] = {}

@@ -65,7 +65,7 @@ def _wait(pid: int, timeout: float) -> tuple[int, bool]:
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
-            return os.waitstatus_to_exitcode(status), False
+            return _exit_code(status), False
         if time.monotonic() >= deadline:
             try:
                 os.killpg(pid, signal.SIGKILL)
@@ -75,6 +75,11 @@ def _wait(pid: int, timeout: float) -> tuple[int, bool]:
             return -signal.SIGKILL, True
         time.sleep(delay)
         delay = min(delay * 2, 0.05)
+
+
+def _exit_code(status: int) -> int:
+    # os.waitstatus_to_exitcode is Python 3.9+; projects under test may run on older ones.
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
 
 
 def _warm_up() -> None:
