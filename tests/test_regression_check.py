@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from swebot.engines.regressions import FILES, SUITE, RegressionGuard
+from swebot.errors import LimitReached
 from swebot.sandbox.local import LocalSandbox
 from swebot.testing import TestRunner
 from swebot.types import Budget
@@ -146,9 +149,10 @@ def test_no_time_left_means_the_scopes_are_not_checked(tmp_path: Path) -> None:
     sandbox = write_repo(tmp_path, {"grades.py": GRADES, "tests/test_grades.py": FAILING + SIBLINGS, "pytest.ini": INI})
     guard, originals = guard_for(sandbox, ONLY_THE_FAILING_TEST, ["tests/test_grades.py::test_ninety_is_an_a"])
     wrong = originals["grades.py"].replace("score > 90", "score <= 90")
-    assert guard.broken([("grades.py", wrong)], 0.5) == frozenset()
-    assert guard.record.scopes == {FILES: "not checked: the time limit came first",
-                                   SUITE: "not checked: the time limit came first"}
+    # The failing tests' files must vet a candidate: without time for them the search ends.
+    with pytest.raises(LimitReached):
+        guard.broken([("grades.py", wrong)], 0.5)
+    assert guard.record.scopes == {FILES: "not checked: the time limit came first"}
 
 
 def test_the_summary_says_how_deep_the_search_went_and_what_the_check_rejected(make_repo, swebot_cli):

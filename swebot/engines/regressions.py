@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
+from swebot.errors import LimitReached
 from swebot.testing import TestRunner
 from swebot.types import TestReport
 
@@ -84,7 +85,7 @@ class RegressionGuard:
             assert scope.passing is not None
             limit = max(MIN_TIMEOUT, 3 * scope.seconds)
             if deadline is not None and deadline - time.monotonic() < limit:
-                self.record.scopes[scope.name] = "not checked: the time limit came first"
+                self._out_of_time(scope)
                 continue
             self._apply(changes)
             try:
@@ -108,13 +109,20 @@ class RegressionGuard:
         if deadline is not None:
             limit = min(limit, (deadline - time.monotonic()) / 2)
         if limit <= 1:  # and later candidates have even less time
-            scope.unusable = "not checked: the time limit came first"
-            self.record.scopes[scope.name] = scope.unusable
+            self._out_of_time(scope)
+            scope.unusable = self.record.scopes[scope.name]
             return False
         started = time.monotonic()
         report = scope.runner.run(scope.select, timeout=limit)
         self._take(scope, report, time.monotonic() - started, limit)
         return not scope.unusable
+
+    def _out_of_time(self, scope: Scope) -> None:
+        """The failing tests' own files must be checked: a candidate they could not vet is not
+        reported fixed (the search ends at its time limit). The suite is checked as time allows."""
+        self.record.scopes[scope.name] = "not checked: the time limit came first"
+        if scope.name == FILES:
+            raise LimitReached("time_limit")
 
     def seed_files(self, report: TestReport, seconds: float) -> None:
         """Use ``report``, a run of the failing tests' files on the unchanged code made for

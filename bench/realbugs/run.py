@@ -1,0 +1,307 @@
+"""The builtin engine on real bugs of real projects (BugsInPy), scored against the developers' fixes.
+
+Nothing fetched goes into the repository: the script rebuilds every checkout from mirrors.
+
+    fetch github:soarsmu/BugsInPy, github:nvbn/thefuck, github:tqdm/tqdm, ...   (bare git mirrors)
+    python bench/realbugs/run.py setup   --projects thefuck,tqdm      # venvs + checkouts + validation
+    python bench/realbugs/run.py run     --projects thefuck,tqdm --time-limit 300
+    python bench/realbugs/run.py report                               # the table, from results.jsonl
+
+Per bug: the buggy commit, with the bug's test files taken from the fixed commit, committed in a fresh
+git repository; one virtualenv per project (``--python``, the project's dependencies at versions that
+install here, pytest, coverage). A bug is kept when its failing tests fail on that checkout and pass
+on the fixed commit. ``run`` calls ``swebot fix --engine builtin --sandbox local --test <failing tests>``
+and scores the patch:
+
+- plausible: every test of the bug's test files that passes on the fixed commit passes with the patch;
+- regression: a test of those files that passed on the buggy checkout fails with the patch;
+- correct: the patched files are AST-equal to the fixed commit's (else ``review`` lists the pair).
+
+Work data lives under ``$SWEBOT_REALBUGS`` (default ~/.cache/swebot-realbugs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+MIRRORS = Path(os.environ.get("SWEBOT_MIRRORS", "/work/.mirror"))
+WORK = Path(os.environ.get("SWEBOT_REALBUGS", Path.home() / ".cache" / "swebot-realbugs"))
+BUGSINPY = MIRRORS / "soarsmu+BugsInPy" / "repo"
+SWEBOT_ROOT = Path(__file__).resolve().parents[2]
+PYTEST_PINS = ["pytest==6.2.5", "coverage>=6,<8", "pytest-mock==3.6.1", "mock"]
+# Test suites from before pytest 4 (``item.get_marker`` in their conftest.py).
+OLD_PYTEST_PINS = ["pytest==3.10.1", "coverage>=6,<7", "pytest-mock<2", "mock"]
+# Dependencies of each project at versions that install for the bench's interpreter (the bugs'
+# own requirements.txt pin 2019 releases without wheels for it).
+PROJECTS: dict[str, dict[str, object]] = {
+    "thefuck": {"repo": "nvbn+thefuck", "deps": ["colorama", "psutil", "pyte", "decorator", "six"],
+                "pytest": OLD_PYTEST_PINS},
+    "tqdm": {"repo": "tqdm+tqdm", "deps": ["nose", "pytest-timeout"], "python": "3.8"},  # sys.setcheckinterval
+    "cookiecutter": {"repo": "cookiecutter+cookiecutter",
+                     "deps": ["binaryornot", "jinja2<3", "markupsafe<2.1", "click<8", "poyo", "jinja2-time",
+                              "python-slugify", "requests", "freezegun", "pyyaml", "whichcraft", "future"]},
+    "httpie": {"repo": "httpie+httpie", "deps": ["requests[socks]", "pygments", "pytest-httpbin", "werkzeug<2.1",
+                                                 "flask<2.1", "itsdangerous<2.1", "jinja2<3.1", "markupsafe<2.1"]},
+    "black": {"repo": "psf+black", "deps": ["attrs", "click<8.1", "appdirs", "toml", "typed-ast", "regex",
+                                            "pathspec", "mypy_extensions", "aiohttp"]},
+    "tornado": {"repo": "tornadoweb+tornado", "deps": ["pycurl"]},
+    "youtube-dl": {"repo": "ytdl-org+youtube-dl", "deps": []},
+}
+
+
+@dataclass
+class Bug:
+    project: str
+    number: int
+    buggy: str
+    fixed: str
+    test_files: list[str]
+    tests: list[str]  # pytest node ids of the failing tests
+    source_files: list[str]  # non-test files the developer's fix changes
+    hunks: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.project}-{self.number}"
+
+
+def git(git_dir: Path, *args: str, text: bool = True) -> str:
+    return subprocess.run(["git", f"--git-dir={git_dir}", *args], check=True, capture_output=True,
+                          text=text).stdout
+
+
+def bug_file(project: str, number: int, name: str) -> str:
+    return git(BUGSINPY, "show", f"HEAD:projects/{project}/bugs/{number}/{name}")
+
+
+def pytest_ids(run_test: str) -> list[str]:
+    """Node ids from a BugsInPy run_test.sh (pytest ids, or unittest dotted names)."""
+    ids: list[str] = []
+    for line in run_test.splitlines():
+        tokens = shlex.split(line)
+        if "unittest" in tokens:
+            for dotted in (t for t in tokens[tokens.index("unittest") + 1:] if not t.startswith("-")):
+                parts = dotted.split(".")
+                split = next(i for i, p in enumerate(parts) if p[:1].isupper() or p.startswith("test_") and i)
+                ids.append("/".join(parts[:split]) + ".py::" + "::".join(parts[split:]))
+        else:
+            ids.extend(t for t in tokens if "::" in t or t.endswith(".py"))
+    return list(dict.fromkeys(ids))
+
+
+def read_bug(project: str, number: int) -> Bug | None:
+    try:
+        info = dict(re.findall(r'^(\w+)="(.*)"', bug_file(project, number, "bug.info"), re.M))
+        patch = bug_file(project, number, "bug_patch.txt")
+        tests = pytest_ids(bug_file(project, number, "run_test.sh"))
+    except (subprocess.CalledProcessError, StopIteration):
+        return None
+    sources = re.findall(r"^diff --git a/(\S+) b/", patch, re.M)
+    return Bug(project, number, info["buggy_commit_id"], info["fixed_commit_id"],
+               [f for f in info.get("test_file", "").split(";") if f], tests, sources,
+               patch.count("\n@@ "))
+
+
+def checkout(bug: Bug, commit: str, into: Path, tests_from: str | None = None) -> None:
+    if into.exists():
+        shutil.rmtree(into)
+    into.mkdir(parents=True)
+    mirror = MIRRORS / str(PROJECTS[bug.project]["repo"]) / "repo"
+    archive = subprocess.run(["git", f"--git-dir={mirror}", "archive", commit], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    for path in bug.test_files if tests_from else ():
+        (into / path).parent.mkdir(parents=True, exist_ok=True)
+        (into / path).write_bytes(subprocess.run(["git", f"--git-dir={mirror}", "show", f"{tests_from}:{path}"],
+                                                 check=True, capture_output=True).stdout)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@localhost",
+           "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@localhost"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "buggy", "--no-verify"]):
+        subprocess.run(["git", *args], cwd=into, check=True, capture_output=True, env=env)
+
+
+def venv_python(project: str) -> Path:
+    return WORK / "venvs" / project / "bin" / "python"
+
+
+def make_venv(project: str, python: str) -> None:
+    target = WORK / "venvs" / project
+    if venv_python(project).exists():
+        return
+    version = PROJECTS[project].get("python")
+    if version:
+        pyenv = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python"))
+        python = str(pyenv[-1]) if pyenv else shutil.which(f"python{version}") or python
+    subprocess.run([python, "-m", "venv", str(target)], check=True)
+    deps = [*PROJECTS[project].get("pytest", PYTEST_PINS), *PROJECTS[project]["deps"]]  # type: ignore[misc]
+    subprocess.run([str(venv_python(project)), "-m", "pip", "install", "-q", *deps], check=True)
+
+
+def test_command(bug: Bug, ids: list[str]) -> str:
+    return f"PYTHONPATH=. {shlex.quote(str(venv_python(bug.project)))} -m pytest -q -p no:cacheprovider " + \
+        " ".join(shlex.quote(i) for i in ids)
+
+
+def outcomes(bug: Bug, tree: Path, ids: list[str], timeout: float = 600) -> dict[str, str]:
+    """nodeid -> passed/failed/error/skipped, from JUnit XML."""
+    xml = tree / ".bench-junit.xml"
+    xml.unlink(missing_ok=True)
+    command = test_command(bug, ids) + f" --junitxml={shlex.quote(str(xml))} -o junit_family=xunit1"
+    try:
+        subprocess.run(command, shell=True, cwd=tree, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {}
+    if not xml.exists():
+        return {}
+    sys.path.insert(0, str(SWEBOT_ROOT))
+    from swebot.testing.junit import JUnitError, parse_junit
+
+    try:
+        cases = parse_junit(xml.read_bytes(), root=str(tree)).cases
+    except JUnitError:
+        return {}
+    finally:
+        xml.unlink(missing_ok=True)
+    return {c.nodeid: c.outcome for c in cases}
+
+
+def passed(results: dict[str, str], wanted: list[str]) -> bool:
+    return all(any(k == w or k.startswith(w + "[") for k in results) for w in wanted) and all(
+        v == "passed" for k, v in results.items() if any(k == w or k.startswith(w + "[") for w in wanted))
+
+
+def setup(args: argparse.Namespace) -> None:
+    kept = []
+    for project in args.projects:
+        make_venv(project, args.python)
+        count = len(git(BUGSINPY, "ls-tree", "--name-only", f"HEAD:projects/{project}/bugs").split())
+        for number in range(1, min(count, args.max_bugs) + 1):
+            bug = read_bug(project, number)
+            if bug is None or not bug.tests:
+                continue
+            buggy, fixed = WORK / "bugs" / bug.name / "buggy", WORK / "bugs" / bug.name / "fixed"
+            checkout(bug, bug.buggy, buggy, tests_from=bug.fixed)
+            checkout(bug, bug.fixed, fixed)
+            before = outcomes(bug, buggy, bug.tests, args.test_timeout)
+            after = outcomes(bug, fixed, bug.tests, args.test_timeout)
+            ok = bool(before) and not passed(before, bug.tests) and passed(after, bug.tests)
+            files_fixed = outcomes(bug, fixed, bug.test_files, args.test_timeout) if ok else {}
+            files_buggy = outcomes(bug, buggy, bug.test_files, args.test_timeout) if ok else {}
+            record = {**asdict(bug), "usable": ok, "files_fixed": files_fixed, "files_buggy": files_buggy,
+                      "why": "" if ok else f"buggy: {sorted(set(before.values()))} fixed: {sorted(set(after.values()))}"}
+            (WORK / "bugs" / bug.name / "bug.json").write_text(json.dumps(record, indent=1))
+            print(f"{bug.name}: {'usable' if ok else 'skipped ' + record['why']}", flush=True)
+            kept.append(bug.name) if ok else None
+    print(f"{len(kept)} usable bugs: {' '.join(kept)}")
+
+
+def changed_asts_equal(patched: Path, fixed: Path, files: list[str]) -> bool:
+    for path in files:
+        try:
+            a = ast.dump(ast.parse((patched / path).read_text()))
+            b = ast.dump(ast.parse((fixed / path).read_text()))
+        except (OSError, SyntaxError, ValueError):
+            return False
+        if a != b:
+            return False
+    return True
+
+
+def run(args: argparse.Namespace) -> None:
+    results = WORK / "results.jsonl"
+    done = {json.loads(line)["bug"] for line in results.read_text().splitlines()} if results.exists() and \
+        not args.again else set()
+    for folder in sorted((WORK / "bugs").glob("*/bug.json")):
+        record = json.loads(folder.read_text())
+        bug = Bug(**{k: record[k] for k in Bug.__dataclass_fields__})
+        if bug.project not in args.projects or not record["usable"] or bug.name in done:
+            continue
+        if args.only and not re.search(args.only, bug.name):
+            continue
+        out = WORK / "runs" / bug.name
+        shutil.rmtree(out, ignore_errors=True)
+        started = time.monotonic()
+        command = [sys.executable, "-m", "swebot", "fix", str(folder.parent / "buggy"), "--engine", "builtin",
+                   "--sandbox", "local", "--json", "--quiet", "--time-limit", str(args.time_limit),
+                   "--test-timeout", str(args.test_timeout), "--output", str(out),
+                   "--test", test_command(bug, bug.tests)]
+        proc = subprocess.run(command, capture_output=True, text=True, cwd=SWEBOT_ROOT,
+                              env={**os.environ, "PYTHONPATH": str(SWEBOT_ROOT)})
+        try:
+            report = json.loads(proc.stdout)
+        except ValueError:
+            report = {"status": "crash", "error": proc.stderr[-2000:]}
+        row = {"bug": bug.name, "project": bug.project, "hunks": bug.hunks, "status": report.get("status"),
+               "seconds": round(time.monotonic() - started, 1), "candidates": report.get("candidates_tried"),
+               "description": report.get("description"), "search": (report.get("details") or {}).get("search"),
+               "regression_check": (report.get("details") or {}).get("regression_check")}
+        if report.get("status") == "fixed":
+            row.update(score(bug, record, report["patch"], folder.parent))
+        with results.open("a") as fh:
+            fh.write(json.dumps(row) + "\n")
+        print(json.dumps(row), flush=True)
+
+
+def score(bug: Bug, record: dict, patch: str, folder: Path) -> dict[str, object]:
+    patched = folder / "patched"
+    checkout(bug, bug.buggy, patched, tests_from=bug.fixed)
+    applied = subprocess.run(["git", "apply", "-"], input=patch, text=True, cwd=patched, capture_output=True)
+    if applied.returncode:
+        return {"plausible": False, "regressions": [], "correct": False, "why": "patch does not apply"}
+    now = outcomes(bug, patched, bug.test_files)
+    wanted = [k for k, v in record["files_fixed"].items() if v == "passed"]
+    plausible = bool(now) and all(now.get(k) == "passed" for k in wanted)
+    regressions = sorted(k for k, v in record["files_buggy"].items() if v == "passed" and now.get(k) != "passed")
+    touched = re.findall(r"^diff --git a/(\S+) b/", patch, re.M)
+    correct = set(touched) <= set(bug.source_files) and changed_asts_equal(patched, folder / "fixed", touched)
+    return {"plausible": plausible, "regressions": regressions, "correct": correct,
+            "review": None if correct else patch[-3000:]}
+
+
+def report(args: argparse.Namespace) -> None:
+    rows = [json.loads(line) for line in (WORK / "results.jsonl").read_text().splitlines()]
+    print(f"{'project':<14}{'bugs':>5}{'1-hunk':>7}{'fixed':>6}{'plaus.':>7}{'regr.':>6}{'correct':>8}"
+          f"{'correct 1-hunk':>15}{'median s':>9}")
+    for project in sorted({r["project"] for r in rows}) + ["all"]:
+        mine = [r for r in rows if project in ("all", r["project"])]
+        single = [r for r in mine if r["hunks"] == 1]
+        fixed = [r for r in mine if r["status"] == "fixed"]
+        seconds = sorted(r["seconds"] for r in mine)
+        print(f"{project:<14}{len(mine):>5}{len(single):>7}{len(fixed):>6}"
+              f"{sum(bool(r.get('plausible')) for r in fixed):>7}{sum(bool(r.get('regressions')) for r in fixed):>6}"
+              f"{sum(bool(r.get('correct')) for r in fixed):>8}"
+              f"{sum(bool(r.get('correct')) for r in single if r['status'] == 'fixed'):>9}/{len(single):<5}"
+              f"{seconds[len(seconds) // 2] if seconds else 0:>9}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("action", choices=["setup", "run", "report"])
+    parser.add_argument("--projects", default="thefuck,tqdm,cookiecutter,httpie")
+    parser.add_argument("--max-bugs", type=int, default=1000, help="first N bugs of each project")
+    parser.add_argument("--python", default=shutil.which("python3.9") or "/root/.pyenv/versions/3.9.18/bin/python")
+    parser.add_argument("--time-limit", type=int, default=300)
+    parser.add_argument("--test-timeout", type=int, default=120)
+    parser.add_argument("--only", default="", help="regex on bug names (project-N)")
+    parser.add_argument("--again", action="store_true", help="rerun bugs that already have a result")
+    args = parser.parse_args()
+    args.projects = [p for p in args.projects.split(",") if p]
+    unknown = [p for p in args.projects if p not in PROJECTS]
+    if unknown:
+        parser.error(f"unknown projects: {unknown}; known: {sorted(PROJECTS)}")
+    (WORK / "bugs").mkdir(parents=True, exist_ok=True)
+    {"setup": setup, "run": run, "report": report}[args.action](args)
+
+
+if __name__ == "__main__":
+    main()
