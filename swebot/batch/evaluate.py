@@ -14,7 +14,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from swebot.batch.repos import DEFAULT_SOURCE, RepoCache, apply_patch, check_tem
 from swebot.batch import harness
 from swebot.batch.testspecs import PYTEST_COMMAND, HarnessLogSpec, spec_for, unreported
 from swebot.errors import BadInput, SwebotError
+from swebot.leftovers import owned_tempdir
 from swebot.types import Sandbox, TestReport
 
 EVAL_COMMAND = PYTEST_COMMAND
@@ -147,7 +147,7 @@ def evaluate_one(instance: Instance, patch: str, settings: EvaluateSettings, *,
         return Verdict(instance.instance_id, "unresolved", error="empty patch", empty_patch=True,
                        fail_to_pass_failing=instance.FAIL_TO_PASS)
     graded_by_harness: list[harness.Grade] = []
-    scratch = Path(tempfile.mkdtemp(prefix="swebot-eval-"))
+    scratch = owned_tempdir("swebot-eval-")
     try:
         cache = RepoCache(settings.cache_dir, settings.repo_source)
         kind, _ = environment_for(instance, settings.sandbox,

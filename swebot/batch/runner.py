@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shlex
 import shutil
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Mapping
@@ -24,6 +23,7 @@ from swebot.batch.patches import patch_files, without_files
 from swebot.batch.repos import RepoCache, apply_patch
 from swebot.batch.settings import BatchSettings
 from swebot.errors import LimitReached, SwebotError
+from swebot.leftovers import owned_tempdir
 
 STATUSES = ("fixed", "not_fixed", "nothing_to_fix", "error", "cut")
 MAX_COLLECTED_BYTES = 20_000_000  # run-folder files shipped back from a remote worker
@@ -102,7 +102,7 @@ def run_instance(
     if ledger.exhausted():
         result.status, result.limit_hit = "cut", LIMIT_NAME
         return result
-    scratch = Path(tempfile.mkdtemp(prefix="swebot-batch-")) if collect_files else None
+    scratch = owned_tempdir("swebot-batch-") if collect_files else None
     run_dir = (scratch / "run") if scratch else settings.output / "instances" / instance.instance_id
     work = (scratch / "work") if scratch else settings.output / "work" / instance.instance_id
     shutil.rmtree(run_dir, ignore_errors=True)  # a previous, unfinished attempt

@@ -7,12 +7,12 @@ import argparse
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from swebot.errors import BadInput
+from swebot.leftovers import owned_tempdir
 
 EXIT_SAME, EXIT_DIFFERENT = 0, 1
 
@@ -87,7 +87,7 @@ def replay(trajectory: Path, *, repo: Path | None = None, out: Path | None = Non
     if not source.is_dir():
         raise BadInput(f"the recorded repository {source} is gone", hint="pass --repo PATH (the original tree)")
     settings_data = {k: v for k, v in meta["settings"].items() if k != "resolved"}
-    holder = Path(tempfile.mkdtemp(prefix="swebot-replay-"))
+    holder = owned_tempdir("swebot-replay-")
     try:
         workspace = prepare_workspace(source, None if repo else meta.get("baseline_commit"), holder / "repo")
         out_path = out or trajectory.with_name(trajectory.stem + ".replay.json")

@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import stat
-import tempfile
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Mapping
 
 from swebot.errors import BadInput, EnvironmentProblem
 from swebot.github.secrets import redact
+from swebot.leftovers import owned_tempdir
 
 BRANCH_PREFIX = "swebot/"
 _URL_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
@@ -116,7 +116,7 @@ def clone(
     an unknown ref; the folder is removed on failure."""
     import git
 
-    folder = Path(tempfile.mkdtemp(prefix="swebot-clone-", dir=parent))
+    folder = owned_tempdir("swebot-clone-", dir=parent)
     os.chmod(folder, 0o700)
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git"))
     target = folder / (name.strip(".-") or "repo")  # run folders are named after it
