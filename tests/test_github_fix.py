@@ -16,9 +16,10 @@ except ImportError:  # pragma: no cover
     from fake_github import CALC, TESTS, FakeFixer, FakeGitHub
 
 from swebot.cli import build_parser
+from swebot.commands.fix import wants_remote
+from swebot.commands.fix_remote import run_remote
 from swebot.errors import BadInput, EnvironmentProblem
 from swebot.github.api import GitHubClient
-from swebot.github.fixflow import fix_with_github
 
 TOKEN = "ghp_FIXflowTOKEN_0123456789abcdef"
 
@@ -63,17 +64,17 @@ def client_factory(repo: str, token: str | None, base: str) -> GitHubClient:
 
 def run(args, gh: FakeGitHub, fixer: FakeFixer, **env: str) -> tuple[int, str]:
     out = io.StringIO()
-    code = fix_with_github(args, fixer=fixer, env=env_for(gh, **env), client_factory=client_factory, out=out)
+    code = run_remote(args, fixer=fixer, env=env_for(gh, **env), client_factory=client_factory, out=out)
     return code, out.getvalue()
 
 
 def test_parser_wiring():
-    assert parse(".").github_handler is None
-    assert parse(".", "--issue", "the sum is wrong").github_handler is None
+    assert not wants_remote(parse("."))
+    assert not wants_remote(parse(".", "--issue", "the sum is wrong"))
     for argv in (["https://github.com/o/r.git"], ["git@github.com:o/r.git"], [".", "--issue", "12"],
                  [".", "--issue", "#12"], [".", "--pr"], [".", "--ref", "v1"],
                  [".", "--issue-url", "https://github.com/o/r/issues/1"]):
-        assert callable(parse(*argv).github_handler), argv
+        assert wants_remote(parse(*argv)), argv
     args = parse("file:///x.git", "--ref", "dev", "--pr", "--ready")
     assert (args.ref, args.pr, args.ready, args.path) == ("dev", True, True, "file:///x.git")
 
@@ -154,7 +155,7 @@ def test_local_repository_pushes_to_its_origin(tmp_path: Path, remote: Path, gh:
 )
 def test_bad_combinations(gh: FakeGitHub, argv, error, env):
     with pytest.raises(error):
-        fix_with_github(parse(*argv), fixer=FakeFixer(), env=env_for(gh, **env), client_factory=client_factory,
+        run_remote(parse(*argv), fixer=FakeFixer(), env=env_for(gh, **env), client_factory=client_factory,
                         out=io.StringIO())
 
 

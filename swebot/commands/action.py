@@ -11,10 +11,13 @@ import os
 import sys
 import uuid
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from swebot.errors import BadInput
 from swebot.types import Budget
+
+if TYPE_CHECKING:  # the GitHub client and the repair flow load only when the command runs
+    from swebot.github.action import ActionSettings
 
 
 def _env_float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -73,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> "object":
+def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> ActionSettings:
     from swebot.github.action import DEFAULT_LABEL, DEFAULT_TRIGGER, ActionSettings
 
     model = getattr(args, "model", None) or env.get("SWEBOT_MODEL", "").strip() or None
@@ -85,10 +88,8 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> "object":
         raise BadInput(f"SWEBOT_ENGINE must be builtin, llm or auto, not {engine!r}")
     engine_settings = None
     if engine in ("llm", "auto") and model:
-        try:
-            from swebot.engines.llm import llm_settings_from_args  # type: ignore[attr-defined]
-        except ImportError:
-            raise BadInput("this swebot build has no LLM engine; use --engine builtin") from None
+        from swebot.engines.llm import llm_settings_from_args
+
         engine_settings = llm_settings_from_args(args)
     elif engine == "llm":
         raise BadInput("--engine llm needs a model", hint="set the action's `model` input (SWEBOT_MODEL)")
@@ -116,20 +117,12 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> "object":
 
 
 def run(args: argparse.Namespace) -> int:
+    from swebot.commands.fix_common import fix_with_progress
     from swebot.github.action import ActionContext, run_action
-    from swebot.progress import TerminalProgress
-    from swebot.repair import run_fix
 
     env = dict(os.environ)
     settings = settings_from(args, env)
     ctx = ActionContext.from_env(env)
-
-    def fixer(request: object) -> object:
-        progress = TerminalProgress(sys.stderr)
-        try:
-            return run_fix(request, progress)  # type: ignore[arg-type]
-        finally:
-            progress.finish()
 
     # Issue text is untrusted and may be echoed in the log (model output, test names): stop the
     # runner from reading workflow commands ("::set-output ...") out of it for the whole run.
@@ -137,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     if guard:
         print(f"::stop-commands::{guard}", flush=True)
     try:
-        outcome = run_action(ctx, settings, fixer, stream=sys.stderr)
+        outcome = run_action(ctx, settings, fix_with_progress(True), stream=sys.stderr)
     finally:
         if guard:
             print(f"::{guard}::", flush=True)

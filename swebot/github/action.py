@@ -26,6 +26,7 @@ from swebot.github.api import GitHubClient, Issue
 from swebot.github.remote import push_new_branch
 from swebot.github.secrets import redact, secrets_hidden, token_from_env
 from swebot.github.urls import api_url_from_env
+from swebot.repair import FixReport, FixRequest
 from swebot.types import Budget
 
 TRUSTED_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
@@ -33,7 +34,7 @@ DEFAULT_LABEL = "swebot"
 DEFAULT_TRIGGER = "/swebot fix"
 DEFAULT_TEST_COMMAND = "python -m pytest"
 
-Fixer = Callable[[Any], Any]  # FixRequest -> FixReport (swebot.repair.run_fix or a test double)
+Fixer = Callable[[FixRequest], FixReport]  # swebot.repair.run_fix or a test double
 
 
 # ----------------------------------------------------------------------------- configuration
@@ -110,7 +111,7 @@ class ActionOutcome:
     pr_url: str = ""
     cost: float = 0.0
     issue_number: int | None = None
-    report: Any = None  # FixReport when a repair ran
+    report: FixReport | None = None  # when a repair ran
     exit_status: int = 0
 
     def outputs(self) -> dict[str, str]:
@@ -235,7 +236,7 @@ def _work_on_issue(
         title=text.pr_title(issue),
         head=pushed,
         base=repo_info.default_branch,
-        body=text.pr_body(issue, report, test_command=command, engine=str(getattr(report, "engine", settings.engine))),
+        body=text.pr_body(issue, report, test_command=command, engine=report.engine),
         draft=not settings.ready,
     )
     log(f"opened {pull.html_url}")
@@ -244,9 +245,7 @@ def _work_on_issue(
                          cost=report.cost, issue_number=number, report=report)
 
 
-def _repair(ctx: ActionContext, settings: ActionSettings, fixer: Fixer, issue: Issue, log: Callable[[str], None]) -> Any:
-    from swebot.repair import FixRequest
-
+def _repair(ctx: ActionContext, settings: ActionSettings, fixer: Fixer, issue: Issue, log: Callable[[str], None]) -> FixReport:
     output_dir = settings.output_dir
     if output_dir is None and ctx.runner_temp is not None:
         output_dir = ctx.runner_temp / f"swebot-issue-{issue.number}-{uuid.uuid4().hex[:8]}"
@@ -268,7 +267,7 @@ def _repair(ctx: ActionContext, settings: ActionSettings, fixer: Fixer, issue: I
         return fixer(request)
 
 
-def commit_fix(workspace: Path, patch: str, branch: str, issue: Issue, report: Any) -> str:
+def commit_fix(workspace: Path, patch: str, branch: str, issue: Issue, report: FixReport) -> str:
     """Commit the fix on a new local branch (``branch``, or ``branch-2``... if taken) without
     switching the checkout; returns the commit sha."""
     from swebot.workspace import commit_to_new_branch

@@ -67,3 +67,8 @@ def repo_from_remote_url(url: str) -> tuple[str, str] | None:
             host, owner, name = match.groups()
             return host, f"{owner}/{name}"
     return None
+
+
+def is_issue_number(value: str) -> bool:
+    """``12`` or ``#12``: an issue of the repository at hand, not prose."""
+    return bool(re.fullmatch(r"#?\d{1,9}", value.strip()))
