@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from swebot.errors import EnvironmentProblem
+from swebot.agent.config import LLMSettings
+from swebot.paths import runs_home
 from swebot.leftovers import describe, remove_stale_folders
 from swebot.runlog import RunLog
 from swebot.sandbox.deadline import DeadlineSandbox
+from swebot.sandbox.factory import open_sandbox as open_any_sandbox
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
 from swebot.workspace import files_in_patch, find_repo_root, patch_bytes, snapshot
 
@@ -36,7 +39,7 @@ class FixRequest:
     sandbox: str = "auto"  # auto | docker | local
     budget: Budget = Budget()
     output_dir: Path | None = None
-    engine_settings: object | None = None  # engine-specific settings (LLMSettings for llm/auto)
+    engine_settings: LLMSettings | None = None  # the model for --engine llm/auto
     test_timeout: float = 300.0
     attempts: int = 1  # independent attempts to choose among (test-time scaling)
     keep_tests: bool = False  # keep reproduction tests the engine wrote in the final patch
@@ -67,14 +70,6 @@ class FixReport:
         data["seconds"] = round(self.seconds, 3)
         data["details"] = dict(self.details)
         return data
-
-
-def runs_home() -> Path:
-    """Where run folders go by default: $SWEBOT_HOME/runs, else $XDG_DATA_HOME/swebot/runs."""
-    if os.environ.get("SWEBOT_HOME"):
-        return Path(os.environ["SWEBOT_HOME"]) / "runs"
-    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(data) / "swebot" / "runs"
 
 
 def new_run_dir(repo: Path, output_dir: Path | None) -> Path:
@@ -110,15 +105,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def open_sandbox(kind: str, workspace: Path, warn: Callable[[str], None]) -> Sandbox:
-    try:
-        from swebot.sandbox.factory import open_sandbox as open_any
-    except ImportError:
-        if kind == "docker":
-            raise EnvironmentProblem("this swebot build has no Docker sandbox")
-        from swebot.sandbox.local import LocalSandbox
-
-        return LocalSandbox(workspace)
-    return open_any(kind, workspace, on_warning=warn)
+    return open_any_sandbox(kind, workspace, on_warning=warn)
 
 
 def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> FixReport:
@@ -129,11 +116,10 @@ def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> Fi
     run_dir = new_run_dir(repo, request.output_dir)
     log = RunLog(run_dir / "run.log", forward=progress)
     settings = request.engine_settings
-    hold_secrets = getattr(settings, "hold_secrets", None)
-    if callable(hold_secrets):  # before the sandbox runs the baseline
-        hold_secrets()
-    if getattr(settings, "trajectory_path", "unset") is None:  # LLM sessions record into the run folder
-        request = replace(request, engine_settings=settings.model_copy(  # type: ignore[union-attr]
+    if settings is not None:
+        settings.hold_secrets()  # before the sandbox runs the baseline
+    if settings is not None and settings.trajectory_path is None:  # LLM sessions record into the run folder
+        request = replace(request, engine_settings=settings.model_copy(
             update={"trajectory_path": run_dir / "trajectory.json"}))
     leftovers = remove_stale_folders()  # of swebot runs killed outright (kill -9): never a live one's
     if leftovers:
@@ -180,7 +166,7 @@ def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> Fi
 
 def _run_engine(request: FixRequest, workspace: Path, test_cwd: str, sandbox: Sandbox,
                 log: RunLog, started: float) -> EngineResult:
-    from swebot.engines import make_engine
+    from swebot.engines.factory import make_engine
     from swebot.testing import TestRunner, diagnose_baseline
 
     command = request.test_command or DEFAULT_TEST_COMMAND

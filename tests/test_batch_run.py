@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ConfigDict
 
+from swebot.agent.config import LLMSettings
 from swebot.batch.dataset import load_instances, select
 from swebot.batch.driver import run_batch
 from swebot.batch.ledger import FileLedger
@@ -27,16 +26,6 @@ from swebot.repair import FixReport
 from tests.swebench_fixtures import build_dataset, git
 
 CALL_COST = 0.10
-
-
-class FakeLLMSettings(BaseModel):
-    """Stands in for LLMSettings: the two fields the batch runner fills per instance."""
-
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
-
-    model: str = "fake-model"
-    trajectory_path: Path | None = None
-    model_wrapper: Callable[[Any], Any] | None = None
 
 
 def fake_fix(gold: dict[str, str], test_patches: dict[str, str], request: Any, *,
@@ -164,7 +153,7 @@ def test_total_cost_cap_holds_across_workers_and_a_bigger_budget_finishes_the_re
     dataset, instances, _ = data
     workers, limit = 2, 0.45
     fix = fix_for(dataset, calls_needed=3)  # each instance needs 3 calls of 0.10
-    llm = FakeLLMSettings()
+    llm = LLMSettings(model="fake-model")
     outcome = run_batch(instances, settings(tmp_path, dataset, workers=workers, engine="auto", llm=llm,
                                             max_total_cost=limit), None, fix=fix)
     summary = outcome.summary

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from swebot.agent.config import LLMSettings
-from swebot.engines.llm import add_llm_arguments, llm_settings_from_args
+from swebot.commands.llm_options import add_llm_arguments, llm_settings_from_args
 from swebot.errors import BadInput
 from swebot.models import Price, Usage, find_price
 

@@ -11,7 +11,8 @@ import pytest
 
 from swebot.models.base import Message, ModelReply
 from swebot.models.scripted import ScriptedModel
-from swebot.scaling import ScalingEngine, llm_plans
+from swebot.engines.factory import llm_plans
+from swebot.scaling import ScalingEngine
 from swebot.types import Budget, Task
 from swebot.workspace import sandbox_diff, snapshot
 from tests.docker_support import require_docker

@@ -14,7 +14,8 @@ from swebot.agent.config import AgentSettings, LLMSettings
 from swebot.models.base import Message, ModelReply, ToolCall, Usage
 from swebot.models.scripted import ScriptedModel
 from swebot.sandbox.local import LocalSandbox
-from swebot.scaling import ScalingEngine, llm_plans
+from swebot.engines.factory import builtin_plan, llm_plans
+from swebot.scaling import ScalingEngine
 from swebot.types import Budget, Task
 from swebot.workspace import sandbox_diff, snapshot
 
@@ -141,7 +142,6 @@ def test_cost_limit_holds_across_attempts(workspace: Path, tmp_path: Path) -> No
 
 def test_builtin_engine_is_one_candidate_and_failing_tests_are_the_targets(
         make_repo: Callable[..., Path], tmp_path: Path) -> None:
-    from swebot.scaling.plans import builtin_plan
 
     ws = snapshot(make_repo({
         "calc/__init__.py": "",

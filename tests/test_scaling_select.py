@@ -124,7 +124,7 @@ def test_patch_sections_can_be_left_out_and_measured() -> None:
 
 def test_make_engine_builds_varied_attempts() -> None:
     from swebot.agent.config import LLMSettings
-    from swebot.engines import make_engine
+    from swebot.engines.factory import make_engine
     from swebot.engines.llm import LLMEngine, rotate
     from swebot.scaling import ScalingEngine
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from swebot.agent.config import LLMSettings
 from swebot.batch.dataset import Instance
 from swebot.batch.environment import Progress, environment_for, image_policy
 from swebot.batch.ledger import LIMIT_NAME, Ledger
@@ -203,7 +204,7 @@ def _run_fix(request: Any) -> Any:
     return run_fix(request)
 
 
-def engine_settings(settings: BatchSettings, ledger: Ledger, instance_id: str, run_dir: Path) -> object | None:
+def engine_settings(settings: BatchSettings, ledger: Ledger, instance_id: str, run_dir: Path) -> LLMSettings | None:
     """The LLM settings for one instance: its own trajectory file, and every model call drawn
     on the shared ledger through ``BudgetedModel``."""
     llm = settings.llm
@@ -213,13 +214,8 @@ def engine_settings(settings: BatchSettings, ledger: Ledger, instance_id: str, r
 
     from swebot.batch.ledger import BudgetedModel
 
-    updates: dict[str, Any] = {}
-    fields = getattr(type(llm), "model_fields", {})
-    if "trajectory_path" in fields:
-        updates["trajectory_path"] = run_dir / "trajectory.json"
-    if "model_wrapper" in fields:
-        updates["model_wrapper"] = partial(BudgetedModel, ledger=ledger, instance_id=instance_id)
-    return llm.model_copy(update=updates) if updates else llm  # type: ignore[attr-defined]
+    return llm.model_copy(update={"trajectory_path": run_dir / "trajectory.json",
+                                  "model_wrapper": partial(BudgetedModel, ledger=ledger, instance_id=instance_id)})
 
 
 def _collect(run_dir: Path) -> dict[str, bytes]:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from swebot.agent.config import LLMSettings
 from swebot.batch.repos import DEFAULT_SOURCE
 
 BUILTIN_MODEL_NAME = "swebot-builtin"
@@ -20,7 +21,7 @@ class BatchSettings(BaseModel):
     output: Path
     workers: int = Field(1, ge=1, le=256)
     engine: Literal["builtin", "llm", "auto"] = "builtin"
-    llm: object | None = None  # swebot.agent.config.LLMSettings for llm/auto
+    llm: LLMSettings | None = None  # the model for llm/auto
     sandbox: Literal["auto", "docker", "local"] = "auto"
     max_total_cost: float = Field(0.0, ge=0)  # USD across all workers; 0 = no limit
     redo: bool = False
@@ -51,7 +52,6 @@ class BatchSettings(BaseModel):
     @property
     def model_name(self) -> str:
         """``model_name_or_path`` in the predictions file."""
-        model = getattr(self.llm, "model", None)
-        if self.engine == "builtin" or not model:
+        if self.engine == "builtin" or self.llm is None:
             return BUILTIN_MODEL_NAME
-        return f"swebot-{self.engine}__{model}"
+        return f"swebot-{self.engine}__{self.llm.model}"

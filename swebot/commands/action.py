@@ -35,7 +35,7 @@ def _env_bool(env: Mapping[str, str], name: str) -> bool:
 
 
 def _default_steps() -> float:
-    from swebot.engines.llm_options import DEFAULT_MAX_STEPS
+    from swebot.commands.llm_options import DEFAULT_MAX_STEPS
 
     return float(DEFAULT_MAX_STEPS)
 
@@ -49,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "Options default to SWEBOT_* environment variables. Exit status: 0 PR opened / nothing to do, "
         "1 no fix found, 2 bad input, 3 environment or API problem.",
     )
-    from swebot.engines.llm_options import add_llm_arguments  # --model, --base-url, --max-steps, ...
+    from swebot.commands.llm_options import add_llm_arguments  # --model, --base-url, --max-steps, ...
 
     add_llm_arguments(parser)
     parser.set_defaults(max_steps=None, max_cost=None)  # unset: fall back to SWEBOT_* below
@@ -88,7 +88,7 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> ActionSet
         raise BadInput(f"SWEBOT_ENGINE must be builtin, llm or auto, not {engine!r}")
     engine_settings = None
     if engine in ("llm", "auto") and model:
-        from swebot.engines.llm import llm_settings_from_args
+        from swebot.commands.llm_options import llm_settings_from_args
 
         engine_settings = llm_settings_from_args(args)
     elif engine == "llm":

@@ -69,7 +69,7 @@ def _register_run(sub: argparse._SubParsersAction) -> None:
     _image_arguments(run)
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
-    from swebot.engines.llm_options import add_llm_arguments
+    from swebot.commands.llm_options import add_llm_arguments
 
     add_llm_arguments(run)
     run.set_defaults(handler=run_command)
@@ -127,7 +127,7 @@ def _selected(args: argparse.Namespace) -> list:
 def _llm_settings(args: argparse.Namespace) -> object | None:
     if args.engine == "builtin" or not getattr(args, "model", None):
         return None
-    from swebot.engines.llm import llm_settings_from_args
+    from swebot.commands.llm_options import llm_settings_from_args
 
     return llm_settings_from_args(args)
 

@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="keep the reproduction tests the engine wrote in the final patch")
     parser.add_argument("--json", action="store_true", help="print one JSON object and nothing else")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress display")
-    from swebot.engines.llm_options import add_llm_arguments
+    from swebot.commands.llm_options import add_llm_arguments
 
     add_llm_arguments(parser)
     _add_remote_arguments(parser)

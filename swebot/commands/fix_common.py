@@ -30,7 +30,7 @@ def request_from_args(args: argparse.Namespace, path: Path, issue_text: str | No
 
     settings = None
     if args.engine in ("llm", "auto") and args.model:
-        from swebot.engines.llm import llm_settings_from_args
+        from swebot.commands.llm_options import llm_settings_from_args
 
         settings = llm_settings_from_args(args)
     return FixRequest(

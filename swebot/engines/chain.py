@@ -9,7 +9,7 @@ from swebot.engines.builtin import BuiltinEngine
 from swebot.types import Budget, Engine, EngineResult, ProgressCallback, Sandbox, Task
 from swebot.workspace import sandbox_diff
 
-BUILTIN_SHARE = 0.3  # of the time limit the builtin pass may use before the model starts
+BUILTIN_SHARE = 0.3  # of the time limit the builtin pass (or attempt) may use: the model gets the rest
 
 
 class BuiltinThenLLM:

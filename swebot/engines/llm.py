@@ -3,7 +3,6 @@ change passes self-verification (or a budget ends the run with the best patch so
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 import time
@@ -21,11 +20,12 @@ from swebot.agent.toolbox import Toolbox
 from swebot.agent.tools import REPRODUCE_TOOL, TOOLS, ToolContext
 from swebot.agent.verify import SubmitGate, Verifier, format_report
 from swebot.models.base import Message, Model
+from swebot.paths import runs_home
 from swebot.scaling.patches import without_files
+from swebot.testing import TestRunner
 from swebot.trajectory import Trajectory, report_summary
 from swebot.types import Budget, EngineResult, ProgressCallback, RunStatus, Sandbox, Task, TestReport
-
-from swebot.engines.llm_options import DEFAULT_MAX_STEPS, add_llm_arguments  # noqa: F401 (re-exported)
+from swebot.workspace import sandbox_diff
 
 
 @dataclass(frozen=True)
@@ -61,18 +61,8 @@ def build_model(settings: LLMSettings, api_key: str, *, stderr: TextIO | None = 
     )
 
 
-def _test_runner(task: Task, sandbox: Sandbox) -> Any:
-    try:
-        from swebot.testing.runner import TestRunner
-    except ImportError:  # the contract's original location
-        from swebot.testing import TestRunner  # type: ignore[no-redef,attr-defined,unused-ignore]
+def _test_runner(task: Task, sandbox: Sandbox) -> TestRunner:
     return TestRunner(sandbox, task.test_command or "python -m pytest", cwd=task.test_cwd, timeout=task.test_timeout)
-
-
-def _sandbox_diff(sandbox: Sandbox) -> str:
-    from swebot.workspace import sandbox_diff
-
-    return sandbox_diff(sandbox)
 
 
 class LLMEngine:
@@ -113,7 +103,7 @@ class LLMEngine:
                 return EngineResult(status="nothing_to_fix", description="all tests already pass")
         failing = tuple(sorted(baseline.failing)) if baseline else ()
         files = Files(sandbox)
-        verifier = Verifier(runner, baseline, lambda: _sandbox_diff(sandbox))
+        verifier = Verifier(runner, baseline, lambda: sandbox_diff(sandbox))
         gate = SubmitGate(verifier, s.agent.max_submit_rejections)
         ctx = ToolContext(
             sandbox=sandbox, files=files, settings=s.agent,
@@ -126,7 +116,7 @@ class LLMEngine:
             ctx.reproduce, ctx.guard_edit, gate.precondition = gate_r, gate_r.guard_edit, gate_r.guard_submit
         tools = [*TOOLS[:-1], REPRODUCE_TOOL, TOOLS[-1]] if gate_r is not None else list(TOOLS)  # submit last
         toolbox = Toolbox(tools, ctx, limit=s.agent.observation_chars, secrets=[key] if key else [])
-        path = s.trajectory_path or _default_trajectory_path(task)
+        path = s.trajectory_path or _default_trajectory_path()
         trajectory = Trajectory(path, self._meta(task, sandbox, budget, baseline), secrets=[key] if key else [])
 
         progress("stage", {"name": "agent", "detail": f"{model.name} via {s.provider_name()}"})
@@ -238,14 +228,9 @@ def _stamp() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
 
 
-def _default_trajectory_path(task: Task) -> Path:
-    """Under the runs home when the lead's module is there (workspaces are temporary)."""
-    try:
-        from swebot.repair import runs_home
-
-        return runs_home() / f"llm-{_stamp()}" / "trajectory.json"
-    except ImportError:
-        return task.workspace / ".swebot" / "llm" / f"trajectory-{_stamp()}.json"
+def _default_trajectory_path() -> Path:
+    """Under the runs home: workspaces are temporary."""
+    return runs_home() / f"llm-{_stamp()}" / "trajectory.json"
 
 
 def _head(sandbox: Sandbox) -> str | None:
@@ -253,31 +238,4 @@ def _head(sandbox: Sandbox) -> str | None:
     return res.stdout.strip() if res.exit_code == 0 else None
 
 
-def llm_settings_from_args(args: argparse.Namespace, base: LLMSettings | None = None) -> LLMSettings:
-    """LLMSettings from parsed arguments, over ``base`` (e.g. from a config file) when given."""
-    from swebot.errors import BadInput
-    from pydantic import ValidationError
-
-    data = base.model_dump() if base else {}
-    for field_name, arg in (("model", "model"), ("provider", "provider"), ("base_url", "base_url"),
-                            ("api_key_env", "api_key_env")):
-        value = getattr(args, arg, None)
-        if value:
-            data[field_name] = value
-    if getattr(args, "show_thinking", False):
-        data["show_thinking"] = True
-    if getattr(args, "echo_reasoning", None) is not None:
-        data["echo_reasoning"] = args.echo_reasoning
-    if getattr(args, "no_reproduction", False):
-        data["agent"] = {**data.get("agent", {}), "reproduce": False}
-    if not data.get("model"):
-        raise BadInput("--engine llm needs a model", hint="pass --model NAME (and --base-url for a local server)")
-    try:
-        settings = LLMSettings(**data)
-    except ValidationError as exc:
-        raise BadInput(f"invalid LLM settings: {exc}") from None
-    settings.hold_secrets()
-    return settings
-
-
-__all__ = ["LLMEngine", "LLMSettings", "Variant", "RetrySettings", "add_llm_arguments", "llm_settings_from_args", "build_model"]
+__all__ = ["LLMEngine", "LLMSettings", "Variant", "RetrySettings", "build_model"]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, TextIO
 
+from swebot.agent.config import LLMSettings
 from swebot.errors import BadInput, EnvironmentProblem, SwebotError
 from swebot.github import pr as text
 from swebot.github.api import GitHubClient, Issue
@@ -45,7 +46,7 @@ class ActionSettings:
     label: str = DEFAULT_LABEL
     trigger: str = DEFAULT_TRIGGER
     engine: str = "builtin"
-    engine_settings: object | None = None
+    engine_settings: LLMSettings | None = None
     test_command: str | None = None
     sandbox: str = "auto"
     budget: Budget = Budget(time_limit=1800.0)

@@ -1,9 +1,15 @@
-"""The LLM options of the command line, kept apart from the engine so that building the CLI
-parser does not import the model client, the agent and libcst."""
+"""The LLM options of the command line and the LLMSettings they describe, kept apart from the
+engine so that building the CLI parser does not import the model client, the agent and libcst."""
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+from swebot.errors import BadInput
+
+if TYPE_CHECKING:  # pydantic loads only when settings are built, not for --help
+    from swebot.agent.config import LLMSettings
 
 DEFAULT_MAX_STEPS = 100
 
@@ -28,3 +34,31 @@ def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--no-reproduction", action="store_true",
                    help="with an issue but no failing test, let the model edit without first writing a "
                         "reproduction test (its patch is then checked only against the existing tests)")
+
+
+def llm_settings_from_args(args: argparse.Namespace, base: LLMSettings | None = None) -> LLMSettings:
+    """LLMSettings from parsed arguments, over ``base`` (e.g. from a config file) when given."""
+    from pydantic import ValidationError
+
+    from swebot.agent.config import LLMSettings
+
+    data = base.model_dump() if base else {}
+    for field_name, arg in (("model", "model"), ("provider", "provider"), ("base_url", "base_url"),
+                            ("api_key_env", "api_key_env")):
+        value = getattr(args, arg, None)
+        if value:
+            data[field_name] = value
+    if getattr(args, "show_thinking", False):
+        data["show_thinking"] = True
+    if getattr(args, "echo_reasoning", None) is not None:
+        data["echo_reasoning"] = args.echo_reasoning
+    if getattr(args, "no_reproduction", False):
+        data["agent"] = {**data.get("agent", {}), "reproduce": False}
+    if not data.get("model"):
+        raise BadInput("--engine llm needs a model", hint="pass --model NAME (and --base-url for a local server)")
+    try:
+        settings = LLMSettings(**data)
+    except ValidationError as exc:
+        raise BadInput(f"invalid LLM settings: {exc}") from None
+    settings.hold_secrets()
+    return settings
