@@ -8,13 +8,13 @@ No checkout and no index is touched, and the branches are created only once ever
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from swebot import vcs
+from swebot.diffs import file_sections, section_paths
 from swebot.errors import BadInput, EnvironmentProblem
-from swebot.scaling.patches import file_sections, section_paths
 from swebot.workspace import git
 
 
@@ -30,18 +30,13 @@ class BranchCommit:
 def check_new_branch(repo: Path, branch: str, where: str = "") -> None:
     """BadInput unless ``branch`` is a valid name that ``repo`` does not have yet, on top of a commit."""
     place = f" in submodule {where}" if where else ""
-    valid = subprocess.run(["git", "check-ref-format", "--branch", branch], cwd=repo, capture_output=True)
-    if valid.returncode != 0:
+    if not vcs.succeeds(repo, "check-ref-format", "--branch", branch):
         raise BadInput(f"{branch!r} is not a valid branch name")
-    born = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=repo,
-                          capture_output=True)
-    if born.returncode != 0:
+    if not vcs.succeeds(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}"):
         raise BadInput(f"--branch commits on top of HEAD, and {repo}{place} has no commits yet",
                        hint="make a first commit (git add -A && git commit -m init), "
                        "or use --apply or the saved patch.diff instead")
-    exists = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
-                            cwd=repo, capture_output=True)
-    if exists.returncode == 0:
+    if vcs.succeeds(repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"):
         raise BadInput(f"branch {branch!r} already exists{place}", hint="pick another --branch name")
 
 

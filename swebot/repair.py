@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
+from swebot.engines.factory import make_engine
 from swebot.errors import EnvironmentProblem
 from swebot.agent.config import LLMSettings
 from swebot.paths import runs_home
@@ -24,10 +25,12 @@ from swebot.leftovers import describe, remove_stale_folders
 from swebot.runlog import RunLog
 from swebot.sandbox.deadline import DeadlineSandbox
 from swebot.sandbox.factory import open_sandbox as open_any_sandbox
+from swebot.testing import TestRunner, diagnose_baseline
+from swebot.testing.command import DEFAULT_TEST_COMMAND
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
-from swebot.workspace import files_in_patch, find_repo_root, patch_bytes, snapshot
+from swebot.diffs import changed_paths
+from swebot.workspace import find_repo_root, patch_bytes, snapshot
 
-DEFAULT_TEST_COMMAND = "python -m pytest"
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> Fi
     report = FixReport(
         status=result.status,
         patch=result.patch,
-        files_changed=files_in_patch(result.patch),
+        files_changed=changed_paths(result.patch),
         failing_before=result.failing_before,
         failing_after=result.failing_after,
         candidates_tried=result.candidates_tried,
@@ -166,8 +169,6 @@ def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> Fi
 
 def _run_engine(request: FixRequest, workspace: Path, test_cwd: str, sandbox: Sandbox,
                 log: RunLog, started: float) -> EngineResult:
-    from swebot.engines.factory import make_engine
-    from swebot.testing import TestRunner, diagnose_baseline
 
     command = request.test_command or DEFAULT_TEST_COMMAND
     has_issue = bool(request.issue and request.issue.strip())

@@ -9,25 +9,20 @@ written only by ``apply_to_tree`` (``--apply``) and ``commit_to_new_branch`` (``
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from swebot.errors import BadInput, EnvironmentProblem
+from swebot import vcs
+from swebot.diffs import changed_paths
+from swebot.errors import BadInput, EnvironmentProblem, SandboxError
 from swebot.leftovers import owned_tempdir
 from swebot.types import Sandbox
+from swebot.vcs import BOT_IDENTITY
 
 SCRATCH_DIR = ".swebot"  # helper files inside a workspace; never part of a patch
-BOT_NAME = os.environ.get("SWEBOT_GIT_NAME", "swebot[bot]")
-BOT_EMAIL = os.environ.get("SWEBOT_GIT_EMAIL", "swebot[bot]@users.noreply.github.com")
-_GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": BOT_NAME,
-    "GIT_AUTHOR_EMAIL": BOT_EMAIL,
-    "GIT_COMMITTER_NAME": BOT_NAME,
-    "GIT_COMMITTER_EMAIL": BOT_EMAIL,
-}
 
 
 def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None,
@@ -37,30 +32,9 @@ def git(repo: Path, *args: str, input: str | None = None, env: dict[str, str] | 
     ``as_bot`` makes swebot the author and committer; otherwise only the author, and the commit is
     committed by whoever the repository's git configuration names (the user who asked for it).
     """
-    identity = _GIT_IDENTITY if as_bot else _bot_author_user_committer(repo)
-    try:
-        proc = subprocess.run(
-            ["git", *args],
-            cwd=repo,
-            input=input,
-            capture_output=True,
-            encoding="utf-8",
-            errors="surrogateescape",  # patches of files in legacy encodings keep their bytes
-            env={**os.environ, **identity, **(env or {})},
-        )
-    except FileNotFoundError as exc:
-        raise EnvironmentProblem("git is not installed", hint="install git and retry") from exc
-    if proc.returncode != 0:
-        command = next((a for a in args if not a.startswith("-") and "=" not in a), args[0])
-        raise EnvironmentProblem(f"git {command} failed: {proc.stderr.strip() or proc.stdout.strip()}")
-    return proc.stdout
-
-
-def _bot_author_user_committer(repo: Path) -> dict[str, str]:
-    configured = subprocess.run(["git", "config", "user.email"], cwd=repo, capture_output=True)
-    if configured.returncode != 0:
-        return _GIT_IDENTITY
-    return {k: v for k, v in _GIT_IDENTITY.items() if k.startswith("GIT_AUTHOR")}
+    identity = BOT_IDENTITY if as_bot or not vcs.succeeds(repo, "config", "user.email") else {
+        k: v for k, v in BOT_IDENTITY.items() if k.startswith("GIT_AUTHOR")}
+    return vcs.git(repo, *args, input=input, env=env, identity=identity)
 
 
 def find_repo_root(path: Path) -> Path:
@@ -70,9 +44,7 @@ def find_repo_root(path: Path) -> Path:
         raise BadInput(f"{path} does not exist")
     if not path.is_dir():
         raise BadInput(f"{path} is not a directory", hint="point swebot at the project folder")
-    proc = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True
-    )
+    proc = vcs.run(path, "rev-parse", "--show-toplevel")
     if proc.returncode != 0:
         raise BadInput(
             f"{path} is not inside a git work tree",
@@ -154,7 +126,7 @@ def sandbox_diff(sandbox: Sandbox) -> str:
     out = f"{SCRATCH_DIR}/last.diff"  # scratch: never part of a diff, gone with the workspace
     result = sandbox.execute(
         f"mkdir -p {SCRATCH_DIR} && git add -A -N . && git {' '.join(_DIFF_ARGS)} > {out}",
-        timeout=120, env=_GIT_IDENTITY,
+        timeout=120, env=BOT_IDENTITY,
     )
     if result.exit_code != 0:
         raise EnvironmentProblem(f"git diff failed in the sandbox: {result.stderr.strip()}")
@@ -166,12 +138,23 @@ def patch_bytes(patch: str) -> bytes:
     return patch.encode("utf-8", "surrogateescape")
 
 
-def files_in_patch(patch: str) -> tuple[str, ...]:
-    """Paths a unified diff touches, decoded (git's C-quoted names included): the new path of each
-    file, the old one of a deleted file, both of a rename."""
-    from swebot.scaling.patches import changed_paths
+def sandbox_reset(sandbox: Sandbox) -> None:
+    """Put the sandbox's workspace back at its baseline commit (untracked files removed;
+    ignored ones such as swebot's scratch folder kept)."""
+    res = sandbox.execute("git reset -q --hard HEAD && git clean -fdq", timeout=120)
+    if res.exit_code != 0:
+        raise SandboxError(f"could not reset the workspace: {res.stderr.strip()[:300]}")
 
-    return changed_paths(patch)
+
+def sandbox_apply(sandbox: Sandbox, patch: str) -> str | None:
+    """Apply ``patch`` to the sandbox's workspace; None when it applied, else git's complaint."""
+    if not patch.strip():
+        return None
+    name = f"{SCRATCH_DIR}/candidate-{uuid.uuid4().hex[:8]}.diff"
+    sandbox.write_file(name, patch_bytes(patch))  # the bytes sandbox_diff read
+    res = sandbox.execute(f"git apply --whitespace=nowarn {shlex.quote(name)}; status=$?; rm -f {shlex.quote(name)}; "
+                          "exit $status", timeout=120)
+    return None if res.exit_code == 0 else (res.stderr.strip() or "git apply failed")[:500]
 
 
 def apply_to_tree(repo: Path, patch: str) -> None:
@@ -187,7 +170,7 @@ def apply_to_tree(repo: Path, patch: str) -> None:
             "the patch no longer applies to your working tree (it changed during the run?)",
             hint=str(exc),
         ) from exc
-    paths = files_in_patch(patch)
+    paths = changed_paths(patch)
     backups: dict[str, bytes | None] = {
         p: (repo / p).read_bytes() if (repo / p).exists() else None for p in paths
     }

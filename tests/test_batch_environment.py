@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from swebot.batch.environment import (
-    SWEBENCH_KIND_PREFIX,
     ImagePolicy,
     choose_sandbox,
     docker_image_exists,
 )
+from swebot.sandbox.factory import SWEBENCH_KIND_PREFIX
 from tests.fake_openai import FakeOpenAI
 from tests.swebench_fixtures import build_dataset, llm_responder
 from tests.swebench_images import build_official_layout_image
@@ -23,20 +23,16 @@ IMAGE = "sweb.eval.x86_64.django_1776_django-11099:latest"
 
 
 def test_present_image_is_used_when_the_factory_can_open_it() -> None:
-    kind, note = choose_sandbox("django__django-11099", "auto", image_exists=lambda name: name == IMAGE,
-                                supported=lambda: True)
+    kind, note = choose_sandbox("django__django-11099", "auto", image_exists=lambda name: name == IMAGE)
     assert kind == SWEBENCH_KIND_PREFIX + IMAGE and "/testbed" in note
 
 
 def test_absent_image_falls_back_to_the_requested_sandbox() -> None:
     asked: list[str] = []
     kind, note = choose_sandbox("django__django-11099", "docker", policy=ImagePolicy(namespace=""),
-                                image_exists=lambda name: asked.append(name) or False, supported=lambda: True)
+                                image_exists=lambda name: asked.append(name) or False)
     assert (kind, asked) == ("docker", [IMAGE])  # no namespace: nothing pulled
     assert "no local image" in note
-    kind, note = choose_sandbox("django__django-11099", "auto", image_exists=lambda name: True,
-                                supported=lambda: False)
-    assert kind == "auto" and "cannot open SWE-bench images" in note
 
 
 def test_local_or_images_off_never_looks_for_an_image() -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from swebot.batch.environment import (
-    SWEBENCH_KIND_PREFIX,
     ImagePolicy,
     PullFailed,
     choose_sandbox,
@@ -20,6 +19,7 @@ from swebot.batch.environment import (
     docker_pull,
     official_image_name,
 )
+from swebot.sandbox.factory import SWEBENCH_KIND_PREFIX
 from tests.docker_support import require_docker
 from tests.swebench_fixtures import SHOP_V1, build_dataset, wrong_patch
 from tests.swebench_images import build_official_layout_image, free_port, start_registry
@@ -40,7 +40,7 @@ def test_a_missing_image_is_pulled_and_a_failed_pull_falls_back_with_a_note() ->
     seen: list[str] = []
     kind, note = choose_sandbox(ID, "docker", policy=ImagePolicy(namespace="swebench"),
                                 image_exists=lambda name: seen.append(name) or False,
-                                pull=lambda name, progress: pulled.append(name), supported=lambda: True)
+                                pull=lambda name, progress: pulled.append(name))
     assert seen == [LOCAL, OFFICIAL] and pulled == [OFFICIAL]
     assert kind == SWEBENCH_KIND_PREFIX + OFFICIAL and note.endswith("pulled")
 
@@ -48,7 +48,7 @@ def test_a_missing_image_is_pulled_and_a_failed_pull_falls_back_with_a_note() ->
         raise PullFailed(f"pulling {name} failed: denied: requested access to the resource is denied")
 
     kind, note = choose_sandbox(ID, "docker", policy=ImagePolicy(namespace="swebench"),
-                                image_exists=lambda name: False, pull=refuse, supported=lambda: True)
+                                image_exists=lambda name: False, pull=refuse)
     assert kind == "docker" and "denied" in note and note.endswith("sandbox docker")
 
 
@@ -57,7 +57,7 @@ def test_no_pull_without_a_namespace_or_with_images_off() -> None:
         raise AssertionError("must not pull")
 
     kind, note = choose_sandbox(ID, "auto", policy=ImagePolicy(namespace=""), image_exists=lambda n: False,
-                                pull=never, supported=lambda: True)
+                                pull=never)
     assert kind == "auto" and "pulling is off" in note
     assert choose_sandbox(ID, "auto", policy=ImagePolicy(use_images=False), pull=never)[0] == "auto"
 

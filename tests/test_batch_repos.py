@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from swebot.batch.patches import patch_files, without_files
+from swebot.diffs import patch_files, without_files
 from swebot.batch.repos import RepoCache, apply_patch, default_cache_dir
 from swebot.errors import BadInput, EnvironmentProblem
 from tests.swebench_fixtures import build_dataset, git

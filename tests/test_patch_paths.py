@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from swebot.batch.patches import patch_files
-from swebot.scaling.patches import changed_paths, file_sections, section_paths, unquote_path, without_files
-from swebot.workspace import files_in_patch
+from swebot.diffs import changed_paths, file_sections, patch_files, section_paths, unquote_path, without_files
 from tests.conftest import run_git, write_files
 
 
@@ -50,7 +48,7 @@ def test_changed_paths_of_real_git_diffs(tmp_path: Path, quotepath: bool) -> Non
     patch = _git_diff(tmp_path, quotepath, _edit_all)
     assert '"' in patch  # the tab in one name forces quoting even with quotepath off
     expected = {"my pkg/calc ü.py", "gone ä.py", "old name.py", "new näme.py", 'we"ird\tname.py', "fresh ö.py"}
-    assert set(files_in_patch(patch)) == expected
+    assert set(changed_paths(patch)) == expected
     assert patch_files(patch) == frozenset(expected)
     assert {p for p, _ in file_sections(patch)} == expected - {"old name.py"}
     kept = without_files(patch, ["my pkg/calc ü.py", "new näme.py"])

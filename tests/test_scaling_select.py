@@ -11,7 +11,7 @@ from swebot.models.base import Message, ModelReply, Usage
 from swebot.models.scripted import ScriptedModel
 from swebot.scaling import Candidate, Checked, Evidence, SharedLedger, select
 from swebot.scaling.evidence import ReproTest, place_reproductions
-from swebot.scaling.patches import changed_lines, file_sections, without_files
+from swebot.diffs import changed_lines, file_sections, without_files
 
 GOOD = Evidence(repro_passed=("r1", "r2"), repro_total=3)
 

@@ -11,10 +11,10 @@ from typing import Iterator
 import pytest
 
 from swebot.errors import BadInput, EnvironmentProblem
+from swebot.diffs import changed_paths
 from swebot.workspace import (
     apply_to_tree,
     commit_to_new_branch,
-    files_in_patch,
     find_repo_root,
     snapshot,
 )
@@ -64,7 +64,7 @@ def test_snapshot_takes_uncommitted_and_untracked_but_not_ignored(repo: Path) ->
         (ws.path / ".swebot").mkdir()
         (ws.path / ".swebot/junit.xml").write_text("<x/>")
         diff = ws.diff()
-        assert files_in_patch(diff) == ("pkg/added.py", "pkg/other.py")
+        assert changed_paths(diff) == ("pkg/added.py", "pkg/other.py")
     finally:
         ws.cleanup()
     assert not ws.path.exists()

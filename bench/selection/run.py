@@ -39,10 +39,9 @@ from pools import OTHER_INPUTS, POOLS  # noqa: E402
 from swebot.agent.reproduce import judge  # noqa: E402
 from swebot.sandbox.local import LocalSandbox  # noqa: E402
 from swebot.scaling.evidence import Candidate, Checked, Checks, ReproTest, check_all  # noqa: E402
-from swebot.scaling.patches import apply, reset  # noqa: E402
+from swebot.workspace import diff_against_baseline, sandbox_apply, sandbox_reset  # noqa: E402
 from swebot.scaling.select import select  # noqa: E402
 from swebot.testing import TestRunner  # noqa: E402
-from swebot.workspace import diff_against_baseline  # noqa: E402
 
 SHAPES = {"majority": ("fix", "fix_fmt", "overfit", "wrong"), "single": ("fix", "overfit", "wrong"),
           "minority": ("fix", "overfit", "overfit_fmt", "wrong")}
@@ -90,12 +89,12 @@ def reformatted(patch: str) -> str:
 
 
 def is_correct(sandbox: LocalSandbox, bug_dir: Path, patch: str) -> bool:
-    reset(sandbox)
-    if apply(sandbox, patch) is not None:
+    sandbox_reset(sandbox)
+    if sandbox_apply(sandbox, patch) is not None:
         return False
     sandbox.write_file("heldout_test.py", (bug_dir / "heldout_test.py").read_bytes())
     res = sandbox.execute("python -m pytest -q -p no:cacheprovider tests heldout_test.py", timeout=300, env={"PYTHONDONTWRITEBYTECODE": "1"})
-    reset(sandbox)
+    sandbox_reset(sandbox)
     return res.exit_code == 0
 
 
@@ -126,7 +125,7 @@ def run_bug(name: str) -> dict[str, object]:
             for path, text in ((REPRO_PATH, pool.repro), (OTHER_PATH, OTHER_INPUTS[name])):
                 sandbox.write_file(path, text.encode())
                 accepted, why[path] = judge(runner.run([path]), path, bug["description"])
-                reset(sandbox)
+                sandbox_reset(sandbox)
                 if accepted:
                     repro.append(ReproTest(path, text, accepted, "fix"))
             checks = Checks(runner, baseline, tuple(sorted(baseline.failing)), repro)

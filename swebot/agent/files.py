@@ -9,8 +9,8 @@ import shlex
 from swebot.errors import SandboxError
 from swebot.source_encoding import SourceDecodeError, decode_source
 from swebot.types import Sandbox
+from swebot.workspace import SCRATCH_DIR
 
-SCRATCH = ".swebot"
 
 
 class PathRefused(ValueError):
@@ -32,7 +32,7 @@ def clean_path(path: str, root: str) -> str:
     if norm == ".." or norm.startswith("../"):
         raise PathRefused(f"{path} is outside the workspace")
     first = norm.split("/", 1)[0]
-    if first in (".git", SCRATCH):
+    if first in (".git", SCRATCH_DIR):
         raise PathRefused(f"{path} is internal ({first}/); it cannot be read or edited")
     return norm
 
@@ -90,7 +90,7 @@ class Files:
             ["git", "ls-files", "-z", "-co", "--exclude-standard", "--", *spec], timeout=60
         )
         if res.exit_code == 0:
-            return [p for p in res.stdout.split("\0") if p and not p.startswith(SCRATCH + "/")]
+            return [p for p in res.stdout.split("\0") if p and not p.startswith(SCRATCH_DIR + "/")]
         name = f" -name {shlex.quote(pattern)}" if pattern else ""
         res = self.sandbox.execute(f"find . -type f{name} -not -path './.git/*'", timeout=60)
         return sorted(p[2:] for p in res.stdout.splitlines() if p.startswith("./"))

@@ -22,13 +22,12 @@ from typing import TYPE_CHECKING
 
 from swebot.batch.dataset import swebench_image_name
 from swebot.errors import EnvironmentProblem
+from swebot.sandbox.factory import SPECENV_KIND_PREFIX, SWEBENCH_KIND_PREFIX
 
 if TYPE_CHECKING:
     from swebot.batch.dataset import Instance
     from swebot.batch.repos import RepoCache
 
-SWEBENCH_KIND_PREFIX = "swebench:"
-SPECENV_KIND_PREFIX = "specenv:"  # the factory's kind for swebot's environments built from specs
 IMAGE_KINDS = (SWEBENCH_KIND_PREFIX, SPECENV_KIND_PREFIX)  # sandboxes that are the instance's environment
 # "" pulls nothing (local images only); the test suite sets that so it never leaves loopback.
 OFFICIAL_NAMESPACE = "swebench"
@@ -57,22 +56,19 @@ def official_image_name(instance_id: str, namespace: str = OFFICIAL_NAMESPACE) -
 
 def docker_image_exists(name: str) -> bool:
     """True when the local Docker engine has image ``name``; False when absent or no engine answers."""
+    from swebot.sandbox.docker import connect  # the Docker SDK: only when a batch asks
+    from swebot.sandbox.images import image_exists
+
     try:
-        import docker
-        from docker.errors import DockerException, ImageNotFound
-    except ImportError:
+        client = connect()
+    except EnvironmentProblem:
         return False
     try:
-        client = docker.from_env(timeout=5)
-        try:
-            client.images.get(name)
-            return True
-        finally:
-            client.close()
-    except ImageNotFound:
+        return image_exists(client, name)
+    except Exception:  # the SDK raises DockerException, requests and OS errors alike
         return False
-    except (DockerException, OSError):
-        return False
+    finally:
+        client.close()
 
 
 def _size(n: float) -> str:
@@ -110,11 +106,9 @@ class _PullMeter:
 
 def docker_pull(name: str, on_progress: Progress | None = None, timeout: float = PULL_TIMEOUT) -> None:
     """Pull ``name`` with progress; PullFailed saying why (refused, absent, unreachable)."""
-    try:
-        import docker
-        from docker.errors import DockerException
-    except ImportError as exc:
-        raise PullFailed(f"cannot pull {name}: the docker SDK is not installed") from exc
+    import docker  # the SDK: only when a batch pulls
+    from docker.errors import DockerException
+
     repository, _, tag = name.rpartition(":")
     if "/" in tag or not repository:  # a registry port, not a tag
         repository, tag = name, "latest"
@@ -143,14 +137,6 @@ def docker_pull(name: str, on_progress: Progress | None = None, timeout: float =
         on_progress(f"pulled {name} in {time.monotonic() - started:.0f}s")
 
 
-def factory_supports_swebench() -> bool:
-    try:
-        from swebot.sandbox import factory
-    except ImportError:
-        return False
-    return bool(getattr(factory, "SWEBENCH_KIND_PREFIX", None))
-
-
 def image_policy(use_images: bool, namespace: str | None) -> ImagePolicy:
     """The policy from settings: ``namespace`` None means the default (``swebench``)."""
     return ImagePolicy(use_images=use_images, namespace=DEFAULT_NAMESPACE if namespace is None else namespace)
@@ -164,15 +150,12 @@ def choose_sandbox(
     policy: ImagePolicy | None = None,
     image_exists: Callable[[str], bool] = docker_image_exists,
     pull: Callable[[str, Progress | None], None] = docker_pull,
-    supported: Callable[[], bool] = factory_supports_swebench,
     on_progress: Progress | None = None,
 ) -> tuple[str, str]:
     """(sandbox kind for FixRequest, a note for the log). ``policy`` overrides ``use_images``."""
     policy = policy or ImagePolicy(use_images=use_images)
     if requested == "local" or not policy.use_images:
         return requested, f"sandbox {requested}"
-    if not supported():
-        return requested, f"this swebot cannot open SWE-bench images; sandbox {requested}"
     local = swebench_image_name(instance_id)
     official = official_image_name(instance_id, policy.namespace)
     for name in dict.fromkeys([local, official]):

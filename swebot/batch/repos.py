@@ -15,31 +15,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from swebot import vcs
 from swebot.batch.store import locked
 from swebot.errors import BadInput, EnvironmentProblem
 
 DEFAULT_SOURCE = "https://github.com/{repo}.git"
-_GIT_ENV = {
-    "GIT_TERMINAL_PROMPT": "0",
-    "GIT_AUTHOR_NAME": "swebot", "GIT_AUTHOR_EMAIL": "swebot@localhost",
-    "GIT_COMMITTER_NAME": "swebot", "GIT_COMMITTER_EMAIL": "swebot@localhost",
-}
+CLONE_TIMEOUT = 1800.0  # seconds for one git call: a first clone of a big repository is slow
 
 
 def default_cache_dir() -> Path:
     if os.environ.get("SWEBOT_CACHE_DIR"):
         return Path(os.environ["SWEBOT_CACHE_DIR"]).expanduser()
     return Path.home() / ".cache" / "swebot" / "repos"
-
-
-def _git(*args: str, cwd: Path | None = None, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
-    try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                              env={**os.environ, **_GIT_ENV}, timeout=timeout)
-    except FileNotFoundError as exc:
-        raise EnvironmentProblem("git is not installed", hint="install git and retry") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise EnvironmentProblem(f"git {args[0]} took longer than {timeout:.0f}s") from exc
 
 
 def _check(proc: subprocess.CompletedProcess[str], what: str) -> str:
@@ -77,21 +64,21 @@ class RepoCache:
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
                 tmp = bare.with_name(bare.name + ".partial")
                 shutil.rmtree(tmp, ignore_errors=True)
-                _check(_git("clone", "--bare", "--quiet", self.url(repo), str(tmp)),
+                _check(vcs.run(None, "clone", "--bare", "--quiet", self.url(repo), str(tmp), timeout=CLONE_TIMEOUT),
                        f"cannot clone {repo} from {self.url(repo)}")
                 tmp.rename(bare)
             if not self._has(bare, commit):
-                _check(_git("fetch", "--quiet", "origin", "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*",
-                            cwd=bare), f"cannot fetch {repo}")
+                _check(vcs.run(bare, "fetch", "--quiet", "origin", "+refs/heads/*:refs/heads/*",
+                               "+refs/tags/*:refs/tags/*", timeout=CLONE_TIMEOUT), f"cannot fetch {repo}")
                 if not self._has(bare, commit):  # servers that allow fetching a reachable sha
-                    _git("fetch", "--quiet", "origin", commit, cwd=bare)
+                    vcs.run(bare, "fetch", "--quiet", "origin", commit, timeout=CLONE_TIMEOUT)
                 if not self._has(bare, commit):
                     raise EnvironmentProblem(f"commit {commit} is not in {self.url(repo)}")
         return bare
 
     @staticmethod
     def _has(bare: Path, commit: str) -> bool:
-        return _git("cat-file", "-e", f"{commit}^{{commit}}", cwd=bare).returncode == 0
+        return vcs.run(bare, "cat-file", "-e", f"{commit}^{{commit}}", timeout=CLONE_TIMEOUT).returncode == 0
 
     @contextmanager
     def worktree(self, repo: str, commit: str, dest: Path) -> Iterator[Path]:
@@ -102,26 +89,25 @@ class RepoCache:
         with locked(lock):
             # A run killed inside `git worktree add` leaves the worktree locked ("initializing"),
             # which a single --force neither removes nor overwrites.
-            _git("worktree", "remove", "--force", "--force", str(dest), cwd=bare)
+            vcs.run(bare, "worktree", "remove", "--force", "--force", str(dest), timeout=CLONE_TIMEOUT)
             shutil.rmtree(dest, ignore_errors=True)
-            _git("worktree", "prune", cwd=bare)
+            vcs.run(bare, "worktree", "prune", timeout=CLONE_TIMEOUT)
             dest.parent.mkdir(parents=True, exist_ok=True)
-            _check(_git("worktree", "add", "--detach", "--force", "--force", str(dest), commit, cwd=bare),
+            _check(vcs.run(bare, "worktree", "add", "--detach", "--force", "--force", str(dest), commit, timeout=CLONE_TIMEOUT),
                    f"cannot check out {repo} at {commit}")
         try:
             yield dest
         finally:
             with locked(lock):
-                _git("worktree", "remove", "--force", "--force", str(dest), cwd=bare)
+                vcs.run(bare, "worktree", "remove", "--force", "--force", str(dest), timeout=CLONE_TIMEOUT)
                 shutil.rmtree(dest, ignore_errors=True)
-                _git("worktree", "prune", cwd=bare)
+                vcs.run(bare, "worktree", "prune", timeout=CLONE_TIMEOUT)
 
 
 def apply_patch(worktree: Path, patch: str, what: str = "patch") -> None:
     """``git apply`` a patch to a worktree's files (not the index); EnvironmentProblem if it fails."""
     if not patch.strip():
         return
-    proc = subprocess.run(["git", "apply", "--whitespace=nowarn", "-"], cwd=worktree, input=patch,
-                          capture_output=True, text=True, env={**os.environ, **_GIT_ENV})
+    proc = vcs.run(worktree, "apply", "--whitespace=nowarn", "-", input=patch)
     if proc.returncode != 0:
         raise EnvironmentProblem(f"the {what} does not apply: {proc.stderr.strip()[-500:]}")

@@ -20,7 +20,7 @@ from swebot.agent.config import LLMSettings
 from swebot.batch.dataset import Instance
 from swebot.batch.environment import Progress, environment_for, image_policy
 from swebot.batch.ledger import LIMIT_NAME, Ledger
-from swebot.batch.patches import patch_files, without_files
+from swebot.diffs import patch_files, without_files
 from swebot.batch.repos import RepoCache, apply_patch
 from swebot.batch.settings import BatchSettings
 from swebot.errors import LimitReached, SwebotError

@@ -23,15 +23,16 @@ from typing import Protocol
 
 from swebot.batch import harness
 from swebot.batch.dataset import Instance
-from swebot.batch.patches import patch_files
+from swebot.diffs import patch_files
 from swebot.batch.testlogs import (ParsedLog, django_key, django_test_module, parse_django_log, parse_sympy_log,
                                    sympy_key)
 from swebot.errors import BadInput
+from swebot.testing.command import DEFAULT_TEST_COMMAND
 from swebot.testing.frames import tail_lines
 from swebot.testing.selection import NO_RESULT
 from swebot.types import Sandbox, TestCase, TestReport
 
-PYTEST_COMMAND = "python -m pytest"
+PYTEST_COMMAND = DEFAULT_TEST_COMMAND
 OUTPUT_TAIL_LINES = 40
 
 

@@ -24,7 +24,8 @@ from swebot.github.api import GitHubClient, Issue
 from swebot.github.remote import clone, is_remote_source, push_new_branch, remote_url, strip_userinfo
 from swebot.github.secrets import redact, secrets_hidden, token_from_env
 from swebot.github.urls import api_url_from_env, is_issue_number, parse_issue_url, repo_from_remote_url
-from swebot.repair import DEFAULT_TEST_COMMAND, FixReport, FixRequest
+from swebot.repair import FixReport, FixRequest
+from swebot.testing.command import DEFAULT_TEST_COMMAND
 from swebot.workspace import find_repo_root
 
 ClientFactory = Callable[[str, "str | None", str], GitHubClient]  # (repo, token, base_url)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from swebot import vcs
 from swebot.errors import BadInput
 from swebot.leftovers import owned_tempdir
 
@@ -40,19 +41,11 @@ class ReplayResult:
     trajectory: Path
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"GIT_AUTHOR_NAME": "swebot", "GIT_AUTHOR_EMAIL": "swebot@localhost",
-           "GIT_COMMITTER_NAME": "swebot", "GIT_COMMITTER_EMAIL": "swebot@localhost"}
-    import os
-
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **env})
-
-
 def prepare_workspace(source: Path, commit: str | None, dest: Path) -> Path:
     """A fresh git workspace at ``dest`` holding ``source`` at ``commit`` (or as it is on disk)."""
     dest.mkdir(parents=True)
-    if commit and _git(source, "cat-file", "-e", f"{commit}^{{commit}}").returncode == 0:
-        archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=source, capture_output=True)
+    if commit and vcs.run(source, "cat-file", "-e", f"{commit}^{{commit}}").returncode == 0:
+        archive = vcs.run(source, "archive", "--format=tar", commit, text=False)
         subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
     else:
         from swebot.workspace import snapshot
@@ -60,12 +53,12 @@ def prepare_workspace(source: Path, commit: str | None, dest: Path) -> Path:
         ws = snapshot(source, parent_dir=dest.parent)
         shutil.copytree(ws.path, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".git"))
         ws.cleanup()
-    _git(dest, "init", "-q")
+    vcs.git(dest, "init", "-q")
     exclude = dest / ".git" / "info" / "exclude"
     exclude.parent.mkdir(parents=True, exist_ok=True)
     exclude.write_text("/.swebot/\n__pycache__/\n*.pyc\n.pytest_cache/\n")
-    _git(dest, "add", "-A")
-    _git(dest, "commit", "-q", "--allow-empty", "--no-verify", "-m", "swebot baseline (replay)")
+    vcs.git(dest, "add", "-A")
+    vcs.git(dest, "commit", "-q", "--allow-empty", "--no-verify", "-m", "swebot baseline (replay)")
     return dest
 
 

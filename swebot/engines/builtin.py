@@ -94,8 +94,7 @@ class BuiltinEngine:
     def repair(self, task: Task, sandbox: Sandbox, budget: Budget,
                progress: ProgressCallback) -> EngineResult:
         state = SearchState(budget)
-        runner = TestRunner(sandbox, task.test_command or "python -m pytest",
-                            cwd=task.test_cwd, timeout=task.test_timeout)
+        runner = TestRunner.for_task(task, sandbox)
         if task.baseline is not None and task.coverage is not None:
             report, coverage = task.baseline, task.coverage
         else:

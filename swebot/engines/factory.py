@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
 from swebot.agent.config import LLMSettings
+from swebot.engines.builtin import BuiltinEngine
+from swebot.engines.chain import BUILTIN_SHARE, BuiltinThenLLM
+from swebot.engines.llm import LLMEngine, Variant
 from swebot.errors import BadInput
 from swebot.models.base import Model
 from swebot.scaling.attempts import AttemptPlan
@@ -29,26 +32,18 @@ def make_engine(name: str, settings: LLMSettings | None = None, *, has_failing_t
     ``keep_tests`` keeps reproduction tests an engine wrote in the final patch.
     """
     if name == "builtin":  # deterministic: more attempts would find the same patch
-        from swebot.engines.builtin import BuiltinEngine
-
         return BuiltinEngine()
     if name in ("llm", "auto"):
         if settings is None:
             if name == "auto":
-                from swebot.engines.builtin import BuiltinEngine
-
                 return BuiltinEngine()
             raise BadInput("--engine llm needs a model", hint="pass --model NAME (and --base-url for a local server)")
         if attempts > 1:
             return scaled_engine(settings, attempts, keep_tests=keep_tests, name=name,
                                  with_builtin=name == "auto" and has_failing_tests)
-        from swebot.engines.llm import LLMEngine
-
         llm = LLMEngine(settings, keep_tests=keep_tests)
         if name == "llm" or not has_failing_tests:
             return llm
-        from swebot.engines.chain import BuiltinThenLLM
-
         return BuiltinThenLLM(llm)
     raise BadInput(f"unknown engine {name!r}", hint=f"choose one of {', '.join(ENGINE_NAMES)}")
 
@@ -68,8 +63,6 @@ def llm_plans(settings: LLMSettings, count: int, *, first: int = 1, models: Sequ
               environ: dict[str, str] | None = None, stderr: TextIO | None = None) -> list[AttemptPlan]:
     """``count`` LLM attempts ``a<first>``, ... that differ in sampling temperature, seed and which
     localized location they are pointed at first (``models``: given models, e.g. scripted ones, one each)."""
-    from swebot.engines.llm import LLMEngine, Variant
-
     plans = []
     for i in range(count):
         attempt_id = f"a{first + i}"
@@ -92,9 +85,6 @@ def llm_plans(settings: LLMSettings, count: int, *, first: int = 1, models: Sequ
 
 def builtin_plan() -> AttemptPlan:
     """The builtin engine's search as one more candidate (``--engine auto`` with failing tests)."""
-    from swebot.engines.builtin import BuiltinEngine
-    from swebot.engines.chain import BUILTIN_SHARE
-
     return AttemptPlan("builtin", "builtin engine (SBFL + mutations)", lambda wrap: BuiltinEngine(),
                        time_share=BUILTIN_SHARE)
 

@@ -21,7 +21,7 @@ from swebot.agent.tools import REPRODUCE_TOOL, TOOLS, ToolContext
 from swebot.agent.verify import SubmitGate, Verifier, format_report
 from swebot.models.base import Message, Model
 from swebot.paths import runs_home
-from swebot.scaling.patches import without_files
+from swebot.diffs import without_files
 from swebot.testing import TestRunner
 from swebot.trajectory import Trajectory, report_summary
 from swebot.types import Budget, EngineResult, ProgressCallback, RunStatus, Sandbox, Task, TestReport
@@ -61,10 +61,6 @@ def build_model(settings: LLMSettings, api_key: str, *, stderr: TextIO | None = 
     )
 
 
-def _test_runner(task: Task, sandbox: Sandbox) -> TestRunner:
-    return TestRunner(sandbox, task.test_command or "python -m pytest", cwd=task.test_cwd, timeout=task.test_timeout)
-
-
 class LLMEngine:
     """``Engine`` "llm". Pass ``model`` to use a given model (a scripted one for tests and replay).
 
@@ -93,7 +89,7 @@ class LLMEngine:
             model = s.model_wrapper(model)
         if self.variant.wrap_model is not None:
             model = self.variant.wrap_model(model)
-        runner = _test_runner(task, sandbox) if task.test_command else None
+        runner = TestRunner.for_task(task, sandbox) if task.test_command else None
         baseline = task.baseline
         if runner is not None and baseline is None:
             progress("stage", {"name": "baseline", "detail": "running the tests"})
@@ -140,7 +136,7 @@ class LLMEngine:
         retargets verification at every accepted reproduction test."""
         if failing or not (task.issue or "").strip() or not self.settings.agent.reproduce:
             return None
-        repro_runner = runner or _test_runner(task, sandbox)
+        repro_runner = runner or TestRunner.for_task(task, sandbox)
 
         def original() -> TestReport:  # the suite on the original code, with the reproductions
             with original_code(sandbox, keep=gate.paths):

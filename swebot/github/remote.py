@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from swebot import vcs
 from swebot.errors import BadInput, EnvironmentProblem
+from swebot.github.pr import BRANCH_PREFIX
 from swebot.github.secrets import redact
 from swebot.leftovers import owned_tempdir
 
-BRANCH_PREFIX = "swebot/"
 _URL_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
 _SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!//)\S+$")
 
@@ -69,12 +70,10 @@ def git_auth_env(token: str | None, url: str) -> dict[str, str]:
     return env
 
 
-def _git_error(exc: Exception, secrets: tuple[str, ...]) -> str:
-    stderr = getattr(exc, "stderr", "") or ""
-    text = (stderr if isinstance(stderr, str) else stderr.decode("utf-8", "replace")).strip()
-    text = re.sub(r"^\s*stderr:\s*", "", text)
-    text = re.sub(r"(https?://)[^/\s@]+@", r"\1", text)  # userinfo in any URL git echoes
-    return redact(text or str(exc), secrets)
+def _git_said(stderr: str, secrets: tuple[str, ...]) -> str:
+    """What git said, fit to show: no credentials in any URL it echoes, no token."""
+    text = re.sub(r"(https?://)[^/\s@]+@", r"\1", stderr.strip())  # userinfo in any URL git echoes
+    return redact(text, secrets)
 
 
 # ----------------------------------------------------------------------------- clone
@@ -114,8 +113,6 @@ def clone(
     """Clone ``url`` (https, ssh, file:// or a local path) and check out ``ref`` (a branch, tag or
     commit; default: the remote's default branch). Raises ``BadInput`` for an unreachable URL or
     an unknown ref; the folder is removed on failure."""
-    import git
-
     folder = owned_tempdir("swebot-clone-", dir=parent)
     os.chmod(folder, 0o700)
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git"))
@@ -124,69 +121,57 @@ def clone(
     env = git_auth_env(token, url)
     shown = strip_userinfo(url)
     try:
-        try:
-            repo = git.Repo.clone_from(url, target, env=env, no_checkout=ref is not None)
-        except git.GitCommandError as exc:
+        cloned = vcs.run(None, "clone", *(["--no-checkout"] if ref is not None else []), "--", url, str(target),
+                         env=env)
+        if cloned.returncode != 0:
             raise BadInput(
-                f"could not clone {shown}: {_git_error(exc, secrets)}",
+                f"could not clone {shown}: {_git_said(cloned.stderr, secrets) or 'git clone failed'}",
                 hint="check the URL, and for private repositories set GITHUB_TOKEN",
-            ) from None
+            )
         if ref is not None:
-            _checkout(repo, ref, env, secrets)
-        sha = repo.head.commit.hexsha
+            _checkout(target, ref, env, secrets)
+        sha = vcs.git(target, "rev-parse", "HEAD").strip()
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return ClonedRepo(path=target, url=url, ref=ref, sha=sha, _folder=folder)
 
 
-def _checkout(repo: "object", ref: str, env: Mapping[str, str], secrets: tuple[str, ...]) -> None:
-    import git
-
-    assert isinstance(repo, git.Repo)
+def _checkout(repo: Path, ref: str, env: Mapping[str, str], secrets: tuple[str, ...]) -> None:
     if ref.startswith("-") or not ref.strip():
         raise BadInput(f"not a git ref: {ref!r}")
-    with repo.git.custom_environment(**env):
-        for candidate in (f"origin/{ref}", ref):
-            try:
-                sha = repo.git.rev_parse("--verify", "--quiet", f"{candidate}^{{commit}}")
-            except git.GitCommandError:
-                continue
-            repo.git.checkout("--detach", "--quiet", sha)
+    for candidate in (f"origin/{ref}", ref):
+        found = vcs.run(repo, "rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}", env=env)
+        if found.returncode == 0:
+            vcs.git(repo, "checkout", "--detach", "--quiet", found.stdout.strip(), env=env)
             return
-        try:  # a ref the clone does not carry (e.g. refs/pull/1/head, an unadvertised commit)
-            repo.git.fetch("--quiet", "origin", ref)
-            repo.git.checkout("--detach", "--quiet", "FETCH_HEAD")
-        except git.GitCommandError as exc:
-            raise BadInput(
-                f"--ref {ref!r} is not a branch, tag or commit of the repository",
-                hint=_git_error(exc, secrets)[:300],
-            ) from None
+    try:  # a ref the clone does not carry (e.g. refs/pull/1/head, an unadvertised commit)
+        vcs.git(repo, "fetch", "--quiet", "origin", ref, env=env)
+        vcs.git(repo, "checkout", "--detach", "--quiet", "FETCH_HEAD", env=env)
+    except vcs.GitFailed as exc:
+        raise BadInput(
+            f"--ref {ref!r} is not a branch, tag or commit of the repository",
+            hint=_git_said(exc.stderr, secrets)[:300],
+        ) from None
 
 
 # ----------------------------------------------------------------------------- push
 
 
 def remote_url(repo: Path, remote: str = "origin") -> str:
-    import git
-
-    try:
-        return git.Repo(repo).remote(remote).url
-    except (ValueError, git.GitCommandError) as exc:
-        raise BadInput(f"the repository at {repo} has no remote {remote!r}") from exc
+    found = vcs.run(repo, "config", "--get", f"remote.{remote}.url")
+    if found.returncode != 0 or not found.stdout.strip():
+        raise BadInput(f"the repository at {repo} has no remote {remote!r}")
+    return found.stdout.strip()
 
 
 def remote_branch_exists(repo: Path, branch: str, *, remote: str = "origin", token: str | None = None) -> bool:
-    import git
-
     url = remote_url(repo, remote)
-    handle = git.Repo(repo)
-    try:
-        with handle.git.custom_environment(**git_auth_env(token, url)):
-            out = handle.git.ls_remote("--heads", remote, f"refs/heads/{branch}")
-    except git.GitCommandError as exc:
-        raise PushError(f"could not list branches of {strip_userinfo(url)}: {_git_error(exc, (token or '',))}") from None
-    return bool(out.strip())
+    listed = vcs.run(repo, "ls-remote", "--heads", remote, f"refs/heads/{branch}", env=git_auth_env(token, url))
+    if listed.returncode != 0:
+        raise PushError(f"could not list branches of {strip_userinfo(url)}: "
+                        f"{_git_said(listed.stderr, (token or '',))}")
+    return bool(listed.stdout.strip())
 
 
 def check_branch_allowed(branch: str, default_branch: str) -> None:
@@ -214,28 +199,24 @@ def push_new_branch(
     The push is create-only (``--force-with-lease=<ref>:`` with an empty expected value), so it
     can never move an existing branch; when the name is taken (seen before pushing, or lost to a
     race) the next of ``branch-2``, ``branch-3``, ... is tried."""
-    import git
-
     check_branch_allowed(branch, default_branch)
     url = remote_url(repo, remote)
     secrets = (token,) if token else ()
     env = git_auth_env(token, url)
-    handle = git.Repo(repo)
     names = [branch] + [f"{branch}-{n}" for n in range(2, attempts + 1)]
     for name in names:
         check_branch_allowed(name, default_branch)
         if remote_branch_exists(repo, name, remote=remote, token=token):
             continue
         ref = f"refs/heads/{name}"
-        try:
-            with handle.git.custom_environment(**env):
-                handle.git.push("--porcelain", f"--force-with-lease={ref}:", remote, f"{sha}:{ref}")
+        pushed = vcs.run(repo, "push", "--porcelain", f"--force-with-lease={ref}:", remote, f"{sha}:{ref}", env=env)
+        if pushed.returncode == 0:
             return name
-        except git.GitCommandError as exc:
-            message = _git_error(exc, secrets)
-            if re.search(r"\[rejected\]|stale info|already exists|fetch first|non-fast-forward", message):
-                continue  # someone created it between our check and our push
-            raise PushError(f"git push to {strip_userinfo(url)} failed: {message}",
-                            hint="the token needs contents: write permission") from None
+        # --porcelain reports a rejected ref on stdout, the failure itself on stderr
+        if re.search(r"\[rejected\]|stale info|already exists|fetch first|non-fast-forward",
+                     pushed.stdout + pushed.stderr):
+            continue  # someone created it between our check and our push
+        raise PushError(f"git push to {strip_userinfo(url)} failed: {_git_said(pushed.stderr or pushed.stdout, secrets)}",
+                        hint="the token needs contents: write permission")
     raise PushError(f"branches {names[0]} .. {names[-1]} all exist on {strip_userinfo(url)}",
                     hint="delete stale swebot branches, or close their pull requests")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import subprocess
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from swebot import vcs
+from swebot.errors import EnvironmentProblem
 from swebot.localize.retrieval import LexicalIndex, build_indexes
 from swebot.localize.symbols import Symbol, SymbolIndex, iter_python_files
 
@@ -35,11 +36,10 @@ def cache_dir() -> Path:
 
 
 def _git(root: Path, *args: str) -> bytes | None:
+    """git's stdout as bytes (paths as git stores them), or None: the cache then just misses."""
     try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        proc = vcs.run(root, *args, timeout=30, text=False)
+    except EnvironmentProblem:
         return None
     return proc.stdout if proc.returncode == 0 else None
 

@@ -24,9 +24,10 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 
 from swebot.errors import EnvironmentProblem, SandboxError
 from swebot.leftovers import owned_tempdir, owner_tag
@@ -307,6 +308,19 @@ class DockerSandbox:
         if self._closed:
             raise SandboxError("the sandbox is closed")
 
+    @contextmanager
+    def _docker_errors(self, during: str, failure: str, *, not_found: Exception | None = None) -> Iterator[None]:
+        """The one mapping of the SDK's errors inside a call: ContainerLost when the container is
+        gone, else ``not_found`` for a missing path (when given), else SandboxError("<failure>: ...")."""
+        import docker.errors
+
+        try:
+            yield
+        except docker.errors.NotFound as exc:
+            raise self._lost(during) or not_found or SandboxError(f"{failure}: {exc}") from None
+        except docker.errors.DockerException as exc:
+            raise self._lost(during) or SandboxError(f"{failure}: {exc}") from None
+
     def _lost(self, during: str, settle: float = 0.0) -> ContainerLost | None:
         """A ContainerLost if the container is no longer running, else None.
 
@@ -387,20 +401,16 @@ class DockerSandbox:
             spec["unset"] = unset
         start = time.monotonic()
         api = self._client.api
-        import docker.errors
-
         spec_arg = json.dumps(spec)
         if len(spec_arg) > SPEC_ARG_LIMIT:
             spec_arg = self._stage_spec(spec_arg, marker)
-        try:
+        with self._docker_errors("execute", "docker exec failed"):
             exec_id = api.exec_create(
                 self.container.id,
                 ["python3", HELPER_PATH, spec_arg],
                 environment=sandbox_environment(env or {}),
                 workdir=self.root,  # the helper changes to cwd itself and reports a missing one
             )["Id"]
-        except docker.errors.DockerException as exc:
-            raise self._lost("execute") or SandboxError(f"docker exec failed: {exc}") from None
 
         outcome: dict[str, object] = {}
 
@@ -464,8 +474,6 @@ class DockerSandbox:
     def _stage_spec(self, spec_arg: str, marker: str) -> str:
         """Put a large spec in a file: one exec argument may not exceed 128 KiB (MAX_ARG_STRLEN),
         and a heredoc writing a big file easily does. Returns the helper's ``@path`` argument."""
-        import docker.errors
-
         data = spec_arg.encode()
         name = f"tmp/swebot-spec-{marker}.json"
         buf = io.BytesIO()
@@ -473,10 +481,8 @@ class DockerSandbox:
             info = _owner(self._uid)(tarfile.TarInfo(name))
             info.size, info.mode = len(data), 0o600
             tar.addfile(info, io.BytesIO(data))
-        try:
+        with self._docker_errors("execute", "staging a command failed"):
             self.container.put_archive("/", buf.getvalue())
-        except docker.errors.DockerException as exc:
-            raise self._lost("execute") or SandboxError(f"staging a command failed: {exc}") from None
         return "@/" + name
 
     def _kill_marker(self, marker: str) -> None:
@@ -489,19 +495,12 @@ class DockerSandbox:
     # -- files -------------------------------------------------------------------
 
     def read_file(self, path: str) -> bytes:
-        import docker.errors
-
         self._check_open()
         rel = _rel(path)
         for _ in range(8):  # follow a few symlinks, as reading a host file would
-            try:
+            with self._docker_errors("read_file", f"reading {path} failed",
+                                     not_found=FileNotFoundError(f"{path} (in the sandbox)")):
                 stream, _stat = self.container.get_archive(posixpath.join(self.root, rel))
-            except docker.errors.NotFound:
-                if self._lost("read_file"):
-                    raise self._lost("read_file") from None
-                raise FileNotFoundError(f"{path} (in the sandbox)") from None
-            except docker.errors.DockerException as exc:
-                raise self._lost("read_file") or SandboxError(f"reading {path} failed: {exc}") from None
             with tarfile.open(fileobj=io.BytesIO(b"".join(stream)), mode="r") as tar:
                 member = tar.next()
                 if member is None:
@@ -557,13 +556,11 @@ class DockerSandbox:
         raise SandboxError(f"not a file path: {path}")
 
     def write_file(self, path: str, data: bytes) -> None:
-        import docker.errors
-
         self._check_open()
         rel = _rel(path)
         if rel == ".":
             raise IsADirectoryError(path)
-        try:
+        with self._docker_errors("write_file", f"writing {path} failed"):
             # Through a symbolic link the target is written, as locally; an existing file keeps
             # its mode (an executable script must stay executable in the diff).
             where, missing, mode = self._resolve(rel, path)
@@ -575,34 +572,26 @@ class DockerSandbox:
                 info.size, info.mode, info.mtime = len(data), mode or 0o644, int(time.time())
                 tar.addfile(info, io.BytesIO(data))
             self.container.put_archive(where, buf.getvalue())
-        except docker.errors.DockerException as exc:
-            raise self._lost("write_file") or SandboxError(f"writing {path} failed: {exc}") from None
         self._writes[rel] = data
 
     def copy_in(self, source: Path) -> None:
         """Copy the tree at ``source`` (with its .git) over the workspace."""
-        import docker.errors
-
         self._check_open()
         with tempfile.TemporaryFile(prefix="swebot-copy-in-") as fh:
             with tarfile.open(fileobj=fh, mode="w") as tar:
                 tar.add(str(source), arcname=self.root.lstrip("/"), filter=_owner(self._uid))
             fh.seek(0)
-            try:
+            with self._docker_errors("copy_in", f"copying {source} in failed"):
                 self.container.put_archive("/", fh)
-            except docker.errors.DockerException as exc:
-                raise self._lost("copy_in") or SandboxError(f"copying {source} in failed: {exc}") from None
         self._sources.append(Path(source))
         self._writes.clear()  # later sources supersede earlier single-file writes
 
     def copy_out(self, dest: Path) -> None:
         """Write the container's workspace over the host folder ``dest``."""
-        import docker.errors
-
         self._check_open()
         dest = Path(dest)
         dest.mkdir(parents=True, exist_ok=True)
-        try:
+        with self._docker_errors("copy_out", "copying the workspace out failed"):
             stream, _stat = self.container.get_archive(self.root)
             with tempfile.TemporaryFile(prefix="swebot-copy-out-") as fh:
                 for chunk in stream:
@@ -623,5 +612,3 @@ class DockerSandbox:
                         # The "data" filter refuses absolute names, escapes (also through a link
                         # placed earlier) and device files, and leaves ownership to the host user.
                         tar.extract(member, dest, filter="data")
-        except docker.errors.DockerException as exc:
-            raise self._lost("copy_out") or SandboxError(f"copying the workspace out failed: {exc}") from None

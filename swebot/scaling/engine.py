@@ -7,17 +7,15 @@ import json
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from swebot.scaling.attempts import AttemptPlan, Outcome, default_workers, run_attempts
 from swebot.scaling.evidence import Candidate, Checks, ReproTest, accepted_reproductions, check_all
 from swebot.scaling.ledger import SharedLedger
-from swebot.scaling.patches import apply, reset
 from swebot.scaling.select import Selection, select
+from swebot.testing import TestRunner
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
-
-if TYPE_CHECKING:
-    from swebot.testing import TestRunner
+from swebot.workspace import sandbox_apply, sandbox_diff, sandbox_reset
 
 ATTEMPTS_SHARE = 0.8  # of the time limit the attempts may use; the rest is for checking candidates
 
@@ -37,7 +35,7 @@ class ScalingEngine:
         ledger = SharedLedger(budget.max_cost, budget.max_tokens)
         if task.test_command and task.baseline is None:  # the failing tests are the targets of every attempt
             progress("stage", {"name": "baseline", "detail": task.test_command})
-            task = replace(task, baseline=_runner(task, sandbox).run())
+            task = replace(task, baseline=TestRunner.for_task(task, sandbox).run())
         progress("stage", {"name": "attempts", "detail": f"up to {len(self.plans)} attempts, {self.workers} at a time"})
         outcomes, skipped = run_attempts(
             self.plans, task, sandbox, budget, ledger, progress, workers=self.workers, early_stop=self.early_stop,
@@ -47,7 +45,7 @@ class ScalingEngine:
             raise outcomes[0].error  # every attempt failed the same way (no key, endpoint down)
         candidates, repro = _collect(outcomes)
         progress("stage", {"name": "select", "detail": f"checking {len(candidates)} candidate patches"})
-        checks = Checks(runner=_runner(task, sandbox), baseline=task.baseline if task.test_command else None,
+        checks = Checks(runner=TestRunner.for_task(task, sandbox), baseline=task.baseline if task.test_command else None,
                         targets=tuple(sorted(task.baseline.failing)) if task.baseline and task.test_command else (),
                         repro=repro, deadline=deadline)
         selection = select(check_all(sandbox, candidates, checks))
@@ -56,12 +54,11 @@ class ScalingEngine:
     def _finish(self, task: Task, sandbox: Sandbox, outcomes: list[Outcome], skipped: list[AttemptPlan],
                 selection: Selection, repro: list[ReproTest], ledger: SharedLedger,
                 progress: ProgressCallback) -> EngineResult:
-        from swebot.workspace import sandbox_diff
 
-        reset(sandbox)
+        sandbox_reset(sandbox)
         win = selection.winner
         if win is not None:
-            apply(sandbox, win.candidate.patch)
+            sandbox_apply(sandbox, win.candidate.patch)
             if self.keep_tests:
                 for test in repro:
                     if test.origin == win.candidate.id:
@@ -120,10 +117,6 @@ def _cost(outcome: Outcome) -> float:
     return float(value) if isinstance(value, (int, float)) else 0.0
 
 
-def _runner(task: Task, sandbox: Sandbox) -> "TestRunner":
-    from swebot.testing import TestRunner
-
-    return TestRunner(sandbox, task.test_command or "python -m pytest", cwd=task.test_cwd, timeout=task.test_timeout)
 
 
 def _record_in_trajectories(outcomes: Sequence[Outcome], selection: object) -> None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from swebot.mutate.normalize import normalized  # not swebot.mutate: that imports libcst
-from swebot.scaling.patches import apply, changed_lines, file_sections, reset
+from swebot.diffs import changed_lines, file_sections
+from swebot.workspace import sandbox_apply, sandbox_reset
 from swebot.types import Sandbox, TestReport
 
 
@@ -128,7 +129,7 @@ def check_all(sandbox: Sandbox, candidates: Sequence[Candidate], checks: Checks)
     checks._placed, checks.own_ids = place_reproductions(checks.repro)
     checks.repro_ids = tuple(dict.fromkeys(i for ids in checks.own_ids.values() for i in ids))
     if checks.runner is not None and checks.baseline is None and any(c.patch.strip() for c in candidates):
-        reset(sandbox)
+        sandbox_reset(sandbox)
         _place(sandbox, checks)
         checks.baseline = checks.runner.run()  # type: ignore[attr-defined]
     done: dict[str, tuple[Evidence, str]] = {}
@@ -145,7 +146,7 @@ def check_all(sandbox: Sandbox, candidates: Sequence[Candidate], checks: Checks)
                 evidence = replace(evidence, own_failed=tuple(t for t in own if t not in evidence.repro_passed))
             out.append(Checked(cand, evidence, key, changed_lines(cand.patch)))
     finally:
-        reset(sandbox)
+        sandbox_reset(sandbox)
     return out
 
 
@@ -155,8 +156,8 @@ def _place(sandbox: Sandbox, checks: Checks) -> None:
 
 
 def _check(sandbox: Sandbox, patch: str, checks: Checks) -> tuple[Evidence, str]:
-    reset(sandbox)
-    problem = apply(sandbox, patch)
+    sandbox_reset(sandbox)
+    problem = sandbox_apply(sandbox, patch)
     if problem is not None:
         return Evidence(applies=False, problems=(f"does not apply: {problem}",)), _raw_key(patch)
     key = normalized_key(sandbox, patch)

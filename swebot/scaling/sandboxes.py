@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from swebot.scaling.patches import reset
+from swebot.workspace import sandbox_reset
 from swebot.types import CloneableSandbox, Sandbox
 
 
@@ -24,11 +24,11 @@ def can_copy(sandbox: Sandbox) -> bool:
 def attempt_sandbox(sandbox: Sandbox) -> Iterator[Sandbox]:
     """A sandbox for one attempt: a private copy when possible, else ``sandbox`` itself reset."""
     if not can_copy(sandbox):
-        reset(sandbox)
+        sandbox_reset(sandbox)
         try:
             yield sandbox
         finally:
-            reset(sandbox)
+            sandbox_reset(sandbox)
         return
     assert isinstance(sandbox, CloneableSandbox)
     twin = sandbox.clone()

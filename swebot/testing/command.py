@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 import shlex
 
+# What "the tests" are when the user names no command: the interpreter on PATH (the project's
+# virtual environment when one is active) runs pytest.
+DEFAULT_TEST_COMMAND = "python -m pytest"
 # python3: the one name every sandbox image guarantees (Debian has no bare `python`).
 DEFAULT_SELECT_COMMAND = "python3 -m pytest"
 # Options of the user's pytest call that shape how tests import and configure, and so

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Sequence
 
 from swebot.errors import EnvironmentProblem
-from swebot.testing.command import select_command_for, with_pythonpath
+from swebot.testing.command import DEFAULT_TEST_COMMAND, select_command_for, with_pythonpath
 from swebot.testing.frames import tail_lines
 from swebot.testing.junit import JUnitError, JUnitResult, anchor_nodeid, parse_junit
 from swebot.testing.partial import parse_partial_results
 from swebot.testing.selection import chunks, merge_reports, with_missing
-from swebot.types import Sandbox, TestCase, TestReport
+from swebot.types import Sandbox, Task, TestCase, TestReport
 
 CoverageMap = dict[str, dict[str, frozenset[int]]]
 """Per-test line coverage: node id -> repository-relative path -> covered line numbers."""
@@ -59,7 +59,7 @@ class TestRunner:
     def __init__(
         self,
         sandbox: Sandbox,
-        command: str = "python -m pytest",
+        command: str = DEFAULT_TEST_COMMAND,
         *,
         cwd: str = ".",
         timeout: float = 300.0,
@@ -76,6 +76,11 @@ class TestRunner:
         self._plugin_hidden = False  # the command could not load our plugin once
         self._token = uuid.uuid4().hex[:10]
         self._counter = itertools.count(1)
+
+    @classmethod
+    def for_task(cls, task: Task, sandbox: Sandbox) -> "TestRunner":
+        """The runner of a task's test command (the default one when it names none)."""
+        return cls(sandbox, task.test_command or DEFAULT_TEST_COMMAND, cwd=task.test_cwd, timeout=task.test_timeout)
 
     def run(self, select: Sequence[str] | None = None, *, timeout: float | None = None) -> TestReport:
         """Run the test command (or only the given pytest node ids) and parse pytest's JUnit XML."""

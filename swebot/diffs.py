@@ -1,19 +1,14 @@
-"""Unified diffs as swebot's engines write them (``git diff`` with a/ b/ prefixes): split by file,
-files left out, size measured, and applied to or cleared from a sandbox."""
+"""Unified diffs as text, as swebot's engines write them (``git diff`` with a/ b/ prefixes): the
+paths one changes (git's quoted names decoded), its sections by file, files left out, its size.
+Making and applying diffs in a workspace is ``swebot.workspace``'s job."""
 
 from __future__ import annotations
 
 import re
-import shlex
-import uuid
 from typing import Iterable
-
-from swebot.errors import SandboxError
-from swebot.types import Sandbox
 
 _HEADER = "diff --git "
 _SYMMETRIC = re.compile(r"a/(?P<a>.+?) b/(?P<b>.+)")  # an unquoted header whose sides differ
-SCRATCH = ".swebot"  # kept out of diffs by the workspace's git exclude
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 
 
@@ -136,6 +131,11 @@ def changed_paths(patch: str) -> tuple[str, ...]:
     return tuple(paths)
 
 
+def patch_files(patch: str) -> frozenset[str]:
+    """``changed_paths`` as a set, for membership tests."""
+    return frozenset(changed_paths(patch))
+
+
 def file_sections(patch: str) -> list[tuple[str, str]]:
     """``[(path, section text)]`` in order; text before the first header is dropped."""
     return [(path, text) for _, path, text in _split(patch)[1]]
@@ -154,22 +154,3 @@ def changed_lines(patch: str) -> int:
     """Lines added or removed (headers not counted): the size a reviewer reads."""
     return sum(1 for line in patch.splitlines()
                if line[:1] in "+-" and not line.startswith(("+++ ", "--- ")))
-
-
-def reset(sandbox: Sandbox) -> None:
-    """Put the sandbox's workspace back at its baseline commit (untracked files removed;
-    ignored ones such as swebot's scratch folder kept)."""
-    res = sandbox.execute("git reset -q --hard HEAD && git clean -fdq", timeout=120)
-    if res.exit_code != 0:
-        raise SandboxError(f"could not reset the workspace: {res.stderr.strip()[:300]}")
-
-
-def apply(sandbox: Sandbox, patch: str) -> str | None:
-    """Apply ``patch`` to the workspace; None when it applied, else git's complaint."""
-    if not patch.strip():
-        return None
-    name = f"{SCRATCH}/candidate-{uuid.uuid4().hex[:8]}.diff"
-    sandbox.write_file(name, patch.encode("utf-8", "surrogateescape"))  # the bytes sandbox_diff read
-    res = sandbox.execute(f"git apply --whitespace=nowarn {shlex.quote(name)}; status=$?; rm -f {shlex.quote(name)}; "
-                          "exit $status", timeout=120)
-    return None if res.exit_code == 0 else (res.stderr.strip() or "git apply failed")[:500]
