@@ -76,8 +76,7 @@ def test_collaborator_permission(gh):
     gh.permissions.update({"maint": "maintain", "reader": "read", "boss": "admin"})
     api = client(gh)
     assert api.collaborator_permission("maint") == "maintain"
-    assert api.has_write_access("maint") and api.has_write_access("boss")
-    assert not api.has_write_access("reader")
+    assert api.collaborator_permission("boss") == "admin" and api.collaborator_permission("reader") == "read"
     assert api.collaborator_permission("stranger") == "none"  # 404 -> none
     assert api.collaborator_permission("../../etc") == "none"  # never sent
     assert not gh.calls("GET", "etc")

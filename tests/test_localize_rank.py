@@ -257,15 +257,6 @@ def test_failing_tests_add_spectrum_evidence(tmp_path: Path, monkeypatch: pytest
         localize(root, "median is wrong", test_command=f"{sys.executable} -m pytest -q -k mean")
 
 
-def test_brief_is_compact_and_follows_the_ranking(library: Path) -> None:
-    loc = localize(library, TRACEBACK)
-    text = loc.brief(max_files=2, max_symbols=1)
-    lines = text.splitlines()
-    assert len(lines) == 4
-    assert lines[0].startswith("src/shop/discounts.py")
-    assert lines[1].startswith("  apply_discount lines 4-6")
-
-
 def test_user_script_frames_do_not_match_top_level_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SWEBOT_CACHE_DIR", str(tmp_path / "cache"))
     root = tmp_path / "single"

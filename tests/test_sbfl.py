@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from swebot.localize.sbfl import SuspiciousLine, is_test_file, rank_files, rank_lines, rank_report
+from swebot.localize.sbfl import SuspiciousLine, is_test_file, rank_lines, rank_report
 from swebot.sandbox import LocalSandbox
 from swebot.testing import TestRunner
 from swebot.types import Frame
@@ -79,11 +79,6 @@ def test_frames_alone_localize_without_coverage() -> None:
     frames = {"f": [Frame("m.py", 10, "g"), Frame("m.py", 20, "h")], "g": [Frame("m.py", 20, "h")]}
     ranked = rank_lines({}, ["f", "g"], [], frames=frames)
     assert [(s.line, round(s.score, 6)) for s in ranked] == [(20, 0.3), (10, 0.05)]
-
-
-def test_rank_files_by_best_line() -> None:
-    lines = [SuspiciousLine("b.py", 1, 0.5), SuspiciousLine("a.py", 2, 0.9), SuspiciousLine("b.py", 3, 0.9)]
-    assert rank_files(lines) == [("a.py", 0.9), ("b.py", 0.9)]
 
 
 # Small programs, each with one known faulty line (marked "# FAULT").
@@ -205,4 +200,3 @@ def test_faulty_line_ranks_first_on_real_coverage(tmp_path: Path, name: str) -> 
     assert ranked and not any(s.path.startswith("tests/") for s in ranked)
     top = ranked[0].score
     assert fault in {(s.path, s.line) for s in ranked if s.score == top}, ranked[:5]
-    assert rank_files(ranked)[0][0] == fault[0]  # type: ignore[index]

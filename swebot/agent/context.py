@@ -1,25 +1,24 @@
 """What the engine computes for the agent up front: the first prompt's localization hints and
-the ``localize`` tool's SBFL ranking (both optional: absent modules or failures are tolerated)."""
+the ``localize`` tool's SBFL ranking (both optional: a failure costs the hint, never the repair)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from swebot.agent import symbols
 from swebot.agent.files import Files
 from swebot.errors import EnvironmentProblem, SandboxError
+from swebot.localize.rank import localize
+from swebot.localize.sbfl import rank_lines
+from swebot.testing import TestRunner
 
 MAX_HINT_FILES = 6
 
 
 def issue_hints(workspace: Path, issue: str | None, test_command: str | None) -> str:
-    """Files and symbols the issue text points at, from swebot.localize.rank when available."""
+    """Files and symbols the issue text points at (swebot.localize.rank)."""
     if not issue:
-        return ""
-    try:
-        from swebot.localize.rank import localize
-    except ImportError:
         return ""
     try:
         found = localize(workspace, issue, top=MAX_HINT_FILES).to_json()
@@ -32,17 +31,13 @@ def issue_hints(workspace: Path, issue: str | None, test_command: str | None) ->
     return "\n".join(lines)
 
 
-def sbfl_localizer(runner: Any, files: Files, top: int = 15) -> Callable[[], str]:
+def sbfl_localizer(runner: TestRunner, files: Files, top: int = 15) -> Callable[[], str]:
     """A ``localize`` tool body: run the tests with coverage once, rank lines (Ochiai), cache it."""
     cache: list[str] = []
 
     def localize() -> str:
         if cache:
             return cache[0]
-        try:
-            from swebot.localize.sbfl import rank_lines
-        except ImportError:
-            return "localize is not available in this build; use search and find_symbol"
         try:
             report, coverage = runner.run_with_coverage()
         except SandboxError:

@@ -71,11 +71,6 @@ class Instance(BaseModel):
             raise ValueError("must not contain '/' (it names a folder)")
         return value
 
-    @property
-    def image_name(self) -> str:
-        """The SWE-bench harness's per-instance image name."""
-        return swebench_image_name(self.instance_id)
-
 
 def swebench_image_name(instance_id: str) -> str:
     return f"sweb.eval.x86_64.{instance_id.replace('__', '_1776_')}:latest".lower()

@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from swebot.batch.dataset import Instance
+from swebot.batch.dataset import Instance, swebench_image_name
 from swebot.errors import BadInput
 
 SPECS_PATH = Path(__file__).with_name("swebench_specs.json")
@@ -252,7 +252,7 @@ def _test_spec(instance: Instance) -> Any:
     """The harness's TestSpec for an instance, as its parsers take it (they read only a few fields)."""
     spec_types = importlib.import_module("swebench.types")
     return spec_types.TestSpec(
-        instance_id=instance.instance_id, image=instance.image_name, eval_script_list=[], repo=instance.repo,
+        instance_id=instance.instance_id, image=swebench_image_name(instance.instance_id), eval_script_list=[], repo=instance.repo,
         version=instance.version, FAIL_TO_PASS=list(instance.FAIL_TO_PASS), PASS_TO_PASS=list(instance.PASS_TO_PASS))
 
 

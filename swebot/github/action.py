@@ -23,17 +23,18 @@ from typing import Any, Callable, Mapping, TextIO
 from swebot.agent.config import LLMSettings
 from swebot.errors import BadInput, EnvironmentProblem, SwebotError
 from swebot.github import pr as text
-from swebot.github.api import GitHubClient, Issue
+from swebot.github.api import WRITE_PERMISSIONS, GitHubClient, Issue
 from swebot.github.remote import push_new_branch
 from swebot.github.secrets import redact, secrets_hidden, token_from_env
 from swebot.github.urls import api_url_from_env
 from swebot.repair import FixReport, FixRequest
+from swebot.testing.command import DEFAULT_TEST_COMMAND
 from swebot.types import Budget
+from swebot.workspace import commit_to_new_branch
 
 TRUSTED_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
 DEFAULT_LABEL = "swebot"
 DEFAULT_TRIGGER = "/swebot fix"
-DEFAULT_TEST_COMMAND = "python -m pytest"
 
 Fixer = Callable[[FixRequest], FixReport]  # swebot.repair.run_fix or a test double
 
@@ -164,7 +165,7 @@ def authorize(client: GitHubClient, trigger: Trigger) -> str | None:
     if trigger.association is not None and trigger.association.upper() not in TRUSTED_ASSOCIATIONS:
         return f"{trigger.sender} is {trigger.association}, not an owner, member or collaborator"
     permission = client.collaborator_permission(trigger.sender)
-    if permission not in ("admin", "maintain", "write"):
+    if permission not in WRITE_PERMISSIONS:
         return f"{trigger.sender} has {permission!r} permission; swebot needs write access"
     return None
 
@@ -271,8 +272,6 @@ def _repair(ctx: ActionContext, settings: ActionSettings, fixer: Fixer, issue: I
 def commit_fix(workspace: Path, patch: str, branch: str, issue: Issue, report: FixReport) -> str:
     """Commit the fix on a new local branch (``branch``, or ``branch-2``... if taken) without
     switching the checkout; returns the commit sha."""
-    from swebot.workspace import commit_to_new_branch
-
     message = f"Fix #{issue.number}: {text.defuse(issue.title)[:60]}\n\n{text.defuse(report.description)[:500]}\n\nFixes #{issue.number}\n"
     for name in [branch] + [f"{branch}-{n}" for n in range(2, 10)]:
         try:

@@ -339,6 +339,3 @@ class GitHubClient:
         permission = str((data or {}).get("permission") or "none")
         # role_name carries maintain/triage, which the legacy "permission" field folds away.
         return role if role in ("admin", "maintain", "write", "triage", "read") else permission
-
-    def has_write_access(self, username: str) -> bool:
-        return self.collaborator_permission(username) in WRITE_PERMISSIONS

@@ -94,17 +94,6 @@ class Localization:
     def to_json(self) -> dict:
         return {"files": [f.to_json() for f in self.files]}
 
-    def brief(self, max_files: int = 5, max_symbols: int = 3) -> str:
-        """A few compact lines (path, symbols with line ranges, the strongest evidence), sized for
-        a model's prompt or a tool result."""
-        lines = []
-        for f in self.files[:max_files]:
-            why = f"  ({f.evidence[0]})" if f.evidence else ""
-            lines.append(f"{f.path}{why}")
-            for s in f.symbols[:max_symbols]:
-                ev = f"  ({s.evidence[0]})" if s.evidence else ""
-                lines.append(f"  {s.name} lines {s.start}-{s.end}{ev}")
-        return "\n".join(lines)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Callable, Collection, Mapping, Sequence
 
 from swebot.types import Frame, TestReport
 
@@ -118,14 +118,6 @@ def boost_lines(ranking: Sequence[SuspiciousLine], lines: Collection[tuple[str, 
     raised = [SuspiciousLine(s.path, s.line, s.score + boost) if (s.path, s.line) in chosen else s
               for s in ranking]
     return sorted(raised, key=lambda s: -s.score)
-
-
-def rank_files(lines: Iterable[SuspiciousLine]) -> list[tuple[str, float]]:
-    """Files ranked by their most suspicious line (ties by path)."""
-    best: dict[str, float] = {}
-    for item in lines:
-        best[item.path] = max(best.get(item.path, 0.0), item.score)
-    return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def rank_report(
