@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 import pytest
+
+from tests.gitrepo import init_repo, write_files
 
 # SWE-bench instance images are never pulled from a public registry here (tests stay on
 # loopback); a test that pulls names its own registry on 127.0.0.1.
@@ -19,17 +20,6 @@ os.environ["SWEBOT_SPECENV_NETWORK"] = "none"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@localhost",
-    "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@localhost",
-}
-
-
-def write_files(root: Path, files: Mapping[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content).lstrip("\n"))
 
 
 def localize_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: Mapping[str, str]) -> Path:
@@ -38,13 +28,6 @@ def localize_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: Map
     root = tmp_path / "lib"
     write_files(root, files)
     return root
-
-
-def run_git(repo: Path, *args: str) -> str:
-    import os
-
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV}).stdout
 
 
 @pytest.fixture(autouse=True)
@@ -62,11 +45,7 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
     def make(files: Mapping[str, str], name: str = "repo") -> Path:
         repo = tmp_path / name
         repo.mkdir()
-        write_files(repo, files)
-        run_git(repo, "init", "-q", "-b", "main")
-        run_git(repo, "add", "-A")
-        run_git(repo, "commit", "-q", "-m", "init")
-        return repo
+        return init_repo(repo, files)
     return make
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import os
-import subprocess
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from swebot.errors import EnvironmentProblem
+from tests.gitrepo import init_repo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,16 +58,7 @@ def docker_client() -> Iterator["docker.DockerClient"]:  # noqa: F821
 
 def make_git_repo(root: Path, files: dict[str, str]) -> Path:
     """A committed git repository at ``root`` holding ``files``."""
-    root.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@localhost",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@localhost"}
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "baseline"]):
-        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
-    return root
+    return init_repo(root, files, message="baseline", dedent=False)
 
 
 def containers_of_this_process(client: "docker.DockerClient") -> list:  # noqa: F821

@@ -16,35 +16,18 @@ JSON-encoded as strings, as on the Hub), and a gold patch (``GOLD[instance_id]``
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@localhost",
-    "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@localhost",
-}
+from tests.gitrepo import git, write_files
+
 FIXABLE_BY_BUILTIN = ("acme__shop-1", "acme__shop-2", "acme__geom-3")
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
-                          env={**os.environ, **GIT_ENV}).stdout
-
-
-def _write(root: Path, files: Mapping[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(content).lstrip("\n"))
-
-
 def _commit(repo: Path, files: Mapping[str, str], message: str) -> str:
-    _write(repo, files)
+    write_files(repo, files)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", message)
     return git(repo, "rev-parse", "HEAD").strip()

@@ -8,8 +8,6 @@ we can check that the GitHub token never got there.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,8 @@ try:
     from tests.fake_github import CALC, TESTS, FakeGitHub
 except ImportError:  # pragma: no cover
     from fake_github import CALC, TESTS, FakeGitHub
+
+from tests.gitrepo import git_out
 
 pytestmark = pytest.mark.slow
 
@@ -29,19 +29,13 @@ with open({path!r}, "a") as fh:
 """
 
 
-def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@l", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@l"}
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=env).stdout.strip()
-
-
 @pytest.fixture()
 def setup(tmp_path: Path, make_repo):
     dump = tmp_path / "sandbox-env.jsonl"
     seed = make_repo({"calc.py": CALC, "tests/test_calc.py": TESTS,
                       "conftest.py": ENV_DUMP_CONFTEST.format(path=str(dump))}, name="seed")
     bare = tmp_path / "origin.git"
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
+    git_out(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
     with FakeGitHub(token=TOKEN) as gh:
         gh.add_issue(5, "add() subtracts instead of adding", "calc.add(2, 3) returns -1; it should be 5.")
         gh.permissions["maint"] = "admin"
@@ -60,7 +54,7 @@ def everything(*roots: Path) -> str:
 def test_swebot_action_end_to_end(setup, swebot_cli):
     tmp, bare, gh, dump = setup
     workspace = tmp / "checkout"
-    git(tmp, "clone", "-q", str(bare), str(workspace))
+    git_out(tmp, "clone", "-q", str(bare), str(workspace))
     event = tmp / "event.json"
     event.write_text(json.dumps({"action": "labeled", "label": {"name": "swebot"}, "issue": {"number": 5},
                                  "sender": {"login": "maint", "type": "User"}}))
@@ -78,8 +72,8 @@ def test_swebot_action_end_to_end(setup, swebot_cli):
     branch = "swebot/issue-5-add-subtracts-instead-of-adding"
     assert pull["head"] == branch and pull["base"] == "main" and pull["draft"] is True
     assert "tests/test_calc.py::test_add" in pull["body"] and "Fixes #5" in pull["body"]
-    assert "return a + b" in git(bare, "show", f"{branch}:calc.py")
-    assert git(workspace, "status", "--porcelain") == ""
+    assert "return a + b" in git_out(bare, "show", f"{branch}:calc.py")
+    assert git_out(workspace, "status", "--porcelain") == ""
     outputs = dict(line.split("=", 1) for line in (tmp / "output.txt").read_text().splitlines())
     assert outputs["status"] == "pr_opened" and outputs["pr_url"] == gh.pulls[0]["html_url"]
     assert outputs["pr_url"] in gh.comments[5][-1]["body"]

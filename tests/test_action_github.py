@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from dataclasses import dataclass, field
 from io import StringIO
 from pathlib import Path
@@ -24,14 +23,9 @@ except ImportError:  # pragma: no cover
 from swebot.errors import BadInput, EnvironmentProblem
 from swebot.github.action import ActionContext, ActionSettings, match_event, run_action
 from swebot.github.api import GitHubClient
+from tests.gitrepo import git_out
 
 TOKEN = "ghs_ACTIONtoken_abcdefghijklmnop123"
-def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@l", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@l"}
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=env).stdout.strip()
-
-
 @dataclass
 class World:
     tmp: Path
@@ -101,9 +95,9 @@ def commented(body: str, *, number: int = 5, user: str = "maint", association: s
 def world(tmp_path: Path, make_repo):
     seed = make_repo({"calc.py": CALC, "tests/test_calc.py": TESTS}, name="seed")
     bare = tmp_path / "origin.git"
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
+    git_out(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
     workspace = tmp_path / "checkout"
-    git(tmp_path, "clone", "-q", str(bare), str(workspace))  # what actions/checkout leaves behind
+    git_out(tmp_path, "clone", "-q", str(bare), str(workspace))  # what actions/checkout leaves behind
     (tmp_path / "temp").mkdir()
     with FakeGitHub(token=TOKEN) as gh:
         gh.add_issue(5, "add() subtracts instead of adding", "calc.add(2, 3) returns -1, expected 5.",
@@ -128,12 +122,12 @@ def test_labeled_issue_becomes_a_draft_pr_with_evidence(world: World):
     assert request.output_dir is not None and world.runner_temp in Path(request.output_dir).parents
     # the branch is on origin, holds the fix, and the default branch is untouched
     branch = "swebot/issue-5-add-subtracts-instead-of-adding"
-    assert git(world.bare, "show", f"{branch}:calc.py").startswith("def add(a, b):\n    return a + b")
-    assert git(world.bare, "rev-parse", "main") == git(world.workspace, "rev-parse", "origin/main")
-    assert "Fixes #5" in git(world.bare, "log", "-1", "--format=%B", branch)
+    assert git_out(world.bare, "show", f"{branch}:calc.py").startswith("def add(a, b):\n    return a + b")
+    assert git_out(world.bare, "rev-parse", "main") == git_out(world.workspace, "rev-parse", "origin/main")
+    assert "Fixes #5" in git_out(world.bare, "log", "-1", "--format=%B", branch)
     # the checkout was not switched or modified
-    assert git(world.workspace, "rev-parse", "--abbrev-ref", "HEAD") == "main"
-    assert git(world.workspace, "status", "--porcelain") == ""
+    assert git_out(world.workspace, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+    assert git_out(world.workspace, "status", "--porcelain") == ""
     # the PR: draft, against the default branch, explaining the fix
     (pull,) = world.gh.created_pulls
     assert pull["head"] == branch and pull["base"] == "main" and pull["draft"] is True
@@ -191,7 +185,7 @@ def test_unauthorized_sender_gets_nothing(world: World, event_name, payload, ask
     assert fixer.calls == []
     assert not world.gh.calls("POST")
     assert bool(world.gh.calls("GET", "/permission")) == asks_permission
-    assert git(world.bare, "branch", "--list", "swebot/*") == ""
+    assert git_out(world.bare, "branch", "--list", "swebot/*") == ""
     assert world.outputs()["status"] == "unauthorized"
 
 
@@ -242,19 +236,19 @@ def test_existing_swebot_pr_is_not_duplicated(world: World):
 
 def test_push_conflict_gets_a_fresh_branch_name(world: World):
     branch = "swebot/issue-5-add-subtracts-instead-of-adding"
-    git(world.workspace, "push", "-q", "origin", f"HEAD:refs/heads/{branch}")  # stale branch, no PR
-    before = git(world.bare, "rev-parse", branch)
+    git_out(world.workspace, "push", "-q", "origin", f"HEAD:refs/heads/{branch}")  # stale branch, no PR
+    before = git_out(world.bare, "rev-parse", branch)
     outcome = world.run(FakeFixer())
     assert outcome.status == "pr_opened"
     assert world.gh.created_pulls[0]["head"] == f"{branch}-2"
-    assert git(world.bare, "rev-parse", branch) == before
-    assert "return a + b" in git(world.bare, "show", f"{branch}-2:calc.py")
+    assert git_out(world.bare, "rev-parse", branch) == before
+    assert "return a + b" in git_out(world.bare, "show", f"{branch}-2:calc.py")
 
 
 def test_no_fix_means_failure_report_and_no_pr(world: World):
     outcome = world.run(FakeFixer(status="not_fixed"))
     assert outcome.status == "not_fixed" and outcome.exit_status == 1
-    assert world.gh.created_pulls == [] and git(world.bare, "branch", "--list", "swebot/*") == ""
+    assert world.gh.created_pulls == [] and git_out(world.bare, "branch", "--list", "swebot/*") == ""
     comment = world.gh.comments[5][-1]["body"]
     assert "no pull request was opened" in comment and "max_candidates" in comment
     assert "https://github.com/octo/demo/actions/runs/77" in comment
@@ -347,9 +341,9 @@ def test_cli_stops_workflow_commands_while_it_runs(world: World, swebot_cli):
 
 def test_push_goes_to_the_configured_remote(world: World, tmp_path: Path):
     fork = tmp_path / "fork.git"
-    git(tmp_path, "clone", "-q", "--bare", str(world.bare), str(fork))
-    git(world.workspace, "remote", "add", "enterprise", str(fork))
+    git_out(tmp_path, "clone", "-q", "--bare", str(world.bare), str(fork))
+    git_out(world.workspace, "remote", "add", "enterprise", str(fork))
     outcome = world.run(FakeFixer(), settings=ActionSettings(sandbox="local", remote="enterprise"))
     assert outcome.status == "pr_opened"
-    assert "return a + b" in git(fork, "show", "swebot/issue-5-add-subtracts-instead-of-adding:calc.py")
-    assert git(world.bare, "branch", "--list", "swebot/*") == ""
+    assert "return a + b" in git_out(fork, "show", "swebot/issue-5-add-subtracts-instead-of-adding:calc.py")
+    assert git_out(world.bare, "branch", "--list", "swebot/*") == ""

@@ -18,7 +18,8 @@ from swebot.batch.testlogs import django_key, parse_django_log, parse_sympy_log
 from swebot.batch.testspecs import (LogSpec, PytestSpec, UnsupportedTests, django_labels, looks_like_pytest_id,
                                     spec_for)
 from swebot.cli import main
-from tests.swebench_fixtures import _commit, _side_diff, _write, git
+from tests.gitrepo import git, write_files
+from tests.swebench_fixtures import _commit, _side_diff
 
 # --- parsing ---------------------------------------------------------------------------------
 
@@ -432,7 +433,7 @@ def _django_repo(mirrors: Path) -> dict[str, object]:
     repo = mirrors / "django" / "django"
     repo.mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
-    _write(repo, {"tests/runtests.py": DJANGO_RUNTESTS})
+    write_files(repo, {"tests/runtests.py": DJANGO_RUNTESTS})
     (repo / "tests" / "runtests.py").chmod(0o755)  # the harness runs ./tests/runtests.py, as Django ships it
     base = _commit(repo, {"mathlib/__init__.py": "", "mathlib/ops.py": DJANGO_OPS,
                           "tests/ops_tests/__init__.py": "", "tests/ops_tests/tests.py": DJANGO_OPS_TESTS},
@@ -472,7 +473,7 @@ def _sympy_repo(mirrors: Path) -> dict[str, object]:
     repo = mirrors / "sympy" / "sympy"
     repo.mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
-    _write(repo, {"bin/test": SYMPY_BIN_TEST})
+    write_files(repo, {"bin/test": SYMPY_BIN_TEST})
     (repo / "bin" / "test").chmod(0o755)  # the harness runs bin/test, as SymPy ships it
     base = _commit(repo, {"sympy/__init__.py": "", "sympy/core/__init__.py": "",
                           "sympy/core/numbers.py": SYMPY_NUMBERS, "sympy/testing/__init__.py": "",

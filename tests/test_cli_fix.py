@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, run_git
+from tests.conftest import REPO_ROOT
+from tests.gitrepo import git
 from tests.test_workspace import read_only
 
 BUGGY = {
@@ -82,7 +83,7 @@ def test_fix_finds_patch_and_leaves_tree_untouched(make_repo, swebot_cli, tmp_pa
     assert report["failing_after"] == []
     assert report["candidates_tried"] >= 1
     assert snapshot_state(repo) == before
-    assert run_git(repo, "status", "--porcelain") == "?? notes.txt\n"
+    assert git(repo, "status", "--porcelain") == "?? notes.txt\n"
     run = tmp_path / "run"
     assert (run / "patch.diff").read_text() == report["patch"]
     assert json.loads((run / "report.json").read_text())["status"] == "fixed"
@@ -127,8 +128,8 @@ def test_branch_commits_without_switching(make_repo, swebot_cli):
     result = fix(swebot_cli, str(repo), "--branch", "swebot/fix-discount", "-q")
     assert result.returncode == 0, result.stderr
     assert snapshot_state(repo) == before
-    assert run_git(repo, "branch", "--show-current").strip() == "main"
-    assert "total >= 100" in run_git(repo, "show", "swebot/fix-discount:shop/pricing.py")
+    assert git(repo, "branch", "--show-current").strip() == "main"
+    assert "total >= 100" in git(repo, "show", "swebot/fix-discount:shop/pricing.py")
     again = fix(swebot_cli, str(repo), "--branch", "swebot/fix-discount", "-q")
     assert again.returncode == 2 and "already exists" in again.stderr
 
@@ -241,8 +242,8 @@ def test_interrupted_run_leaves_nothing_behind(make_repo, swebot_cli, tmp_path):
     assert list(scratch.iterdir()) == []
     time.sleep(0.5)
     assert not _sleepers_under(scratch)
-    assert run_git(repo, "status", "--porcelain") == ""
-    assert run_git(repo, "worktree", "list").count("\n") == 1
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "worktree", "list").count("\n") == 1
 
 
 def _sleepers_under(scratch: Path) -> bool:

@@ -9,7 +9,7 @@ import pytest
 
 from swebot.errors import BadInput
 from swebot.issue_file import decode_issue, issue_text
-from tests.conftest import run_git
+from tests.gitrepo import git
 from tests.test_cli_fix import BUGGY, fix, snapshot_state
 from tests.test_workspace import read_only
 
@@ -102,7 +102,7 @@ def test_branch_on_a_repository_without_commits_is_refused_up_front(swebot_cli, 
     repo = tmp_path / "fresh"
     repo.mkdir()
     write_files(repo, BUGGY)
-    run_git(repo, "init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", "main")
     result = fix(swebot_cli, str(repo), "--branch", "swebot/fix", "--json")
     assert result.returncode == 2, result.stderr
     data = json.loads(result.stdout)
@@ -187,8 +187,8 @@ def _superproject(tmp_path: Path, make_repo) -> Path:
         "sys.path.insert(0, str(pathlib.Path(__file__).parent.parent / 'vendor'))\n"
         "from lib.calc import add\n\n\n"
         "def test_add():\n    assert add(2, 3) == 5\n"), "README.md": "top\n"}, name="top")
-    run_git(top, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(tmp_path / "sub"), "vendor")
-    run_git(top, "commit", "-q", "-m", "vendor")
+    git(top, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(tmp_path / "sub"), "vendor")
+    git(top, "commit", "-q", "-m", "vendor")
     return top
 
 
@@ -209,18 +209,18 @@ def _fix_patch(top: Path, changes: dict[str, tuple[str, str]]) -> str:
 def test_branch_with_the_fix_inside_a_submodule(make_repo, swebot_cli, tmp_path):
     top = _superproject(tmp_path, make_repo)
     before = snapshot_state(top)
-    head, sub_head = run_git(top, "rev-parse", "HEAD"), run_git(top / "vendor", "rev-parse", "HEAD")
+    head, sub_head = git(top, "rev-parse", "HEAD"), git(top / "vendor", "rev-parse", "HEAD")
     result = fix(swebot_cli, str(top), "--branch", "swebot/fix-add", "-q")
     assert result.returncode == 0, (result.stdout, result.stderr)
     assert "submodule vendor" in result.stdout and "push the submodules' branches" in result.stdout
     assert snapshot_state(top) == before  # neither checkout changed
-    assert run_git(top, "rev-parse", "HEAD") == head and run_git(top / "vendor", "rev-parse", "HEAD") == sub_head
-    assert run_git(top, "status", "--porcelain") == "" and run_git(top / "vendor", "status", "--porcelain") == ""
-    assert "return a + b" in run_git(top / "vendor", "show", "swebot/fix-add:lib/calc.py")
-    link = run_git(top, "ls-tree", "swebot/fix-add", "vendor").split()[2]
-    assert link == run_git(top / "vendor", "rev-parse", "swebot/fix-add").strip()
-    assert run_git(top / "vendor", "rev-parse", "swebot/fix-add~1") == sub_head
-    run_git(top, "branch", "-D", "swebot/fix-add")
+    assert git(top, "rev-parse", "HEAD") == head and git(top / "vendor", "rev-parse", "HEAD") == sub_head
+    assert git(top, "status", "--porcelain") == "" and git(top / "vendor", "status", "--porcelain") == ""
+    assert "return a + b" in git(top / "vendor", "show", "swebot/fix-add:lib/calc.py")
+    link = git(top, "ls-tree", "swebot/fix-add", "vendor").split()[2]
+    assert link == git(top / "vendor", "rev-parse", "swebot/fix-add").strip()
+    assert git(top / "vendor", "rev-parse", "swebot/fix-add~1") == sub_head
+    git(top, "branch", "-D", "swebot/fix-add")
     taken = fix(swebot_cli, str(top), "--branch", "swebot/fix-add", "--json")  # still taken in vendor
     assert taken.returncode == 2
     data = json.loads(taken.stdout)
@@ -234,9 +234,9 @@ def test_branch_commits_in_submodule_and_superproject_together(make_repo, tmp_pa
     patch = _fix_patch(top, {"vendor/lib/calc.py": ("a - b", "a + b"), "README.md": ("top", "top, fixed")})
     commits = commit_to_new_branches(top, patch, "fix", "swebot: fix")
     assert [c.where for c in commits] == ["", "vendor"]
-    assert run_git(top, "show", "fix:README.md") == "top, fixed\n"
-    assert run_git(top, "ls-tree", "fix", "vendor").split()[2] == commits[1].sha
-    assert "a + b" in run_git(top / "vendor", "show", "fix:lib/calc.py")
+    assert git(top, "show", "fix:README.md") == "top, fixed\n"
+    assert git(top, "ls-tree", "fix", "vendor").split()[2] == commits[1].sha
+    assert "a + b" in git(top / "vendor", "show", "fix:lib/calc.py")
 
 
 def test_branch_refusals_in_a_submodule_say_what_is_true_and_create_nothing(make_repo, tmp_path):
@@ -247,19 +247,19 @@ def test_branch_refusals_in_a_submodule_say_what_is_true_and_create_nothing(make
     patch = _fix_patch(top, {"vendor/lib/calc.py": ("a - b", "a + b"), "README.md": ("top", "top, fixed")})
     # The submodule's HEAD moved on under the same line: no uncommitted changes to blame.
     (sub / "lib/calc.py").write_text("def add(a, b):\n    return a - b  # checked\n")
-    run_git(sub, "commit", "-q", "-am", "moved on")
+    git(sub, "commit", "-q", "-am", "moved on")
     with pytest.raises(BadInput, match="does not apply to HEAD of submodule vendor: ") as moved:
         commit_to_new_branches(top, patch, "fix", "m")
     assert "uncommitted" not in moved.value.message
-    run_git(sub, "reset", "-q", "--hard", "HEAD~1")
+    git(sub, "reset", "-q", "--hard", "HEAD~1")
     # The fix was made on top of uncommitted work in the submodule.
     (sub / "lib/calc.py").write_text("def add(a, b):\n    return a - b  # wip\n")
     on_wip = _fix_patch(top, {"vendor/lib/calc.py": ("a - b", "a + b")})
     with pytest.raises(BadInput, match=r"HEAD of submodule vendor without your uncommitted changes "
                                        r"\(vendor/lib/calc.py\)"):
         commit_to_new_branches(top, on_wip, "fix", "m")
-    run_git(sub, "checkout", "-q", "--", "lib/calc.py")
-    run_git(sub, "branch", "fix")
+    git(sub, "checkout", "-q", "--", "lib/calc.py")
+    git(sub, "branch", "fix")
     with pytest.raises(BadInput, match="branch 'fix' already exists in submodule vendor"):
         commit_to_new_branches(top, patch, "fix", "m")
-    assert run_git(top, "branch", "--list", "fix") == ""  # nothing half-made in the top repository
+    assert git(top, "branch", "--list", "fix") == ""  # nothing half-made in the top repository

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,26 +18,21 @@ from swebot.commands.fix import wants_remote
 from swebot.commands.fix_remote import run_remote
 from swebot.errors import BadInput, EnvironmentProblem
 from swebot.github.api import GitHubClient
+from tests.gitrepo import git_out
 
 TOKEN = "ghp_FIXflowTOKEN_0123456789abcdef"
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@l", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@l"}
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=env).stdout.strip()
 
 
 @pytest.fixture()
 def remote(tmp_path: Path, make_repo) -> Path:
     seed = make_repo({"calc.py": CALC, "tests/test_calc.py": TESTS}, name="seed")
-    git(seed, "checkout", "-q", "-b", "release")
+    git_out(seed, "checkout", "-q", "-b", "release")
     (seed / "NOTES").write_text("release branch\n")
-    git(seed, "add", "NOTES")
-    git(seed, "commit", "-qm", "notes")
-    git(seed, "checkout", "-q", "main")
+    git_out(seed, "add", "NOTES")
+    git_out(seed, "commit", "-qm", "notes")
+    git_out(seed, "checkout", "-q", "main")
     bare = tmp_path / "origin.git"
-    git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
+    git_out(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))
     return bare
 
 
@@ -91,8 +84,8 @@ def test_clone_url_with_ref_and_issue_url_opens_pr(remote: Path, gh: FakeGitHub)
     assert request.issue.startswith("# add() subtracts")
     (pull,) = gh.created_pulls
     assert pull["head"] == "swebot/issue-5-add-subtracts" and pull["base"] == "main" and pull["draft"] is True
-    assert "return a + b" in git(remote, "show", "swebot/issue-5-add-subtracts:calc.py")
-    assert git(remote, "show", "swebot/issue-5-add-subtracts:NOTES") == "release branch"
+    assert "return a + b" in git_out(remote, "show", "swebot/issue-5-add-subtracts:calc.py")
+    assert git_out(remote, "show", "swebot/issue-5-add-subtracts:NOTES") == "release branch"
     assert gh.pulls[0]["html_url"] in gh.comments[5][-1]["body"]
     assert f"pull request {gh.pulls[0]['html_url']}" in out
     assert TOKEN not in out and TOKEN not in fixer.sandbox_env[0]
@@ -105,13 +98,13 @@ def test_issue_number_with_repository_from_env(remote: Path, gh: FakeGitHub):
     assert code == 0
     assert "calc.add(2, 3) returns -1" in fixer.calls[0].issue
     assert not gh.calls("POST")  # no --pr: nothing is written to GitHub
-    assert git(remote, "branch", "--list", "swebot/*") == ""
+    assert git_out(remote, "branch", "--list", "swebot/*") == ""
     data = json.loads(out)
     assert data["status"] == "fixed" and data["pr_url"] is None
 
 
 def test_ready_pr_and_push_conflict(remote: Path, gh: FakeGitHub):
-    git(remote, "branch", "swebot/issue-5-add-subtracts", "main")
+    git_out(remote, "branch", "swebot/issue-5-add-subtracts", "main")
     args = parse(f"file://{remote}", "--issue", "5", "--pr", "--ready", "-q")
     code, _ = run(args, gh, FakeFixer(), GITHUB_REPOSITORY="octo/demo")
     assert code == 0
@@ -123,7 +116,7 @@ def test_no_fix_comments_failure_and_exits_1(remote: Path, gh: FakeGitHub):
     code, _ = run(args, gh, FakeFixer(status="not_fixed"), GITHUB_REPOSITORY="octo/demo")
     assert code == 1 and gh.created_pulls == []
     assert "no pull request was opened" in gh.comments[5][-1]["body"]
-    assert git(remote, "branch", "--list", "swebot/*") == ""
+    assert git_out(remote, "branch", "--list", "swebot/*") == ""
 
 
 def test_closed_issue_is_skipped(remote: Path, gh: FakeGitHub):
@@ -135,12 +128,12 @@ def test_closed_issue_is_skipped(remote: Path, gh: FakeGitHub):
 
 def test_local_repository_pushes_to_its_origin(tmp_path: Path, remote: Path, gh: FakeGitHub):
     checkout = tmp_path / "mine"
-    git(tmp_path, "clone", "-q", str(remote), str(checkout))
+    git_out(tmp_path, "clone", "-q", str(remote), str(checkout))
     args = parse(str(checkout), "--issue", "5", "--pr", "-q")
     code, _ = run(args, gh, FakeFixer(), GITHUB_REPOSITORY="octo/demo")
     assert code == 0 and gh.created_pulls[0]["head"] == "swebot/issue-5-add-subtracts"
-    assert git(checkout, "rev-parse", "--abbrev-ref", "HEAD") == "main"
-    assert git(checkout, "status", "--porcelain") == ""
+    assert git_out(checkout, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+    assert git_out(checkout, "status", "--porcelain") == ""
 
 
 @pytest.mark.parametrize(

@@ -22,27 +22,22 @@ from swebot.github.remote import (
     remote_branch_exists,
     strip_userinfo,
 )
+from tests.gitrepo import git_out
 
 TOKEN = "ghp_remoteTESTtoken0987654321"
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@l", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@l",
-           "PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(repo)}
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=env).stdout.strip()
 
 
 @pytest.fixture()
 def bare(tmp_path: Path, make_repo) -> Path:
     """A bare 'GitHub' repository with main, a feature branch and a tag."""
     work = make_repo({"a.txt": "one\n"}, name="seed")
-    git(work, "tag", "v1")
-    git(work, "checkout", "-q", "-b", "feature")
+    git_out(work, "tag", "v1")
+    git_out(work, "checkout", "-q", "-b", "feature")
     (work / "a.txt").write_text("feature\n")
-    git(work, "commit", "-qam", "feature")
-    git(work, "checkout", "-q", "main")
+    git_out(work, "commit", "-qam", "feature")
+    git_out(work, "checkout", "-q", "main")
     (work / "a.txt").write_text("two\n")
-    git(work, "commit", "-qam", "two")
+    git_out(work, "commit", "-qam", "two")
     remote = tmp_path / "remote.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(work), str(remote)], check=True)
     return remote
@@ -64,7 +59,7 @@ def test_clone_ref_branch_or_tag(bare: Path, ref: str, content: str):
 
 
 def test_clone_ref_commit(bare: Path):
-    first = git(bare, "rev-list", "--max-parents=0", "main")
+    first = git_out(bare, "rev-list", "--max-parents=0", "main")
     with clone(f"file://{bare}", first[:12]) as cloned:
         assert cloned.sha == first
         assert (cloned.path / "a.txt").read_text() == "one\n"
@@ -80,36 +75,36 @@ def test_clone_unknown_ref_and_bad_url_are_bad_input(bare: Path, tmp_path: Path)
 
 def test_push_new_branch_then_fresh_name_on_conflict(bare: Path):
     with clone(f"file://{bare}") as cloned:
-        head = git(cloned.path, "rev-parse", "HEAD")
+        head = git_out(cloned.path, "rev-parse", "HEAD")
         (cloned.path / "a.txt").write_text("fixed\n")
-        git(cloned.path, "commit", "-qam", "fix")
-        sha = git(cloned.path, "rev-parse", "HEAD")
+        git_out(cloned.path, "commit", "-qam", "fix")
+        sha = git_out(cloned.path, "rev-parse", "HEAD")
         name = push_new_branch(cloned.path, sha, "swebot/issue-3-bug", default_branch="main")
         assert name == "swebot/issue-3-bug"
-        assert git(bare, "rev-parse", "refs/heads/swebot/issue-3-bug") == sha
+        assert git_out(bare, "rev-parse", "refs/heads/swebot/issue-3-bug") == sha
         # Same name again: the existing branch is left alone and a fresh name is used.
         name2 = push_new_branch(cloned.path, head, "swebot/issue-3-bug", default_branch="main")
         assert name2 == "swebot/issue-3-bug-2"
-        assert git(bare, "rev-parse", "refs/heads/swebot/issue-3-bug") == sha
-        assert git(bare, "rev-parse", "refs/heads/swebot/issue-3-bug-2") == head
+        assert git_out(bare, "rev-parse", "refs/heads/swebot/issue-3-bug") == sha
+        assert git_out(bare, "rev-parse", "refs/heads/swebot/issue-3-bug-2") == head
         assert remote_branch_exists(cloned.path, "swebot/issue-3-bug-2")
-        assert git(bare, "rev-parse", "main") == head  # default branch untouched
+        assert git_out(bare, "rev-parse", "main") == head  # default branch untouched
 
 
 def test_create_only_push_never_moves_an_existing_branch(bare: Path):
     """Even when the name check is skipped (a race), the lease refuses to overwrite."""
     with clone(f"file://{bare}") as cloned:
-        base = git(cloned.path, "rev-parse", "HEAD")
-        git(cloned.path, "push", "-q", "origin", f"{base}:refs/heads/swebot/x")
+        base = git_out(cloned.path, "rev-parse", "HEAD")
+        git_out(cloned.path, "push", "-q", "origin", f"{base}:refs/heads/swebot/x")
         (cloned.path / "a.txt").write_text("ff\n")
-        git(cloned.path, "commit", "-qam", "fast-forward of swebot/x")
-        sha = git(cloned.path, "rev-parse", "HEAD")
+        git_out(cloned.path, "commit", "-qam", "fast-forward of swebot/x")
+        sha = git_out(cloned.path, "rev-parse", "HEAD")
         proc = subprocess.run(
             ["git", "push", "--porcelain", "--force-with-lease=refs/heads/swebot/x:", "origin", f"{sha}:refs/heads/swebot/x"],
             cwd=cloned.path, capture_output=True, text=True,
         )
         assert proc.returncode != 0 and "stale info" in proc.stdout + proc.stderr
-        assert git(bare, "rev-parse", "refs/heads/swebot/x") == base
+        assert git_out(bare, "rev-parse", "refs/heads/swebot/x") == base
 
 
 def test_refuses_default_branch_and_foreign_names(bare: Path):
@@ -119,18 +114,18 @@ def test_refuses_default_branch_and_foreign_names(bare: Path):
         with pytest.raises(BadInput):
             check_branch_allowed(name, "main")
     with clone(f"file://{bare}") as cloned:
-        sha = git(cloned.path, "rev-parse", "HEAD")
+        sha = git_out(cloned.path, "rev-parse", "HEAD")
         with pytest.raises(BadInput):
             push_new_branch(cloned.path, sha, "main", default_branch="main")
-    assert git(bare, "for-each-ref", "--format=%(refname)", "refs/heads/") .split() == [
+    assert git_out(bare, "for-each-ref", "--format=%(refname)", "refs/heads/") .split() == [
         "refs/heads/feature", "refs/heads/main"
     ]
 
 
 def test_push_failure_is_typed(bare: Path, tmp_path: Path):
     with clone(f"file://{bare}") as cloned:
-        sha = git(cloned.path, "rev-parse", "HEAD")
-        git(cloned.path, "remote", "set-url", "origin", f"file://{tmp_path}/gone.git")
+        sha = git_out(cloned.path, "rev-parse", "HEAD")
+        git_out(cloned.path, "remote", "set-url", "origin", f"file://{tmp_path}/gone.git")
         with pytest.raises(PushError):
             push_new_branch(cloned.path, sha, "swebot/issue-1-x", default_branch="main")
 
@@ -194,9 +189,9 @@ def test_checkout_credentials_are_replaced_not_doubled(make_repo):
     repo = make_repo({"a.txt": "x\n"})
     server = _RecordingGitServer()
     try:
-        git(repo, "remote", "add", "origin", server.url)
+        git_out(repo, "remote", "add", "origin", server.url)
         host = server.url.split("/octo")[0]
-        git(repo, "config", f"http.{host}/.extraheader", "AUTHORIZATION: basic c3RhbGU=")
+        git_out(repo, "config", f"http.{host}/.extraheader", "AUTHORIZATION: basic c3RhbGU=")
         with pytest.raises(PushError) as info:
             remote_branch_exists(repo, "swebot/x", token=TOKEN)
     finally:

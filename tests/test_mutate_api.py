@@ -10,7 +10,7 @@ import pytest
 
 from swebot.mutate import TEMPLATE_NAMES, Mutation, mutations_at, normalized
 from swebot.mutate.positions import _one_pass, _public
-from tests.test_mutate_support import code
+from tests.mutate_tables import code
 
 SAMPLE = code(
     '''

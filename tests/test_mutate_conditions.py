@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_mutate_support import assert_absent, assert_produces
+from tests.mutate_tables import assert_absent, assert_produces
 
 NEGATIONS = [
     ("if ready:\n    go()\n", 1, "if not ready:\n    go()\n"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_mutate_support import assert_absent, assert_produces, produced
+from tests.mutate_tables import assert_absent, assert_produces, produced
 
 COMPARISONS = [
     ("x = a < b\n", 1, "x = a <= b\n"),

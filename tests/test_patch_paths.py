@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from swebot.diffs import changed_paths, file_sections, patch_files, section_paths, unquote_path, without_files
-from tests.conftest import run_git, write_files
+from tests.gitrepo import git, init_repo
 
 
 @pytest.mark.parametrize("quoted, plain", [
@@ -23,16 +23,11 @@ def test_unquote_path(quoted: str, plain: str) -> None:
 
 def _git_diff(tmp_path: Path, quotepath: bool, change) -> str:
     """A real `git diff` of ``change`` applied to a repository holding awkward names."""
-    repo = tmp_path / f"repo-{quotepath}"
-    repo.mkdir()
-    write_files(repo, {"my pkg/calc ü.py": "x = 1\n", "gone ä.py": "y = 1\n", "old name.py": "z = 1\n",
-                       'we"ird\tname.py': "w = 1\n"})
-    run_git(repo, "init", "-q", "-b", "main")
-    run_git(repo, "add", "-A")
-    run_git(repo, "commit", "-q", "-m", "init")
+    repo = init_repo(tmp_path / f"repo-{quotepath}", {"my pkg/calc ü.py": "x = 1\n", "gone ä.py": "y = 1\n",
+                                                      "old name.py": "z = 1\n", 'we"ird\tname.py': "w = 1\n"})
     change(repo)
-    run_git(repo, "add", "-A")
-    return run_git(repo, "-c", f"core.quotepath={'on' if quotepath else 'off'}", "diff", "--cached", "-M", "HEAD")
+    git(repo, "add", "-A")
+    return git(repo, "-c", f"core.quotepath={'on' if quotepath else 'off'}", "diff", "--cached", "-M", "HEAD")
 
 
 def _edit_all(repo: Path) -> None:

@@ -19,7 +19,8 @@ from swebot.models import ToolCall
 from swebot.sandbox.local import LocalSandbox
 from swebot.source_encoding import (SourceDecodeError, decode_source, encode_source, escape_surrogates,
                                     unencodable)
-from tests.conftest import REPO_ROOT, run_git
+from tests.conftest import REPO_ROOT
+from tests.gitrepo import git
 from tests.test_cli_fix import fix
 
 LATIN1_MODULE = (
@@ -47,8 +48,8 @@ def make_latin1_repo(make_repo) -> Path:
     repo = make_repo({"shop/__init__.py": "", "tests/test_pricing.py": TESTS,
                       "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n"})
     (repo / "shop/pricing.py").write_bytes(LATIN1_MODULE)
-    run_git(repo, "add", "-A")
-    run_git(repo, "commit", "-q", "-m", "latin-1 module")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "latin-1 module")
     return repo
 
 

@@ -18,7 +18,7 @@ from swebot.workspace import (
     find_repo_root,
     snapshot,
 )
-from tests.conftest import run_git
+from tests.gitrepo import git
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_snapshot_takes_uncommitted_and_untracked_but_not_ignored(repo: Path) ->
         ws.cleanup()
     assert not ws.path.exists()
     # the user's repository is exactly as it was
-    status = run_git(repo, "status", "--porcelain")
+    status = git(repo, "status", "--porcelain")
     assert " M pkg/core.py" in status and "?? pkg/new.py" in status and " D README.md" in status
     assert not (repo / ".swebot").exists()
 
@@ -128,16 +128,16 @@ def test_apply_to_read_only_tree_is_an_environment_problem(repo: Path) -> None:
 
 def test_commit_to_new_branch_leaves_checkout_alone(repo: Path) -> None:
     (repo / "pkg/other.py").write_text("X = 99\n")
-    head = run_git(repo, "rev-parse", "HEAD").strip()
+    head = git(repo, "rev-parse", "HEAD").strip()
     patch = _fix_patch(repo, "pkg/core.py", "return 1", "return 42")
     sha = commit_to_new_branch(repo, patch, "fix/core", "swebot: fix f")
-    assert run_git(repo, "rev-parse", "HEAD").strip() == head
-    assert run_git(repo, "branch", "--show-current").strip() == "main"
-    assert run_git(repo, "rev-parse", "fix/core").strip() == sha
-    assert "return 42" in run_git(repo, "show", "fix/core:pkg/core.py")
-    assert run_git(repo, "show", "fix/core:pkg/other.py") == "X = 1\n"  # WIP not committed
+    assert git(repo, "rev-parse", "HEAD").strip() == head
+    assert git(repo, "branch", "--show-current").strip() == "main"
+    assert git(repo, "rev-parse", "fix/core").strip() == sha
+    assert "return 42" in git(repo, "show", "fix/core:pkg/core.py")
+    assert git(repo, "show", "fix/core:pkg/other.py") == "X = 1\n"  # WIP not committed
     assert (repo / "pkg/other.py").read_text() == "X = 99\n"
-    assert "pkg/other.py" in run_git(repo, "status", "--porcelain")
+    assert "pkg/other.py" in git(repo, "status", "--porcelain")
     with pytest.raises(BadInput, match="already exists"):
         commit_to_new_branch(repo, patch, "fix/core", "again")
     with pytest.raises(BadInput, match="not a valid branch name"):

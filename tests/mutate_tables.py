@@ -1,4 +1,4 @@
-"""Helpers shared by the tests/test_mutate_*.py tables (no tests here)."""
+"""Before/after table helpers for the tests/test_mutate_*.py tables (a helper module, not tests)."""
 
 from __future__ import annotations
 
