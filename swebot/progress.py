@@ -24,7 +24,7 @@ class TerminalProgress:
         elif event == "warning":
             self._line(f"[swebot] warning: {fields.get('message', '')}", keep=True)
         elif event == "candidate":
-            tried = int(fields.get("tried", 0))  # type: ignore[call-overload]
+            tried = int(fields.get("tried", 0))  # type: ignore[call-overload]  # progress fields are objects; "tried" is an int
             text = f"[swebot] candidates tried: {tried}  best so far: {fields.get('best', '-')}"
             if self._live:
                 self._line(text, keep=False)

@@ -16,6 +16,7 @@ from typing import Callable, Iterator, Sequence
 from swebot.agent.files import Files
 from swebot.agent.toolbox import Observation, error
 from swebot.agent.verify import format_report
+from swebot.testing import TestRunner
 from swebot.types import Sandbox, TestCase, TestReport
 
 # Failures that say the test is broken, not that it found the bug.
@@ -104,7 +105,7 @@ class ReproductionGate:
     cannot reproduce the issue can still hand in a patch, reported as not verified.
     """
 
-    def __init__(self, sandbox: Sandbox, files: Files, runner: object, issue: str,
+    def __init__(self, sandbox: Sandbox, files: Files, runner: TestRunner, issue: str,
                  on_accept: Callable[[Reproduction], None], *, tries: int = 4) -> None:
         self.sandbox, self.files, self.runner, self.issue = sandbox, files, runner, issue
         self.on_accept = on_accept
@@ -157,7 +158,7 @@ class ReproductionGate:
             return self._reject(f"{rel} is one of the repository's files; put the reproduction in a new "
                                 "file (create_file) so it can be told apart from the existing tests")
         with original_code(self.sandbox, keep=[rel]):
-            report = self.runner.run([rel])  # type: ignore[attr-defined]
+            report = self.runner.run([rel])
         tests, why = judge(report, rel, self.issue)
         if not tests:
             return self._reject(why)

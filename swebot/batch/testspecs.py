@@ -19,7 +19,7 @@ import re
 import shlex
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from swebot.batch import harness
 from swebot.batch.dataset import Instance
@@ -41,8 +41,10 @@ class UnsupportedTests(BadInput):
 
 
 class TestSpec(Protocol):
-    __test__ = False
-    name: str
+    __test__: ClassVar[bool] = False  # not a pytest test class, despite the name
+
+    @property
+    def name(self) -> str: ...
 
     def run(self, sandbox: Sandbox, ids: Sequence[str], timeout: float) -> TestReport: ...
 
@@ -51,7 +53,7 @@ class TestSpec(Protocol):
 class PytestSpec:
     """The default: pytest selects the node ids and reports through JUnit XML."""
 
-    __test__ = False
+    __test__: ClassVar[bool] = False
     command: str = PYTEST_COMMAND
     name: str = "pytest"
 
@@ -65,7 +67,7 @@ class PytestSpec:
 class LogSpec:
     """A runner whose verbose log names each test: run ``command``, parse, answer per id."""
 
-    __test__ = False
+    __test__: ClassVar[bool] = False
     name: str
     command: str
     parse: Callable[[str], ParsedLog]
@@ -110,7 +112,7 @@ _HARNESS_OUTCOMES: dict[str, tuple[str, str]] = {
 class HarnessLogSpec:
     """The SWE-bench harness's way: its eval commands and test command, its log parser."""
 
-    __test__ = False
+    __test__: ClassVar[bool] = False
     instance: Instance
     command: str
     name: str = "swebench"
@@ -139,7 +141,7 @@ class HarnessLogSpec:
                 cases.append(TestCase(nodeid=test_id, outcome="error", message=NO_RESULT))
             else:
                 outcome, message = _HARNESS_OUTCOMES.get(found, ("error", found))
-                cases.append(TestCase(nodeid=test_id, outcome=outcome, message=message))  # type: ignore[arg-type]
+                cases.append(TestCase(nodeid=test_id, outcome=outcome, message=message))  # type: ignore[arg-type]  # outcome is one of TestOutcome (mapped above)
         report = TestReport(cases=tuple(cases), exit_code=result.exit_code, timed_out=result.timed_out,
                             duration=result.duration, output_tail=tail_lines(log, OUTPUT_TAIL_LINES))
         return report, status
@@ -219,7 +221,7 @@ def _django_modules_of(ids: Sequence[str]) -> tuple[str, ...]:
 def _django_predates_parallel(version: str) -> bool:
     """runtests.py learned --parallel in Django 1.9; the harness runs older ones without it."""
     match = re.match(r"(\d+)\.(\d+)", version)
-    return bool(match) and (int(match[1]), int(match[2])) < (1, 9)
+    return match is not None and (int(match[1]), int(match[2])) < (1, 9)
 
 
 def django_spec(instance: Instance, setup: bool = False) -> LogSpec:

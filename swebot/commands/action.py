@@ -56,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     def add(*names: str, **kwargs: object) -> None:
         if not any(name in action.option_strings for action in parser._actions for name in names):
-            parser.add_argument(*names, **kwargs)  # type: ignore[arg-type]
+            parser.add_argument(*names, **kwargs)
 
     add("--engine", choices=("builtin", "llm", "auto"), default=None,
         help="default: $SWEBOT_ENGINE, else auto when a model is configured, else builtin")

@@ -6,8 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from swebot.errors import BadInput
+
+if TYPE_CHECKING:  # pydantic models: loaded when the command runs, not for --help
+    from swebot.agent.config import LLMSettings
+    from swebot.batch.settings import BatchSettings
 
 EXIT_COMPLETE, EXIT_INCOMPLETE = 0, 1
 
@@ -124,7 +129,7 @@ def _selected(args: argparse.Namespace) -> list:
     return instances
 
 
-def _llm_settings(args: argparse.Namespace) -> object | None:
+def _llm_settings(args: argparse.Namespace) -> LLMSettings | None:
     if args.engine == "builtin" or not getattr(args, "model", None):
         return None
     from swebot.commands.llm_options import llm_settings_from_args
@@ -132,7 +137,7 @@ def _llm_settings(args: argparse.Namespace) -> object | None:
     return llm_settings_from_args(args)
 
 
-def run_settings(args: argparse.Namespace) -> object:
+def run_settings(args: argparse.Namespace) -> BatchSettings:
     from pydantic import ValidationError
 
     from swebot.batch.settings import BatchSettings
@@ -167,7 +172,7 @@ def run_command(args: argparse.Namespace) -> int:
     if args.engine == "builtin" and not args.oracle_tests and not args.json:
         print("swebot: note: the builtin engine repairs from failing tests; without --oracle-tests an "
               "instance has none, so expect 'nothing_to_fix' (use --engine llm or auto)", file=sys.stderr)
-    outcome = run_batch(instances, settings, None if (args.quiet or args.json) else sys.stderr)  # type: ignore[arg-type]
+    outcome = run_batch(instances, settings, None if (args.quiet or args.json) else sys.stderr)
     summary = outcome.summary
     if args.json:
         print(json.dumps(summary, indent=2))

@@ -36,7 +36,15 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     prune.add_argument("--dry-run", action="store_true", help="list what would be removed")
     prune.set_defaults(handler=run_prune)
 
-    parser.set_defaults(handler=lambda _args: (parser.print_help(), 2)[1])
+    def usage(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+
+    parser.set_defaults(handler=usage)
+
+
+def _to_stderr(text: str) -> None:
+    sys.stderr.write(text)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -52,7 +60,7 @@ def run_build(args: argparse.Namespace) -> int:
         client,
         path,
         base=args.base or BASE_IMAGE,
-        on_log=None if args.quiet else lambda text: sys.stderr.write(text),
+        on_log=None if args.quiet else _to_stderr,
     )
     print(f"{tag}  ({time.monotonic() - started:.1f}s)")
     return 0

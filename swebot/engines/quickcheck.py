@@ -82,7 +82,7 @@ class ForkChecker:
             if self.usable:
                 # A mutant that loops must cost a few times the selected tests, not the timeout
                 # of the whole suite.
-                self.timeout = min(self.timeout, max(MIN_TIMEOUT, 5 * answers[0].seconds))  # type: ignore[union-attr]
+                self.timeout = min(self.timeout, max(MIN_TIMEOUT, 5 * answers[0].seconds))  # type: ignore[union-attr]  # answers[0] is an answer here: the run gave one
         return self.usable
 
     def check(self, candidates: Sequence[Files], *, budget: float) -> list["QuickAnswer"]:
@@ -133,7 +133,7 @@ class ForkChecker:
         return answers
 
     def _answer(self, entry: Mapping[str, object]) -> "QuickAnswer | None":
-        seconds = float(entry.get("seconds") or 0.0)  # type: ignore[arg-type]
+        seconds = float(entry.get("seconds") or 0.0)  # type: ignore[arg-type]  # JSON from the fork server: "seconds" is a number
         if entry.get("timed_out"):
             return QuickAnswer(frozenset(), frozenset(self.selected), seconds=seconds)
         path = str(entry["results"])

@@ -20,18 +20,29 @@ _MAX_PATCH_IN_BODY = 30_000
 
 
 class ReportLike(Protocol):
-    """The fields of ``swebot.repair.FixReport`` this module reads."""
+    """The fields of ``swebot.repair.FixReport`` this module reads (read-only, as a frozen
+    dataclass has them)."""
 
-    status: str
-    patch: str
-    files_changed: tuple[str, ...]
-    failing_before: tuple[str, ...]
-    failing_after: tuple[str, ...]
-    candidates_tried: int
-    seconds: float
-    limit_hit: str | None
-    cost: float
-    description: str
+    @property
+    def status(self) -> str: ...
+    @property
+    def patch(self) -> str: ...
+    @property
+    def files_changed(self) -> tuple[str, ...]: ...
+    @property
+    def failing_before(self) -> tuple[str, ...]: ...
+    @property
+    def failing_after(self) -> tuple[str, ...]: ...
+    @property
+    def candidates_tried(self) -> int: ...
+    @property
+    def seconds(self) -> float: ...
+    @property
+    def limit_hit(self) -> str | None: ...
+    @property
+    def cost(self) -> float: ...
+    @property
+    def description(self) -> str: ...
 
 
 # ----------------------------------------------------------------------------- names

@@ -90,7 +90,7 @@ class ClonedRepo:
     _folder: Path
 
     def cleanup(self) -> None:
-        def make_writable(func, target, _exc):  # type: ignore[no-untyped-def]
+        def make_writable(func, target, _exc):
             os.chmod(target, stat.S_IWUSR | stat.S_IRUSR | stat.S_IXUSR)
             func(target)
 

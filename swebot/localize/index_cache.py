@@ -44,7 +44,7 @@ def _git(root: Path, *args: str) -> bytes | None:
     return proc.stdout if proc.returncode == 0 else None
 
 
-def _hash_file(h: "hashlib._Hash", path: Path) -> None:
+def _hash_file(h: "hashlib.blake2b", path: Path) -> None:
     try:
         h.update(path.read_bytes())
     except OSError:

@@ -514,7 +514,7 @@ class _FeatureBuilder:
             np.maximum.at(F["f_graph"], sym_file, S["graph"])
             np.maximum.at(F["f_backtick"], sym_file, S["backtick"])
             S["is_class"] = np.array([1.0 if s.kind == "class" else 0.0 for s in syms])
-            for i in np.nonzero(named)[0]:
+            for i in map(int, np.nonzero(named)[0]):
                 fi = int(sym_file[i])
                 why = f"defines {syms[i].name} (named in issue)"
                 if why not in self.f_ev[fi] and len(self.f_ev[fi]) < 8:

@@ -192,8 +192,8 @@ class _Collector:
     def _body_text(self, node: ast.AST, start: int, end: int, kind: str) -> str:
         if kind == "class":
             # A class's methods are symbols of their own; keep only its header-level text.
-            parts = [ast.get_docstring(node) or ""]  # type: ignore[arg-type]
-            for stmt in node.body:  # type: ignore[attr-defined]
+            parts = [ast.get_docstring(node) or ""]  # type: ignore[arg-type]  # node is a function or class here (checked above)
+            for stmt in node.body:  # type: ignore[attr-defined]  # node is a function or class here (checked above)
                 if isinstance(stmt, _DEFS):
                     parts.append(stmt.name)
                 else:

@@ -55,7 +55,7 @@ def _reverse_flag(node: cst.Call) -> Iterator[cst.Call]:
     for index, arg in enumerate(node.args):
         if m.matches(arg, _REVERSE):
             if m.matches(arg.value, m.Name("True") | m.Name("False")):
-                flipped = "False" if arg.value.value == "True" else "True"  # type: ignore[attr-defined]
+                flipped = "False" if arg.value.value == "True" else "True"  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
                 args = [*node.args[:index], arg.with_changes(value=cst.Name(flipped)), *node.args[index + 1 :]]
                 yield node.with_changes(args=args)
             return
@@ -74,10 +74,10 @@ def sibling_builtin(site: Site) -> Iterator[Proposal]:
     assert isinstance(node, cst.Call)
     func = node.func
     if m.matches(func, m.Name()):
-        for other in _SIBLING_FUNCTIONS.get(func.value, ()):  # type: ignore[attr-defined]
+        for other in _SIBLING_FUNCTIONS.get(func.value, ()):  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
             yield site.replace(node, node.with_changes(func=func.with_changes(value=other)))
     elif m.matches(func, m.Attribute(attr=m.Name())):
-        attr = func.attr  # type: ignore[attr-defined]
+        attr = func.attr  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
         for other in _SIBLING_METHODS.get(attr.value, ()):
             yield site.replace(node, node.with_changes(func=func.with_changes(attr=attr.with_changes(value=other))))
     if m.matches(node, _SORTING):

@@ -20,13 +20,13 @@ def negate_condition(site: Site) -> Iterator[Proposal]:
     node = site.node
     if m.matches(node, _NOT):
         # dropping an existing `not`, wherever it is
-        operand = node.expression  # type: ignore[attr-defined]
+        operand = node.expression  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
         yield site.replace(node, replacement(operand, node, site.parent))
         return
     if m.matches(node, m.If() | m.While() | m.IfExp() | m.Assert()):
-        test = node.test  # type: ignore[attr-defined]
+        test = node.test  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     elif m.matches(node, m.Return(value=_BOOLEAN_VALUE)):
-        test = node.value  # type: ignore[attr-defined]
+        test = node.value  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     else:
         return
     if m.matches(test, _NOT):

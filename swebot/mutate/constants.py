@@ -22,10 +22,10 @@ _STRUCTURAL_PARENTS = m.AssignTarget() | m.For() | m.CompFor() | m.Del() | m.Exp
 
 def _empty_like(node: cst.CSTNode) -> cst.BaseExpression | None:
     if m.matches(node, m.SimpleString()):
-        prefix = node.prefix  # type: ignore[attr-defined]
-        quote = node.quote[0]  # type: ignore[attr-defined]
+        prefix = node.prefix  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+        quote = node.quote[0]  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
         empty = cst.SimpleString(prefix + quote * 2)
-        return None if node.raw_value == "" else empty  # type: ignore[attr-defined]
+        return None if node.raw_value == "" else empty  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     if m.matches(node, m.List(elements=[m.AtLeastN(n=1)])):
         return cst.List([])
     if m.matches(node, m.Tuple(elements=[m.AtLeastN(n=1)])):
@@ -43,7 +43,7 @@ def constant_replacement(site: Site) -> Iterator[Proposal]:
         return
     alternatives: list[cst.BaseExpression] = []
     if m.matches(node, _BOOLEAN):
-        alternatives.append(cst.Name("False" if node.value == "True" else "True"))  # type: ignore[attr-defined]
+        alternatives.append(cst.Name("False" if node.value == "True" else "True"))  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     else:
         empty = _empty_like(node)
         if empty is not None:
@@ -51,7 +51,7 @@ def constant_replacement(site: Site) -> Iterator[Proposal]:
     if m.matches(node, m.SimpleString() | _DISPLAY):
         alternatives.append(cst.Name("None"))
     for alternative in alternatives:
-        yield site.replace(node, replacement(alternative, node, parent))  # type: ignore[arg-type]
+        yield site.replace(node, replacement(alternative, node, parent))
 
 
 KINDS: tuple[type[cst.CSTNode], ...] = (cst.Name, cst.SimpleString, cst.List, cst.Tuple, cst.Set, cst.Dict)

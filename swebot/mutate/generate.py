@@ -127,7 +127,7 @@ class _Checker:
         return ("compound", start)
 
     def _check_block(self, edit: BlockEdit) -> tuple[str, tuple[object, ...]] | None:
-        body = list(edit.block.body)  # type: ignore[attr-defined]
+        body = list(edit.block.body)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
         if not body or not 0 <= edit.index <= len(body) or edit.index + edit.removed > len(body):
             return None
         nested = isinstance(edit.block, cst.IndentedBlock)

@@ -21,9 +21,9 @@ _BINDING_SLOTS = m.AssignTarget() | m.For() | m.CompFor() | m.Del() | m.AnnAssig
 def _label_slot(name: cst.CSTNode, parent: cst.CSTNode) -> bool:
     """Whether ``name`` is a label in ``parent`` (attribute name, keyword, parameter, definition, ...)."""
     return (
-        (m.matches(parent, m.Attribute()) and parent.attr is name)  # type: ignore[attr-defined]
-        or (m.matches(parent, m.Arg()) and parent.keyword is name)  # type: ignore[attr-defined]
-        or (m.matches(parent, m.NamedExpr()) and parent.target is name)  # type: ignore[attr-defined]
+        (m.matches(parent, m.Attribute()) and parent.attr is name)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+        or (m.matches(parent, m.Arg()) and parent.keyword is name)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+        or (m.matches(parent, m.NamedExpr()) and parent.target is name)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
         or m.matches(parent, m.Param() | m.FunctionDef() | m.ClassDef() | m.AsName() | m.NameItem())
     )
 
@@ -68,7 +68,7 @@ def attribute_replacement(site: Site) -> Iterator[Proposal]:
     node = site.node
     assert isinstance(node, cst.Attribute)
     parent = site.parent
-    called = parent is not None and m.matches(parent, m.Call()) and parent.func is node  # type: ignore[attr-defined]
+    called = parent is not None and m.matches(parent, m.Call()) and parent.func is node  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     key = receiver_text(node.value, site.parsed.module)
     scope = _scope(site)
     pool = list((scope.called_attributes if called else scope.attributes).get(key, []))
@@ -91,8 +91,8 @@ def read_names(nodes: list[cst.CSTNode], parents: tuple[cst.CSTNode, ...]) -> li
         for node, ancestors in walk(top, into=lambda node: not m.matches(node, _NESTED_SCOPES)):
             if (
                 m.matches(node, m.Name())
-                and node.value not in names  # type: ignore[attr-defined]
+                and node.value not in names  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
                 and is_read_in((*parents, *ancestors, node))
             ):
-                names.append(node.value)  # type: ignore[attr-defined]
+                names.append(node.value)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     return names

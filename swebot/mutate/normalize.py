@@ -27,7 +27,7 @@ def _strip_docstrings(node: ast.AST) -> None:
     if isinstance(node, _SCOPES) and body:
         first = body[0]
         if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
-            node.body = body[1:]  # type: ignore[attr-defined]
+            node.body = body[1:]
     for name in _BODIES:
         for child in getattr(node, name, None) or ():
             if isinstance(child, ast.AST):

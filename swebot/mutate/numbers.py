@@ -31,7 +31,7 @@ def _is_offset_amount(site: Site) -> bool:
     return (
         parent is not None
         and m.matches(parent, m.BinaryOperation(operator=m.Add() | m.Subtract()))
-        and parent.right is site.node  # type: ignore[attr-defined]
+        and parent.right is site.node  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
         and split_offset(parent) is not None
     )
 
@@ -44,14 +44,14 @@ def _is_bound(site: Site) -> bool:
     if m.matches(parent, m.Index()):
         return True
     if m.matches(parent, m.Slice()):
-        return node is parent.lower or node is parent.upper  # type: ignore[attr-defined]
+        return node is parent.lower or node is parent.upper  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     if m.matches(parent, _POSITIONAL):
         grandparent = site.ancestors[-2] if len(site.ancestors) >= 2 else None
         return grandparent is not None and m.matches(grandparent, _RANGE_CALL)
     if m.matches(parent, m.ComparisonTarget(operator=_ORDER_OR_EQUALITY)):
-        return node is parent.comparator  # type: ignore[attr-defined]
-    if m.matches(parent, m.Comparison()) and node is parent.left:  # type: ignore[attr-defined]
-        return m.matches(parent.comparisons[0].operator, _ORDER_OR_EQUALITY)  # type: ignore[attr-defined]
+        return node is parent.comparator  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+    if m.matches(parent, m.Comparison()) and node is parent.left:  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+        return m.matches(parent.comparisons[0].operator, _ORDER_OR_EQUALITY)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     return False
 
 
@@ -74,7 +74,7 @@ def off_by_one(site: Site) -> Iterator[Proposal]:
         return
     if _is_bound(site) and not m.matches(node, _SINGLETON):
         for changed in (1, -1):
-            yield site.replace(node, replacement(with_offset(node, changed), node, parent))  # type: ignore[arg-type]
+            yield site.replace(node, replacement(with_offset(node, changed), node, parent))  # type: ignore[arg-type]  # libcst matchers do not narrow the node type
 
 
 KINDS: tuple[type[cst.CSTNode], ...] = (

@@ -34,7 +34,7 @@ def positions(module: cst.Module) -> tuple[Positions, Positions]:
 def _public(module: cst.Module) -> tuple[Positions, Positions]:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     resolved = wrapper.resolve_many([PositionProvider, WhitespaceInclusivePositionProvider])
-    return resolved[PositionProvider], resolved[WhitespaceInclusivePositionProvider]  # type: ignore[return-value]
+    return resolved[PositionProvider], resolved[WhitespaceInclusivePositionProvider]  # type: ignore[return-value]  # libcst metadata is typed per provider as object
 
 
 class _Sink:
@@ -47,7 +47,7 @@ class _Sink:
 def _one_pass(module: cst.Module) -> tuple[Positions, Positions]:
     from libcst.metadata.position_provider import PositionProvidingCodegenState
 
-    class _BothPositions(PositionProvidingCodegenState):  # type: ignore[misc, valid-type]
+    class _BothPositions(PositionProvidingCodegenState):
         def after_codegen(self, node: cst.CSTNode) -> None:
             start = self._stack[-1]
             inclusive[node] = CodeRange(start, CodePosition(self.line, self.column))
@@ -55,6 +55,6 @@ def _one_pass(module: cst.Module) -> tuple[Positions, Positions]:
 
     inclusive: dict[cst.CSTNode, CodeRange] = {}
     sink = _Sink()
-    state = _BothPositions(default_indent=module.default_indent, default_newline=module.default_newline, provider=sink)  # type: ignore[arg-type]
+    state = _BothPositions(default_indent=module.default_indent, default_newline=module.default_newline, provider=sink)  # type: ignore[arg-type]  # libcst codegen state takes our position sink
     module._codegen(state)
     return sink._computed, inclusive

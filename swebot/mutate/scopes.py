@@ -80,7 +80,7 @@ def collect_scope(root: cst.FunctionDef | cst.Module, parsed: ParsedSource) -> S
 
     def bind(target: cst.CSTNode) -> None:
         if m.matches(target, m.Name()):
-            name = target.value  # type: ignore[attr-defined]
+            name = target.value  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
             _add(facts.locals, name)
             if name not in facts.bound_at and parsed.has_position(target):
                 facts.bound_at[name] = parsed.line(target)
@@ -95,19 +95,19 @@ def collect_scope(root: cst.FunctionDef | cst.Module, parsed: ParsedSource) -> S
         kind = type(node)
         if kind in _BINDERS:
             bind(getattr(node, _BINDERS[kind]))
-        elif kind is cst.Return and node.value is not None:  # type: ignore[attr-defined]
+        elif kind is cst.Return and node.value is not None:  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
             facts.returns_value = True
-            facts.returned.append(node.value)  # type: ignore[attr-defined]
+            facts.returned.append(node.value)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
         elif kind is cst.SimpleStatementLine:
-            facts.statements.append(node)  # type: ignore[arg-type]
+            facts.statements.append(node)  # type: ignore[arg-type]  # libcst matchers do not narrow the node type
         elif kind in (cst.Global, cst.Nonlocal) and parsed.has_position(node):
             facts.declarations_end = max(facts.declarations_end, parsed.last_line(node))
         elif kind is cst.Call:
-            called.add(id(node.func))  # type: ignore[attr-defined]
+            called.add(id(node.func))  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
         elif kind is cst.Attribute:
-            key = receiver_text(node.value, module)  # type: ignore[attr-defined]
+            key = receiver_text(node.value, module)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
             pool = facts.called_attributes if id(node) in called else facts.attributes
-            _add(pool.setdefault(key, []), node.attr.value)  # type: ignore[attr-defined]
+            _add(pool.setdefault(key, []), node.attr.value)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     return facts
 
 

@@ -171,7 +171,7 @@ class Site:
             return None
         index = self.ancestors.index(function)
         if index >= 2 and isinstance(self.ancestors[index - 2], cst.ClassDef):
-            return self.ancestors[index - 2]  # type: ignore[return-value]
+            return self.ancestors[index - 2]  # type: ignore[return-value]  # libcst matchers do not narrow the node type
         return None
 
     @cached_property

@@ -34,11 +34,11 @@ def statement_deletion(site: Site) -> Iterator[Proposal]:
     node = site.node
     if site.block is None or m.matches(node, _PASS) or _is_docstring(site):
         return
-    if len(node.body) != 1:  # type: ignore[attr-defined]
+    if len(node.body) != 1:  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
         return  # several statements on one line: the line is the unit a fix touches, not one of them
     block, _ = site.block
     what = f"delete `{shorten(site.parsed.statement_text(node))}`"
-    if m.matches(block, m.IndentedBlock()) and len(block.body) == 1:  # type: ignore[attr-defined]
+    if m.matches(block, m.IndentedBlock()) and len(block.body) == 1:  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
         indent = site.parsed.indentation(node)
         yield from _some(site.change_block(offset=0, removed=1, inserted=[indent + "pass"], description=what))
     else:
@@ -74,7 +74,7 @@ def statement_insertion(site: Site) -> Iterator[Proposal]:
     ]
     donors.sort(key=lambda statement: abs(site.parsed.line(statement) - line))
     simple = m.matches(node, m.SimpleStatementLine())
-    offsets = (0, 1) if simple and not m.matches(node, _TERMINAL) else (0,)
+    offsets: tuple[int, ...] = (0, 1) if simple and not m.matches(node, _TERMINAL) else (0,)
     # Python rejects a use of a name before its `global`/`nonlocal` declaration: insert after those
     offsets = tuple(offset for offset in offsets if line + offset > scope.declarations_end)
     seen: set[str] = set()

@@ -42,13 +42,13 @@ def argument_swap(site: Site) -> Iterator[Proposal]:
 def operand_swap(site: Site) -> Iterator[Proposal]:
     node = cast(cst.BaseExpression, site.node)
     if m.matches(node, m.BinaryOperation(operator=_NON_COMMUTATIVE)):
-        swapped = node.with_changes(left=node.right, right=node.left)  # type: ignore[attr-defined]
+        swapped = node.with_changes(left=node.right, right=node.left)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     elif m.matches(node, m.Comparison(comparisons=[m.ComparisonTarget(operator=_ORDERED_COMPARISON)])):
-        target = node.comparisons[0]  # type: ignore[attr-defined]
-        swapped = node.with_changes(left=target.comparator, comparisons=[target.with_changes(comparator=node.left)])  # type: ignore[attr-defined]
+        target = node.comparisons[0]  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+        swapped = node.with_changes(left=target.comparator, comparisons=[target.with_changes(comparator=node.left)])  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     else:
         return
-    yield site.replace(node, replacement(cast(cst.BaseExpression, swapped), node, site.parent))
+    yield site.replace(node, replacement(swapped, node, site.parent))
 
 
 KINDS_OPERANDS: tuple[type[cst.CSTNode], ...] = (cst.BinaryOperation, cst.Comparison)

@@ -115,10 +115,10 @@ def replacement(expr: cst.BaseExpression, old: cst.CSTNode, parent: cst.CSTNode 
 
 def integer_value(node: cst.CSTNode) -> int | None:
     """The value of an integer literal, a negated one (``-1``) included; None otherwise."""
-    if m.matches(node, m.Integer()) and not node.lpar:  # type: ignore[attr-defined]
-        return int(node.value, 0)  # type: ignore[attr-defined]
-    if m.matches(node, m.UnaryOperation(operator=m.Minus(), expression=m.Integer())) and not node.lpar:  # type: ignore[attr-defined]
-        return -int(node.expression.value, 0)  # type: ignore[attr-defined]
+    if m.matches(node, m.Integer()) and not node.lpar:  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+        return int(node.value, 0)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+    if m.matches(node, m.UnaryOperation(operator=m.Minus(), expression=m.Integer())) and not node.lpar:  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+        return -int(node.expression.value, 0)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
     return None
 
 
@@ -131,10 +131,10 @@ def split_offset(expr: cst.CSTNode) -> tuple[cst.BaseExpression, int] | None:
     """``e + k`` / ``e - k`` (k an integer literal, e not one) as ``(e, ±k)``; None for other shapes."""
     if not m.matches(expr, m.BinaryOperation(operator=m.Add() | m.Subtract(), right=m.Integer())):
         return None
-    if expr.lpar or integer_value(expr.left) is not None:  # type: ignore[attr-defined]
+    if expr.lpar or integer_value(expr.left) is not None:  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
         return None
-    amount = int(expr.right.value, 0)  # type: ignore[attr-defined]
-    return expr.left, (amount if m.matches(expr.operator, m.Add()) else -amount)  # type: ignore[attr-defined]
+    amount = int(expr.right.value, 0)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+    return expr.left, (amount if m.matches(expr.operator, m.Add()) else -amount)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
 
 
 def with_offset(base: cst.BaseExpression, amount: int) -> cst.BaseExpression:
@@ -163,9 +163,9 @@ def swap_operator(old: cst.CSTNode, new_kind: type[cst.CSTNode]) -> cst.CSTNode:
             before = cst.SimpleWhitespace(" ")
         if isinstance(after, cst.SimpleWhitespace) and not after.value:
             after = cst.SimpleWhitespace(" ")
-    return new_kind(whitespace_before=before, whitespace_after=after)  # type: ignore[call-arg]
+    return new_kind(whitespace_before=before, whitespace_after=after)  # type: ignore[call-arg]  # a libcst node class chosen at run time
 
 
 def symbol(kind: type[cst.CSTNode]) -> str:
     """The source spelling of an operator class, for descriptions."""
-    return cst.Module([]).code_for_node(kind()).strip()  # type: ignore[call-arg]
+    return cst.Module([]).code_for_node(kind()).strip()

@@ -101,7 +101,7 @@ def connect(timeout: float = 5.0) -> docker.DockerClient:
         probe.close()
         # No client-side read timeout: a test run may print nothing for many minutes. Every
         # blocking call that matters (execute) has its own deadline.
-        return docker.from_env(timeout=None)  # type: ignore[arg-type]
+        return docker.from_env(timeout=None)
     except Exception as exc:  # the SDK raises DockerException, requests and OS errors alike
         where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
         raise EnvironmentProblem(
@@ -438,7 +438,9 @@ class DockerSandbox:
                 )
         if "error" in outcome:
             raise self._lost("execute", settle=3.0) or SandboxError(f"docker exec failed: {outcome['error']}")
-        raw_out, raw_err = outcome["output"]  # type: ignore[misc]
+        raw_out: bytes | None
+        raw_err: bytes | None
+        raw_out, raw_err = outcome["output"]  # type: ignore[misc]  # demux=True: a (stdout, stderr) pair
         try:
             result = json.loads((raw_out or b"").decode("utf-8"))
         except ValueError:

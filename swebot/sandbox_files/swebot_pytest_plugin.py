@@ -73,7 +73,7 @@ class _State:
     def __init__(self, config: pytest.Config) -> None:
         self.root = _root()
         # rootpath: pytest >= 6.1; rootdir (a py.path) before that.
-        rootdir = getattr(config, "rootpath", None) or config.rootdir  # type: ignore[attr-defined]
+        rootdir = getattr(config, "rootpath", None) or config.rootdir  # type: ignore[attr-defined]  # config.rootdir: pytest < 6.1, no rootpath
         self.rootdir = os.path.realpath(str(rootdir))
         self.prefix = os.path.relpath(self.rootdir, self.root).replace(os.sep, "/")
         # Read once: the variables are hidden from the environment while tests run.
@@ -100,7 +100,7 @@ _state: _State | None = None
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_load_initial_conftests(early_config: pytest.Config, parser: Any, args: list[str]):  # type: ignore[no-untyped-def]
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: Any, args: list[str]):
     # pytest-cov decides here, from the early options, whether to start: no sources, no start.
     # Its ``--no-cov`` flag too, for versions that look at it instead.
     if os.environ.get("SWEBOT_NO_PROJECT_COVERAGE"):
@@ -140,7 +140,7 @@ def _read_select(path: str | None) -> list[str] | None:
         return [line.rstrip("\n") for line in fh if line.strip()]
 
 
-def _prefixes(nodeid: str):  # type: ignore[no-untyped-def]
+def _prefixes(nodeid: str):
     """The node id and every selection that includes it: parent directories, the file,
     enclosing classes, the unparametrized function."""
     yield nodeid
@@ -169,7 +169,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):  # type: ignore[no-untyped-def]
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     # Hide our variables from the test: a test that runs pytest itself must not inherit
     # our JUnit path, selection or coverage output.
     hidden = {name: os.environ.pop(name) for name in _ENV_NAMES if name in os.environ}

@@ -108,7 +108,7 @@ def _collect(outcomes: Sequence[Outcome]) -> tuple[list[Candidate], list[ReproTe
             candidates.append(Candidate(o.plan.id, o.plan.origin, r.patch, r.status, o.passed_every_check))
         for test in accepted_reproductions(dict(r.details)):
             repro.append(ReproTest(str(test["path"]), str(test["content"]),
-                                   tuple(str(t) for t in test["tests"]), o.plan.id))  # type: ignore[attr-defined]
+                                   tuple(str(t) for t in test["tests"]), o.plan.id))  # type: ignore[attr-defined]  # accepted_reproductions gives dicts whose "tests" is a list
     return candidates, repro
 
 

@@ -17,6 +17,7 @@ from typing import Sequence
 from swebot.mutate.normalize import normalized  # not swebot.mutate: that imports libcst
 from swebot.diffs import changed_lines, file_sections
 from swebot.workspace import sandbox_apply, sandbox_reset
+from swebot.testing import TestRunner
 from swebot.types import Sandbox, TestReport
 
 
@@ -91,7 +92,7 @@ class Checks:
     """How candidates are checked. ``runner`` runs the repository's tests (None: there are none to
     run); ``baseline`` is their result on the original code (computed when None)."""
 
-    runner: object | None
+    runner: TestRunner | None
     baseline: TestReport | None = None
     targets: tuple[str, ...] = ()
     repro: Sequence[ReproTest] = ()
@@ -131,7 +132,7 @@ def check_all(sandbox: Sandbox, candidates: Sequence[Candidate], checks: Checks)
     if checks.runner is not None and checks.baseline is None and any(c.patch.strip() for c in candidates):
         sandbox_reset(sandbox)
         _place(sandbox, checks)
-        checks.baseline = checks.runner.run()  # type: ignore[attr-defined]
+        checks.baseline = checks.runner.run()
     done: dict[str, tuple[Evidence, str]] = {}
     out = []
     try:
@@ -165,11 +166,11 @@ def _check(sandbox: Sandbox, patch: str, checks: Checks) -> tuple[Evidence, str]
     if checks.runner is None:
         return Evidence(repro_total=len(checks.repro_ids)), key
     runner = checks.runner
-    full: TestReport = runner.run()  # type: ignore[attr-defined]
+    full: TestReport = runner.run()
     seen = {c.nodeid for c in full.cases}
     repro_report = full
     if checks.repro_ids and not all(i in seen for i in checks.repro_ids):
-        repro_report = runner.run(list(checks.repro_ids))  # type: ignore[attr-defined]
+        repro_report = runner.run(list(checks.repro_ids))
     base_passing = checks.baseline.passing if checks.baseline else frozenset()
     problems = [f"collection error in {e}" for e in full.collection_errors]
     if full.timed_out or repro_report.timed_out:
