@@ -67,6 +67,11 @@ def commit_to_new_branches(repo: Path, patch: str, branch: str, message: str) ->
     return [commit for _, commit in reversed(made)]
 
 
+def commit_to_new_branch(repo: Path, patch: str, branch: str, message: str) -> str:
+    """``commit_to_new_branches``, answering the sha of the commit in ``repo`` itself."""
+    return commit_to_new_branches(repo, patch, branch, message)[0].sha
+
+
 def _commit(repo: Path, prefix: str, patch: str, branch: str, message: str,
             made: list[tuple[Path, BranchCommit]]) -> str:
     """Make the commit for the sections of ``patch`` under ``prefix`` (the path of ``repo`` below

@@ -78,5 +78,7 @@ def scope() -> Iterator[None]:
         yield
     finally:
         with _lock:
-            _values.clear(), _values.update(values)
-            _names.clear(), _names.update(names)
+            _values.clear()
+            _values.update(values)
+            _names.clear()
+            _names.update(names)

@@ -3,7 +3,7 @@
 A repair never runs in the user's tree: ``snapshot`` copies the current state (tracked files as they
 are on disk, plus untracked files that are not ignored) into a fresh folder with its own git
 history, whose single commit is the baseline every diff is taken against. The user's tree is
-written only by ``apply_to_tree`` (``--apply``) and ``commit_to_new_branch`` (``--branch``).
+written only by ``apply_to_tree`` (``--apply``) and ``swebot.branches`` (``--branch``).
 """
 
 from __future__ import annotations
@@ -214,11 +214,3 @@ def _writable(path: Path) -> bool:
     except OSError:
         return False
     return True
-
-
-def commit_to_new_branch(repo: Path, patch: str, branch: str, message: str) -> str:
-    """Commit ``patch`` on top of HEAD as a new branch, without touching the checkout or index
-    (submodules it changes get a branch of the same name: see ``swebot.branches``)."""
-    from swebot.branches import commit_to_new_branches
-
-    return commit_to_new_branches(repo, patch, branch, message)[0].sha

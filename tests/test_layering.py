@@ -19,8 +19,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "swebot"
 FLOORS: list[tuple[str, frozenset[str]]] = [
     ("values", frozenset({"swebot", "swebot.errors", "swebot.types", "swebot.paths"})),
     ("tools", frozenset({"swebot.diffs", "swebot.vcs", "swebot.issue_file", "swebot.runlog", "swebot.progress",
-                         "swebot.models", "swebot.sandbox", "swebot.sandbox_files", "swebot.testing",
-                         "swebot.mutate", "swebot.trajectory", "swebot.workspace"})),
+                         "swebot.redact", "swebot.secrets", "swebot.models", "swebot.sandbox", "swebot.sandbox_files",
+                         "swebot.testing", "swebot.mutate", "swebot.trajectory", "swebot.workspace",
+                         "swebot.branches", "swebot.source_encoding"})),
     ("analysis", frozenset({"swebot.localize", "swebot.agent"})),
     ("engines", frozenset({"swebot.engines", "swebot.scaling"})),
     ("orchestration", frozenset({"swebot.repair"})),
@@ -92,9 +93,9 @@ def swebot_imports(module: str) -> list[tuple[str, bool, int]]:
 
 
 def floor_of(module: str) -> int:
-    candidates = [module]
     parts = module.split(".")
-    candidates += [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+    # the module itself, then its packages (never the root package: a new top-level module is placed by hand)
+    candidates = [module] + [".".join(parts[:i]) for i in range(len(parts) - 1, 1, -1)]
     for name in candidates:
         for index, (_, members) in enumerate(FLOORS):
             if name in members:

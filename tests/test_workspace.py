@@ -11,10 +11,10 @@ from typing import Iterator
 import pytest
 
 from swebot.errors import BadInput, EnvironmentProblem
+from swebot.branches import commit_to_new_branch
 from swebot.diffs import changed_paths
 from swebot.workspace import (
     apply_to_tree,
-    commit_to_new_branch,
     find_repo_root,
     snapshot,
 )

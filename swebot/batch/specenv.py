@@ -26,17 +26,21 @@ import json
 import os
 import re
 import shlex
-import subprocess
 import tarfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from swebot import vcs
 from swebot.batch import harness
 from swebot.batch.dataset import Instance
 from swebot.batch.repos import RepoCache
 from swebot.errors import EnvironmentProblem
+
+if TYPE_CHECKING:
+    from docker import DockerClient
 
 SPECENV_REPOSITORY = "swebot/specenv"
 VENV = "/opt/testbed"
@@ -77,7 +81,7 @@ def choose_python(wanted: str) -> PythonChoice:
 # --- the repository's requirement files, read from the mirror --------------------------------
 
 def _git_show(bare: Path, commit: str, path: str) -> str | None:
-    proc = subprocess.run(["git", "--git-dir", str(bare), "show", f"{commit}:{path}"], capture_output=True, text=True)
+    proc = vcs.run(None, "--git-dir", str(bare), "show", f"{commit}:{path}")
     return proc.stdout if proc.returncode == 0 else None
 
 
@@ -92,7 +96,8 @@ def requirements_text(repo: str, bare: Path, commit: str) -> str:
         if text is None:
             continue
         folder = path.rpartition("/")[0]
-        included, own = [], []
+        included: list[str] = []
+        own: list[str] = []
         for line in text.split("\n"):
             if line.strip().startswith("-r"):
                 name = line.strip()[2:].strip()
@@ -226,7 +231,7 @@ def scm_version(version: str) -> str:
 
 
 def _archive(bare: Path, commit: str) -> bytes:
-    proc = subprocess.run(["git", "--git-dir", str(bare), "archive", "--format=tar", commit], capture_output=True)
+    proc = vcs.run(None, "--git-dir", str(bare), "archive", "--format=tar", commit, text=False)
     if proc.returncode != 0:
         raise EnvironmentProblem(f"cannot archive {commit[:12]}: {proc.stderr.decode(errors='replace').strip()}")
     return proc.stdout
@@ -250,7 +255,7 @@ class SpecEnv:
     built_seconds: float = 0.0  # 0 when reused
 
 
-def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: object | None = None,
+def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: DockerClient | None = None,
                     on_progress: Progress | None = None, build_timeout: float = 3600.0,
                     spec: harness.HarnessSpec | None = None, network: str | None = None) -> SpecEnv:
     """The environment image for the instance's (repo, version): found, or built now (``spec``
@@ -273,7 +278,7 @@ def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: object | No
     client = client or connect()
     base = base_image_for(python.suite)
     try:
-        base_id = client.images.get(base).id  # type: ignore[attr-defined]
+        base_id = client.images.get(base).id
     except docker.errors.ImageNotFound:
         raise EnvironmentProblem(
             f"the Debian {python.suite} base image {base} (Python {python.version}) is missing",
@@ -287,7 +292,7 @@ def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: object | No
     lock = cache.cache_dir / "specenv-locks" / f"{slug}-{deps[:12]}.lock"
     lock.parent.mkdir(parents=True, exist_ok=True)
     with locked(lock):
-        if image_exists(client, tag):  # type: ignore[arg-type]
+        if image_exists(client, tag):
             return SpecEnv(tag, "; ".join([f"environment {tag} (reused)", *notes]))
         if on_progress:
             on_progress(f"building the environment of {spec.key} (Python {python.version}) as {tag}")
@@ -302,7 +307,7 @@ def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: object | No
         log: list[str] = []
         error = None
         try:
-            stream = client.api.build(  # type: ignore[attr-defined]
+            stream = client.api.build(
                 fileobj=_context(files), custom_context=True, tag=tag, rm=True, forcerm=True, decode=True,
                 buildargs={"BASE_IMAGE": base, "SWEBOT_DEPS": deps, "SWEBOT_SPEC": spec.key,
                            "SWEBOT_SCM_VERSION": scm_version(spec.version)}, timeout=build_timeout,
@@ -322,10 +327,10 @@ def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: object | No
             error = f"{exc}"
             log.append(error)
         finally:
-            if error is not None or not image_exists(client, tag):  # type: ignore[arg-type]
+            if error is not None or not image_exists(client, tag):
                 _remove_untagged(client, deps)
         seconds = time.monotonic() - started
-        if error is not None or not image_exists(client, tag):  # type: ignore[arg-type]
+        if error is not None or not image_exists(client, tag):
             tail = "\n".join(log[-BUILD_LOG_TAIL:])
             raise EnvironmentProblem(
                 f"building the environment of {spec.key} failed after {seconds:.0f}s\n"
@@ -336,14 +341,14 @@ def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: object | No
         return SpecEnv(tag, "; ".join([f"environment {tag} (built in {seconds:.0f}s)", *notes]), seconds)
 
 
-def _remove_untagged(client: object, deps: str) -> None:
+def _remove_untagged(client: DockerClient, deps: str) -> None:
     """Untagged layers of a failed or interrupted build (they carry its deps label)."""
     try:
-        images = client.images.list(filters={"label": f"swebot.deps={deps}", "dangling": True})  # type: ignore[attr-defined]
+        images = client.images.list(filters={"label": f"swebot.deps={deps}", "dangling": True})
     except Exception:  # noqa: BLE001 - cleanup is best effort; `swebot sandbox prune` finds the rest
         return
     for image in images:
         try:
-            client.images.remove(image.id, force=True)  # type: ignore[attr-defined]
+            client.images.remove(image.id, force=True)
         except Exception:  # noqa: BLE001, S110
             pass

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, TextIO
 
 from swebot.agent.config import LLMSettings
+from swebot.branches import commit_to_new_branch
 from swebot.errors import BadInput, EnvironmentProblem, SwebotError
 from swebot.github import pr as text
 from swebot.github.api import WRITE_PERMISSIONS, GitHubClient, Issue
@@ -30,7 +31,6 @@ from swebot.github.urls import api_url_from_env
 from swebot.repair import FixReport, FixRequest
 from swebot.testing.command import DEFAULT_TEST_COMMAND
 from swebot.types import Budget
-from swebot.workspace import commit_to_new_branch
 
 TRUSTED_ASSOCIATIONS = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
 DEFAULT_LABEL = "swebot"

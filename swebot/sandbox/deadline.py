@@ -64,7 +64,7 @@ class DeadlineSandbox:
 
     def clone(self) -> "DeadlineSandbox":
         """A clone of the inner sandbox under the same deadline (attempts and lanes share it)."""
-        return DeadlineSandbox(self.inner.clone(), self.deadline)  # type: ignore[attr-defined]
+        return DeadlineSandbox(self.inner.clone(), self.deadline)  # type: ignore[attr-defined]  # clone() is only called on a sandbox that has it (CloneableSandbox)
 
     def close(self) -> None:
         self.inner.close()

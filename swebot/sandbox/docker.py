@@ -540,7 +540,7 @@ class DockerSandbox:
             candidate = posixpath.join(current, part)
             stat = self._stat(candidate)
             for _ in range(40):  # as the kernel's ELOOP limit
-                if stat is None or not int(stat.get("mode", 0)) & _GO_SYMLINK:  # type: ignore[call-overload]
+                if stat is None or not int(stat.get("mode", 0)) & _GO_SYMLINK:  # type: ignore[call-overload]  # the archive's stat header is JSON: mode is a number
                     break
                 # Docker resolves the whole chain in the container's own scope.
                 candidate = posixpath.normpath(str(stat.get("linkTarget") or ""))
@@ -553,7 +553,7 @@ class DockerSandbox:
                 return posixpath.dirname(candidate), [posixpath.basename(candidate), *parts[i + 1:]], None
             if i == len(parts) - 1:
                 return posixpath.dirname(candidate), [posixpath.basename(candidate)], \
-                    int(stat.get("mode", 0o644)) & 0o777  # type: ignore[call-overload]
+                    int(stat.get("mode", 0o644)) & 0o777  # type: ignore[call-overload]  # the archive's stat header is JSON: mode is a number
             current = candidate
         raise SandboxError(f"not a file path: {path}")
 
