@@ -20,11 +20,12 @@ from swebot.agent.config import LLMSettings
 from swebot.batch.dataset import Instance
 from swebot.batch.environment import Progress, environment_for, image_policy
 from swebot.batch.ledger import LIMIT_NAME, Ledger
-from swebot.diffs import patch_files, without_files
 from swebot.batch.repos import RepoCache, apply_patch
 from swebot.batch.settings import BatchSettings
+from swebot.diffs import patch_files, without_files
 from swebot.errors import LimitReached, SwebotError
 from swebot.leftovers import owned_tempdir
+from swebot.testing.command import DEFAULT_TEST_COMMAND
 
 STATUSES = ("fixed", "not_fixed", "nothing_to_fix", "error", "cut")
 MAX_COLLECTED_BYTES = 20_000_000  # run-folder files shipped back from a remote worker
@@ -61,7 +62,7 @@ def oracle_test_command(instance: Instance) -> str | None:
     ids = list(dict.fromkeys([*instance.FAIL_TO_PASS, *instance.PASS_TO_PASS]))
     if not instance.FAIL_TO_PASS:
         return None
-    return "python -m pytest -q " + " ".join(shlex.quote(i) for i in ids)
+    return f"{DEFAULT_TEST_COMMAND} -q " + " ".join(shlex.quote(i) for i in ids)
 
 
 def oracle_unavailable(instance: Instance) -> str:
