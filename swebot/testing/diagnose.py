@@ -43,9 +43,9 @@ def diagnose_baseline(report: TestReport, command: str, *, timeout: float | None
             "e.g. `SWEBOT_SANDBOX_MEMORY=8g swebot fix ...`, or point the command at tests that need less",
         )
     if report.timed_out:
-        limit = timeout if timeout is not None else report.duration
+        seconds = timeout if timeout is not None else report.duration
         raise BadInput(
-            f"the test command `{command}` did not finish within the {limit:.0f}s test timeout",
+            f"the test command `{command}` did not finish within the {seconds:.0f}s test timeout",
             hint="a test may hang: raise the test timeout, or point the command at fewer tests",
         )
     if report.cases:
