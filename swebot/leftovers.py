@@ -131,7 +131,7 @@ def describe(folders: int, containers: int) -> str:
 
 def container_owner_alive(labels: Mapping[str, str]) -> bool | None:
     """``owner_alive`` for a container, from its owner labels."""
-    from swebot.sandbox.docker import OWNER_LABEL, OWNER_START_LABEL
+    from swebot.sandbox.images import OWNER_LABEL, OWNER_START_LABEL
 
     host, _, pid = labels.get(OWNER_LABEL, "").rpartition(":")
     return owner_alive(host, pid, labels.get(OWNER_START_LABEL, ""))

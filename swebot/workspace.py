@@ -12,6 +12,7 @@ import os
 import shlex
 import shutil
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -21,7 +21,7 @@ FLOORS: list[tuple[str, frozenset[str]]] = [
     ("tools", frozenset({"swebot.diffs", "swebot.vcs", "swebot.issue_file", "swebot.runlog", "swebot.progress",
                          "swebot.redact", "swebot.secrets", "swebot.models", "swebot.sandbox", "swebot.sandbox_files",
                          "swebot.testing", "swebot.mutate", "swebot.trajectory", "swebot.workspace",
-                         "swebot.branches", "swebot.source_encoding"})),
+                         "swebot.branches", "swebot.source_encoding", "swebot.leftovers"})),
     ("analysis", frozenset({"swebot.localize", "swebot.agent"})),
     ("engines", frozenset({"swebot.engines", "swebot.scaling"})),
     ("orchestration", frozenset({"swebot.repair"})),

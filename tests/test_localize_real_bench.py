@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import run_git, write_files
+from tests.conftest import write_files
+from tests.gitrepo import git
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "localize"
 _spec = importlib.util.spec_from_file_location("swebot_bench_localize_real_data", BENCH / "real_data.py")
@@ -56,12 +57,12 @@ def mirror(tmp_path: Path) -> tuple[Path, str]:
     work = tmp_path / "work"
     write_files(work, {"pkg/parser.py": SOURCE, "pkg/__init__.py": "", "build/gen.py": "x = 1\n",
                        "README.md": "not python\n"})
-    run_git(work, "init", "-q")
-    run_git(work, "add", "-A")
-    run_git(work, "commit", "-qm", "base")
-    commit = run_git(work, "rev-parse", "HEAD").strip()
+    git(work, "init", "-q")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "base")
+    commit = git(work, "rev-parse", "HEAD").strip()
     bare = tmp_path / "mirror.git"
-    run_git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
     return bare, commit
 
 

@@ -186,4 +186,4 @@ def test_builtin_engine_fixes_a_latin1_module_in_docker(make_repo, swebot_cli, t
     assert json.loads(result.stdout)["status"] == "fixed"
     patch = (run / "patch.diff").read_bytes()
     assert b"+    if is_member and total >= 100:" in patch and b"100 \xa3 or more" in patch
-    run_git(repo, "apply", "--check", str(run / "patch.diff"))
+    git(repo, "apply", "--check", str(run / "patch.diff"))

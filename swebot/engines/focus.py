@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from swebot.localize.own_calls import called_lines
 from swebot.localize.sbfl import SuspiciousLine, boost_lines
-from swebot.testing import CoverageMap, TestRunner
+from swebot.testing import TestRunner
 from swebot.types import Sandbox, TestReport
 
 CALL_BOOST = 0.25  # added to a line in a function the failing test calls (frames add up to 0.3)
@@ -28,7 +28,7 @@ MAX_FOCUS_FILES = 60  # suspicious files read to find the called functions
 @dataclass(frozen=True)
 class Spectrum:
     passing: frozenset[str]
-    coverage: CoverageMap
+    coverage: Mapping[str, Mapping[str, frozenset[int]]]
     files_report: TestReport | None = None  # the run of the failing tests' files, when made
     seconds: float = 0.0
 
@@ -37,7 +37,7 @@ def test_files(failing: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted({nodeid.split("::", 1)[0] for nodeid in failing}))
 
 
-def widen_spectrum(runner: TestRunner, report: TestReport, coverage: CoverageMap,
+def widen_spectrum(runner: TestRunner, report: TestReport, coverage: Mapping[str, Mapping[str, frozenset[int]]],
                    failing: Sequence[str], timeout: float) -> Spectrum:
     """The baseline's passing tests and coverage, plus those of the failing tests' files when the
     baseline ran none of their passing tests."""
@@ -51,7 +51,7 @@ def widen_spectrum(runner: TestRunner, report: TestReport, coverage: CoverageMap
         return Spectrum(report.passing, coverage)
     known = {c.nodeid for c in report.cases}
     extra = wider.passing - known - set(failing)
-    merged = dict(coverage)
+    merged: dict[str, Mapping[str, frozenset[int]]] = dict(coverage)
     merged.update({nodeid: more[nodeid] for nodeid in extra if nodeid in more})
     return Spectrum(report.passing | extra, merged, wider, seconds)
 

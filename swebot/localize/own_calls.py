@@ -58,7 +58,7 @@ def _find(tree: ast.Module, parts: list[str]) -> ast.AST | None:
                      and n.name == part), None)
         if node is None:
             return None
-        scope = node.body  # type: ignore[attr-defined]
+        scope = node.body
     return node
 
 

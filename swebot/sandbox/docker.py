@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 
 from swebot.errors import EnvironmentProblem, SandboxError
 from swebot.leftovers import owned_tempdir, owner_tag
-from swebot.sandbox.images import KIND_LABEL, LABEL
+from swebot.sandbox.images import KIND_LABEL, LABEL, OWNER_LABEL, OWNER_START_LABEL
 from swebot.secrets import is_secret_variable, sandbox_environment
 from swebot.types import ExecResult
 
@@ -42,8 +42,6 @@ DEFAULT_OUTPUT_LIMIT = 1_000_000  # bytes kept per stream, as in the local sandb
 ROOT = "/workspace"
 HELPER_PATH = "/opt/swebot/exec.py"
 SANDBOX_UID = 1000  # the image's "swebot" user; copied-in files are owned by it
-OWNER_LABEL = "swebot.owner"  # host:pid of the swebot process, so prune can spot orphans
-OWNER_START_LABEL = "swebot.owner_start"  # when that pid started: a reused pid is not the owner
 SPEC_ARG_LIMIT = 100_000  # bytes of JSON spec passed as an argument; larger goes via a file
 MEMORY_SETTING = "SWEBOT_SANDBOX_MEMORY"  # the variable that sets the containers' memory limit
 HOST_GRACE = 15.0  # seconds the host waits past the in-container timeout before stepping in

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 LABEL = "swebot"
 KIND_LABEL = "swebot.kind"
+OWNER_LABEL = "swebot.owner"  # host:pid of the swebot process, so prune can spot orphans
+OWNER_START_LABEL = "swebot.owner_start"  # when that pid started: a reused pid is not the owner
 DEPS_LABEL = "swebot.deps"
 BASE_IMAGE = os.environ.get("SWEBOT_BASE_IMAGE", "swebot/base:latest")
 ENV_REPOSITORY = "swebot/env"
