@@ -109,12 +109,16 @@ def snapshot(repo: Path, parent_dir: Path | None = None) -> Workspace:
 # Non-ASCII names as UTF-8, not C-quoted octal (the workspace's config says so too, for every git
 # command run inside it; this covers a workspace made by something else).
 _DIFF_ARGS = ("-c", "core.quotepath=off", "diff", "--no-color", "--no-ext-diff", "--src-prefix=a/", "--dst-prefix=b/", "HEAD")
+# The scratch folder stays out by pathspec too: a workspace swebot did not prepare (no exclude file)
+# must not hand back swebot's own files as the patch. Written as a glob that does not spell the
+# folder's name literally: `git add` fails on a pathspec naming an ignored path.
+_OUTSIDE_SCRATCH = ("--", ".", f":(exclude,glob)[{SCRATCH_DIR[0]}]{SCRATCH_DIR[1:]}/**")
 
 
 def diff_against_baseline(path: Path) -> str:
     """Unified diff of a workspace folder (new files included) against its baseline commit."""
-    git(path, "add", "-A", "-N", ".")
-    return git(path, *_DIFF_ARGS)
+    git(path, "add", "-A", "-N", *_OUTSIDE_SCRATCH)
+    return git(path, *_DIFF_ARGS, *_OUTSIDE_SCRATCH)
 
 
 def sandbox_diff(sandbox: Sandbox) -> str:
@@ -126,7 +130,8 @@ def sandbox_diff(sandbox: Sandbox) -> str:
     """
     out = f"{SCRATCH_DIR}/last.diff"  # scratch: never part of a diff, gone with the workspace
     result = sandbox.execute(
-        f"mkdir -p {SCRATCH_DIR} && git add -A -N . && git {' '.join(_DIFF_ARGS)} > {out}",
+        f"mkdir -p {SCRATCH_DIR} && git add -A -N {shlex.join(_OUTSIDE_SCRATCH)} "
+        f"&& git {shlex.join(_DIFF_ARGS + _OUTSIDE_SCRATCH)} > {out}",
         timeout=120, env=BOT_IDENTITY,
     )
     if result.exit_code != 0:

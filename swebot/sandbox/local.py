@@ -21,13 +21,17 @@ from swebot.secrets import sandbox_environment
 from swebot.types import ExecResult
 
 DEFAULT_OUTPUT_LIMIT = 1_000_000  # bytes kept per stream
+SETTINGS_PREFIX = "SWEBOT_"
 
 
 def scrubbed_environment(env: Mapping[str, str]) -> dict[str, str]:
-    """The environment without secrets: code under repair is not trusted with the user's
-    credentials, even without a container (see swebot.secrets: held secrets, the variables
-    they came from or were copied to, and names that look like credentials)."""
-    return sandbox_environment(env, by_name_pattern=True)
+    """The inherited environment without secrets and without swebot's own settings: code under
+    repair is not trusted with the user's credentials, even without a container (see
+    swebot.secrets: held secrets, the variables they came from or were copied to, and names that
+    look like credentials), and a project's tests that run pytest or swebot themselves must not
+    pick up the SWEBOT_* configuration of the run that repairs them."""
+    inherited = {name: value for name, value in env.items() if not name.startswith(SETTINGS_PREFIX)}
+    return sandbox_environment(inherited, by_name_pattern=True)
 
 
 LONG_COMMAND = 100_000  # characters; longer shell commands go through a script file (ARG_MAX)
