@@ -5,7 +5,7 @@ Two sources, neither of them a guess of swebot's:
 - ``swebench_specs.json`` beside this file: the harness's ``MAP_REPO_VERSION_TO_SPECS`` (Python
   version, packages, pre-install and install steps, test command per repository and version),
   the requirements/environment file paths and ``NON_TEST_EXTS``, recorded from the ``swebench``
-  package by ``scripts/swebench_harness_data.py`` (its ``source`` field names the release and the
+  package by ``bench/swebench/harness_data.py`` (its ``source`` field names the release and the
   wheel's digest).
 - the ``swebench`` package itself (``pip install 'swebot[swebench]'``, or ``pip install --no-deps
   swebench``) for its log parsers and grading. Its ``swebench.harness`` package ``__init__``

@@ -6,8 +6,8 @@ The harness keeps its per-(repository, version) environment specs in
 the dataset rows), and its log parser names in ``swebench.harness.log_parsers`` (5.x). swebot
 records both as data instead of guessing them; this script is how the data is made:
 
-    python scripts/swebench_harness_data.py            # downloads the wheels with pip
-    python scripts/swebench_harness_data.py --specs-wheel W1.whl --parsers-wheel W2.whl
+    python bench/swebench/harness_data.py            # downloads the wheels with pip
+    python bench/swebench/harness_data.py --specs-wheel W1.whl --parsers-wheel W2.whl
 
 Only the wheels are read (unzipped to a temporary folder, never installed): the package's own
 ``__init__`` modules import its Docker/datasets runners, which this needs none of.
@@ -28,7 +28,7 @@ from pathlib import Path
 
 SPECS_VERSION = "4.1.0"
 PARSERS_VERSION = "5.0.2"
-OUT = Path(__file__).resolve().parent.parent / "swebot" / "batch" / "swebench_specs.json"
+OUT = Path(__file__).resolve().parents[2] / "swebot" / "batch" / "swebench_specs.json"
 SPEC_KEYS = ("python", "packages", "install", "pip_packages", "pre_install", "eval_commands", "test_cmd",
              "env_vars_test", "no_use_env", "execute_test_as_nonroot", "nano_cpus")
 
@@ -83,15 +83,16 @@ def main() -> int:
         load_package(parsers_wheel, root / "parsers")
         parsers_module = importlib.import_module("swebench.harness.log_parsers.python")
         parsers = {repo: fn.__name__ for repo, fn in sorted(parsers_module.MAP_REPO_TO_PARSER_PY.items())}
+        wheel_hashes = sha256(specs_wheel), sha256(parsers_wheel)  # the downloads go with the folder
 
     data = {
         "source": {
             "specs": f"swebench {SPECS_VERSION} (PyPI) swebench/harness/constants: MAP_REPO_VERSION_TO_SPECS, "
                      "MAP_REPO_TO_REQS_PATHS, MAP_REPO_TO_ENV_YML_PATHS, MAP_REPO_TO_INSTALL, NON_TEST_EXTS",
-            "specs_wheel_sha256": sha256(specs_wheel),
+            "specs_wheel_sha256": wheel_hashes[0],
             "parsers": f"swebench {PARSERS_VERSION} (PyPI) swebench/harness/log_parsers/python.py: MAP_REPO_TO_PARSER_PY",
-            "parsers_wheel_sha256": sha256(parsers_wheel),
-            "rebuild": "python scripts/swebench_harness_data.py",
+            "parsers_wheel_sha256": wheel_hashes[1],
+            "rebuild": "python bench/swebench/harness_data.py",
         },
         "specs": specs,
         "requirements_paths": reqs_paths,
