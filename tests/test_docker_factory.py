@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import io
 import socket
+import uuid
 from pathlib import Path
 
 import pytest
@@ -130,7 +132,8 @@ def test_prune_removes_orphans_but_not_live_sandboxes(docker_client, tmp_path: P
         try:
             assert _cli("sandbox", "prune", "--dry-run") == 0
             assert docker_client.containers.list(all=True, filters={"id": orphan.id})  # dry run kept it
-            assert _cli("sandbox", "prune") == 0
+            # --keep-images: other runs on this engine may be using their environment images.
+            assert _cli("sandbox", "prune", "--keep-images") == 0
             remaining = {c.id for c in docker_client.containers.list(all=True, filters={"label": f"{LABEL}=1"})}
             assert orphan.id not in remaining and stopped.id not in remaining
             assert live.inner.container.id in remaining
@@ -142,6 +145,29 @@ def test_prune_removes_orphans_but_not_live_sandboxes(docker_client, tmp_path: P
                 except Exception:
                     pass
     assert docker_client.images.get(BASE_IMAGE)  # the base image stays without --base
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize("kind", ["env", "specenv"])
+def test_prune_takes_environment_images_and_keeps_the_base(docker_client, kind: str,  # noqa: F811
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from swebot.sandbox.images import BASE_IMAGE
+
+    tag = f"swebot-test-prune-{kind}:{uuid.uuid4().hex[:10]}"
+    dockerfile = io.BytesIO(f"FROM {BASE_IMAGE}\nLABEL {LABEL}=1 {KIND_LABEL}={kind}\n".encode())
+    docker_client.images.build(fileobj=dockerfile, tag=tag, rm=True)
+    try:
+        # A dry run only lists (a real prune would also take other runs' images on this shared engine).
+        assert _cli("sandbox", "prune", "--dry-run") == 0
+        listed = capsys.readouterr().out
+        assert f"image {tag}" in listed and BASE_IMAGE not in listed
+        assert _cli("sandbox", "prune", "--dry-run", "--base") == 0
+        assert BASE_IMAGE in capsys.readouterr().out
+        assert _cli("sandbox", "prune", "--dry-run", "--keep-images") == 0
+        assert "image " not in capsys.readouterr().out
+        assert docker_client.images.get(tag)
+    finally:
+        docker_client.images.remove(tag, force=True)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import uuid
 from pathlib import Path
 from typing import Iterator
 
@@ -96,7 +97,7 @@ SLEEPER = b"import sys, time\nopen(sys.argv[2], 'w').close()\ntime.sleep(300)\n"
 
 
 def test_timeout_kills_the_whole_process_tree(sandbox: Sandbox) -> None:
-    token = "swebot-orphan-7731"
+    token = f"swebot-orphan-{uuid.uuid4().hex[:12]}"  # unique: other runs on this machine have theirs
     sandbox.write_file("sleeper.py", SLEEPER)
     # A background child and a grandchild (under another shell), both running at the timeout.
     cmd = (
@@ -111,7 +112,7 @@ def test_timeout_kills_the_whole_process_tree(sandbox: Sandbox) -> None:
 
 
 def test_processes_left_behind_by_a_finished_command_are_stopped(sandbox: Sandbox) -> None:
-    token = "swebot-daemon-5521"
+    token = f"swebot-daemon-{uuid.uuid4().hex[:12]}"
     sandbox.write_file("sleeper.py", SLEEPER)
     cmd = f"(python3 sleeper.py {token} flag &) ; while [ ! -f flag ]; do sleep 0.05; done"
     assert sandbox.execute(cmd, timeout=60).ok

@@ -38,6 +38,7 @@ from swebot.batch import harness
 from swebot.batch.dataset import Instance
 from swebot.batch.repos import RepoCache
 from swebot.errors import EnvironmentProblem
+from swebot.sandbox.images import SPECENV_IMAGE_KIND
 
 if TYPE_CHECKING:
     from docker import DockerClient
@@ -163,11 +164,12 @@ ARG BASE_IMAGE
 FROM ${BASE_IMAGE}
 ARG SWEBOT_DEPS
 ARG SWEBOT_SPEC
+ARG SWEBOT_KIND
 ARG SWEBOT_SCM_VERSION
 # The tree comes without git tags (an archive here, a fresh repository in the sandbox): projects
 # versioned by setuptools_scm (pytest, xarray, ...) get the spec's version instead.
 ENV SETUPTOOLS_SCM_PRETEND_VERSION=${SWEBOT_SCM_VERSION}
-LABEL swebot=1 swebot.kind=specenv swebot.deps=${SWEBOT_DEPS} swebot.spec=${SWEBOT_SPEC}
+LABEL swebot=1 swebot.kind=${SWEBOT_KIND} swebot.deps=${SWEBOT_DEPS} swebot.spec=${SWEBOT_SPEC}
 USER root
 COPY setup/ /tmp/swebot-setup/
 RUN sh /tmp/swebot-setup/setup.sh && rm -rf /tmp/swebot-setup
@@ -309,7 +311,7 @@ def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: DockerClien
         try:
             stream = client.api.build(
                 fileobj=_context(files), custom_context=True, tag=tag, rm=True, forcerm=True, decode=True,
-                buildargs={"BASE_IMAGE": base, "SWEBOT_DEPS": deps, "SWEBOT_SPEC": spec.key,
+                buildargs={"BASE_IMAGE": base, "SWEBOT_DEPS": deps, "SWEBOT_SPEC": spec.key, "SWEBOT_KIND": SPECENV_IMAGE_KIND,
                            "SWEBOT_SCM_VERSION": scm_version(spec.version)}, timeout=build_timeout,
                 network_mode=network)
             last_note = 0.0

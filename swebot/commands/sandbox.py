@@ -28,7 +28,8 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     build.add_argument("-q", "--quiet", action="store_true", help="do not stream the build log")
     build.set_defaults(handler=run_build)
 
-    prune = actions.add_parser("prune", help="remove swebot's leftover containers and images")
+    prune = actions.add_parser("prune", help="remove swebot's leftover containers and folders, and its environment images "
+                                 "(rebuilt when next needed)")
     prune.add_argument("--force", action="store_true", help="also remove containers of running swebot processes")
     prune.add_argument("--base", action="store_true", help="also remove the base image")
     prune.add_argument("--keep-images", action="store_true",
@@ -80,7 +81,7 @@ def run_prune(args: argparse.Namespace) -> int:
     from swebot.errors import EnvironmentProblem
     from swebot.leftovers import remove_folder, stale_folders
     from swebot.sandbox.docker import connect
-    from swebot.sandbox.images import KIND_LABEL, LABEL
+    from swebot.sandbox.images import ENVIRONMENT_KINDS, KIND_LABEL, LABEL
 
     removed = 0
     # Folders first: they need no Docker, and a killed local run leaves only those.
@@ -102,7 +103,9 @@ def run_prune(args: argparse.Namespace) -> int:
         if not args.dry_run:
             container.remove(force=True)
         removed += 1
-    kinds = () if args.keep_images else ("env", "base") if args.base else ("env",)
+    # Environment images (a repository's, or one built from SWE-bench specs) are caches: the next
+    # run that needs one builds it again. The base image goes only when asked (--base).
+    kinds = () if args.keep_images else (*ENVIRONMENT_KINDS, *(("base",) if args.base else ()))
     for image in client.images.list(filters={"label": f"{LABEL}=1"}):
         if image.labels.get(KIND_LABEL) not in kinds:
             continue

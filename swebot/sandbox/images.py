@@ -27,6 +27,11 @@ KIND_LABEL = "swebot.kind"
 OWNER_LABEL = "swebot.owner"  # host:pid of the swebot process, so prune can spot orphans
 OWNER_START_LABEL = "swebot.owner_start"  # when that pid started: a reused pid is not the owner
 DEPS_LABEL = "swebot.deps"
+# Values of KIND_LABEL for images that cache an environment (a repository's dependencies, or one
+# built from SWE-bench specs by swebot.batch.specenv): `sandbox prune` may remove them.
+ENV_IMAGE_KIND = "env"
+SPECENV_IMAGE_KIND = "specenv"
+ENVIRONMENT_KINDS = (ENV_IMAGE_KIND, SPECENV_IMAGE_KIND)
 BASE_IMAGE = os.environ.get("SWEBOT_BASE_IMAGE", "swebot/base:latest")
 ENV_REPOSITORY = "swebot/env"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # docker colours a build step's stderr
@@ -231,7 +236,7 @@ def build_env_image(
         custom_context=True,
         tag=tag,
         buildargs={"BASE_IMAGE": base, "SWEBOT_DEPS": deps},
-        labels={LABEL: "1", KIND_LABEL: "env", DEPS_LABEL: deps},
+        labels={LABEL: "1", KIND_LABEL: ENV_IMAGE_KIND, DEPS_LABEL: deps},
         rm=True,
         forcerm=True,  # no intermediate containers left behind by a failed step
         decode=True,
