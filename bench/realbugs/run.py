@@ -51,7 +51,8 @@ PROJECTS: dict[str, dict[str, object]] = {
     "cookiecutter": {"repo": "cookiecutter+cookiecutter",
                      "deps": ["binaryornot", "jinja2<3", "markupsafe<2.1", "click<8", "poyo", "jinja2-time",
                               "python-slugify", "requests", "freezegun", "pyyaml", "whichcraft", "future"]},
-    "httpie": {"repo": "httpie+httpie", "deps": ["requests[socks]", "pygments", "pytest-httpbin", "werkzeug<2.1",
+    "httpie": {"repo": "httpie+httpie", "deps": ["requests[socks]", "pygments", "pytest-httpbin==1.0.0", "httpbin==0.7.0",
+                                                 "werkzeug<2.1",
                                                  "flask<2.1", "itsdangerous<2.1", "jinja2<3.1", "markupsafe<2.1"]},
     "black": {"repo": "psf+black", "deps": ["attrs", "click<8.1", "appdirs", "toml", "typed-ast", "regex",
                                             "pathspec", "mypy_extensions", "aiohttp"]},
@@ -134,17 +135,25 @@ def venv_python(project: str) -> Path:
     return WORK / "venvs" / project / "bin" / "python"
 
 
+def interpreter(version: str, fallback: str) -> str:
+    """A real interpreter for ``version`` (pyenv's shims fail when that version is not selected)."""
+    pyenv = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python"))
+    return str(pyenv[-1]) if pyenv else shutil.which(f"python{version}") or fallback
+
+
 def make_venv(project: str, python: str) -> None:
+    """One virtualenv per project; ``.complete`` marks one whose installs all succeeded (a venv
+    left half-built by a failed install is rebuilt, not used without pytest)."""
     target = WORK / "venvs" / project
-    if venv_python(project).exists():
+    if (target / ".complete").exists():
         return
+    shutil.rmtree(target, ignore_errors=True)
     version = PROJECTS[project].get("python")
-    if version:
-        pyenv = sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python"))
-        python = str(pyenv[-1]) if pyenv else shutil.which(f"python{version}") or python
+    python = interpreter(str(version), python) if version else python
     subprocess.run([python, "-m", "venv", str(target)], check=True)
     deps = [*PROJECTS[project].get("pytest", PYTEST_PINS), *PROJECTS[project]["deps"]]  # type: ignore[misc]
     subprocess.run([str(venv_python(project)), "-m", "pip", "install", "-q", *deps], check=True)
+    (target / ".complete").write_text(" ".join(deps) + "\n")
 
 
 def test_command(bug: Bug, ids: list[str]) -> str:
@@ -289,7 +298,7 @@ def main() -> None:
     parser.add_argument("action", choices=["setup", "run", "report"])
     parser.add_argument("--projects", default="thefuck,tqdm,cookiecutter,httpie")
     parser.add_argument("--max-bugs", type=int, default=1000, help="first N bugs of each project")
-    parser.add_argument("--python", default=shutil.which("python3.9") or "/root/.pyenv/versions/3.9.18/bin/python")
+    parser.add_argument("--python", default=interpreter("3.9", sys.executable))
     parser.add_argument("--time-limit", type=int, default=300)
     parser.add_argument("--test-timeout", type=int, default=120)
     parser.add_argument("--only", default="", help="regex on bug names (project-N)")
