@@ -217,3 +217,35 @@ def test_lanes_come_from_the_environment_or_the_cores(monkeypatch):
     monkeypatch.setenv("SWEBOT_LANES", "0")
     with pytest.raises(BadInput, match="SWEBOT_LANES='0'"):
         BuiltinEngine()
+
+
+UNEXPECTED_END = {
+    "options.py": '''
+        def without_option(parts, option):
+            """``parts`` without ``option`` and the value after it (if any)."""
+            index = parts.index(option)
+            parts.pop(index)
+            parts.pop(index)
+            return parts
+    ''',
+    "tests/test_options.py": '''
+        from options import without_option
+
+
+        def test_option_with_value():
+            assert without_option(["push", "-u", "origin", "main"], "-u") == ["push", "main"]
+
+
+        def test_option_last():
+            assert without_option(["push", "-u"], "-u") == ["push"]
+    ''',
+    "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n",
+}
+
+
+def test_the_exception_the_traceback_raises_is_caught_where_it_is_raised(make_repo):
+    result, _, _ = repair(make_repo, UNEXPECTED_END)
+    assert result.status == "fixed", result.description
+    assert "exception_guard" in result.description
+    assert "+        try:\n+            parts.pop(index)\n+        except IndexError:\n+            pass" in result.patch \
+        or "+    try:\n+        parts.pop(index)\n+    except IndexError:\n+        pass" in result.patch

@@ -8,7 +8,7 @@ import time
 import libcst as cst
 import pytest
 
-from swebot.mutate import TEMPLATE_NAMES, Mutation, mutations_at, normalized
+from swebot.mutate import TEMPLATE_NAMES, Hints, Mutation, mutations_at, normalized
 from swebot.mutate.positions import _one_pass, _public
 from tests.mutate_tables import code
 
@@ -46,11 +46,14 @@ SAMPLE = code(
     '''
 )
 ALL_LINES = range(1, SAMPLE.count("\n") + 2)
+# what failing tests could say about SAMPLE: the slice raised, and a message the test expects
+SAMPLE_HINTS = Hints(raised={SAMPLE.splitlines().index("    chunk = items[start:end]") + 1: ("IndexError",)},
+                     strings=("a bad amount!",))
 
 
 @pytest.fixture(scope="module")
 def everything() -> list[Mutation]:
-    return mutations_at(SAMPLE, ALL_LINES)
+    return mutations_at(SAMPLE, ALL_LINES, hints=SAMPLE_HINTS)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
 from swebot.engines.focus import focus_ranking, widen_spectrum
+from swebot.engines.hints import TestHints, mutation_hints
 from swebot.engines.regressions import RegressionGuard
 from swebot.engines.validation import Change, Validator, Verdict, default_lanes
 from swebot.errors import LimitReached
@@ -90,6 +91,7 @@ class BuiltinEngine:
         self.max_files = max_files
         self.max_pair_seeds = max_pair_seeds
         self.lanes = lanes or default_lanes()  # workspaces checking candidates side by side
+        self._hints = TestHints()
 
     def repair(self, task: Task, sandbox: Sandbox, budget: Budget,
                progress: ProgressCallback) -> EngineResult:
@@ -114,6 +116,7 @@ class BuiltinEngine:
                            "detail": f"{len(ranking)} suspicious lines ({called} in functions the failing tests call)",
                            "top": [f"{s.path}:{s.line}" for s in ranking[:5]]})
         originals, encodings, skipped = self._read_sources(sandbox, ranking, progress)
+        self._hints = mutation_hints(sandbox, report.cases, failing)
         # A mutant that loops forever must not cost the whole test timeout.
         candidate_timeout = min(task.test_timeout, max(10.0, 5 * report.duration))
         validator = Validator(sandbox, runner, failing, originals, candidate_timeout, lanes=self.lanes,
@@ -186,7 +189,7 @@ class BuiltinEngine:
                            ranking: Sequence[SuspiciousLine]) -> list[Candidate]:
         candidates = []
         for path, lines in self._lines_by_file(ranking, originals).items():
-            for m in mutations_at(originals[path], lines):
+            for m in mutations_at(originals[path], lines, hints=self._hints.for_path(path)):
                 score = lines.get(m.line, min(lines.values())) * m.prior
                 candidates.append(Candidate(((path, m.source),), (m,), score))
         candidates.sort(key=lambda c: (-c.score, _size(originals, c)))
@@ -216,7 +219,7 @@ class BuiltinEngine:
                     base, lines = seed_source, _follow_lines(lines, originals[path], seed_source)
                 else:
                     base = originals[path]
-                for m in mutations_at(base, lines):
+                for m in mutations_at(base, lines, hints=self._hints.for_path(path)):
                     if path == seed_path:
                         changes: tuple[Change, ...] = ((path, m.source),)
                     else:

@@ -6,8 +6,8 @@ the distinct mutants ordered by template prior. ``normalized`` is the key used t
 """
 
 from swebot.mutate.generate import mutations_at
-from swebot.mutate.model import Mutation
+from swebot.mutate.model import Hints, Mutation
 from swebot.mutate.normalize import normalized
 from swebot.mutate.registry import TEMPLATE_NAMES
 
-__all__ = ["TEMPLATE_NAMES", "Mutation", "mutations_at", "normalized"]
+__all__ = ["TEMPLATE_NAMES", "Hints", "Mutation", "mutations_at", "normalized"]

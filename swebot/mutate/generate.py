@@ -8,7 +8,7 @@ from collections.abc import Collection, Hashable
 
 import libcst as cst
 
-from swebot.mutate.model import BlockEdit, Edit, Mutation, NodeEdit, Proposal, Template
+from swebot.mutate.model import NO_HINTS, BlockEdit, Edit, Hints, Mutation, NodeEdit, Proposal, Template
 from swebot.mutate.normalize import statement_key
 from swebot.mutate.registry import TEMPLATES_BY_KIND
 from swebot.mutate.source import ParsedSource
@@ -16,9 +16,11 @@ from swebot.mutate.source import ParsedSource
 log = logging.getLogger(__name__)
 
 
-def mutations_at(source: str, lines: Collection[int], *, max_per_line: int = 200) -> list[Mutation]:
+def mutations_at(source: str, lines: Collection[int], *, max_per_line: int = 200,
+                 hints: Hints = NO_HINTS) -> list[Mutation]:
     """Every mutation of statements/expressions that start on, or whose innermost simple statement
-    covers, one of ``lines``; ordered by template prior (highest first), then line.
+    covers, one of ``lines``; ordered by template prior (highest first), then line. ``hints`` (what
+    the failing tests raised and expect) feed the templates that need them.
 
     Never raises on bad input: unparsable source gives []. Each result's source parses and is not
     equivalent (see ``normalized``) to ``source`` nor to another result.
@@ -27,7 +29,7 @@ def mutations_at(source: str, lines: Collection[int], *, max_per_line: int = 200
     if not wanted or max_per_line <= 0:
         return []
     try:
-        parsed = ParsedSource(source)
+        parsed = ParsedSource(source, hints)
     except Exception:  # noqa: BLE001 -- libcst raises several kinds on text it cannot read; all mean []
         return []
     candidates: list[tuple[Template, Proposal]] = []

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -70,3 +70,19 @@ class Template:
     prior: float
     kinds: tuple[type[cst.CSTNode], ...]  # node classes the template is offered (a cheap dispatch key)
     propose: Callable[[Site], Iterable[Proposal]]
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the failing tests say about one module, for templates that need more than its text.
+
+    ``raised``: line -> names of the builtin exceptions the failing tests' tracebacks pass through
+    that line with; ``strings``: the string literals of the failing tests' files (the values the
+    tests expect are often a longer form of a literal the code has).
+    """
+
+    raised: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    strings: tuple[str, ...] = ()
+
+
+NO_HINTS = Hints()

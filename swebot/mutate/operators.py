@@ -85,3 +85,14 @@ def boolean_operator(site: Site) -> Iterator[Proposal]:
     other = cst.Or if m.matches(node.operator, m.And()) else cst.And
     rebuilt = node.with_changes(operator=swap_operator(node.operator, other))
     yield site.replace(node, replacement(rebuilt, node, site.parent))
+
+
+def operand_deletion(site: Site) -> Iterator[Proposal]:
+    """``a and b`` -> ``a`` / ``b`` (likewise ``or``): a condition with one test too many."""
+    node = site.node
+    assert isinstance(node, cst.BooleanOperation)
+    for kept in (node.left, node.right):
+        if node.lpar and not getattr(kept, "lpar", None):
+            # the operation's own parentheses keep an operand that spans lines legal
+            kept = kept.with_changes(lpar=node.lpar, rpar=node.rpar)
+        yield site.replace(node, replacement(kept, node, site.parent))

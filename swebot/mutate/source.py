@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
-from swebot.mutate.model import BlockEdit, NodeEdit, Proposal
+from swebot.mutate.model import NO_HINTS, BlockEdit, Hints, NodeEdit, Proposal
 from swebot.mutate.positions import positions
 from swebot.mutate.walk import children
 
@@ -45,8 +45,9 @@ _OPAQUE = (cst.Import, cst.ImportFrom, cst.FormattedString, cst.Decorator)
 class ParsedSource:
     """Source text plus its libcst module and positions, computed once per ``mutations_at`` call."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, hints: Hints = NO_HINTS) -> None:
         self.text = text
+        self.hints = hints
         self.module = cst.parse_module(text)
         self._positions, self._extents = positions(self.module)
         starts = [0]

@@ -1,0 +1,150 @@
+"""Templates real single-hunk fixes need (BugsInPy thefuck, the bench's dev set): dropping one test
+of a condition, a try/except around the statement the failing test's traceback raises through, and
+a literal grown into the word the test expects; plus the hints the engine draws from the tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from swebot.engines.hints import exception_name, mutation_hints, raised_lines, literal_strings
+from swebot.mutate import Hints, mutations_at
+from swebot.mutate.literals import extended_words, quoted
+from swebot.sandbox.local import LocalSandbox
+from swebot.types import Frame, TestCase
+from tests.mutate_tables import assert_absent, assert_produces, code
+
+# -- operand_deletion ----------------------------------------------------------------------------
+
+CONDITION = '''
+def match(command):
+    return ('did not match' in command.stderr
+            and "forget to 'git add'?" in command.stderr)
+'''
+
+
+@pytest.mark.parametrize("after", [
+    '''
+    def match(command):
+        return ('did not match' in command.stderr)
+    ''',
+    '''
+    def match(command):
+        return ("forget to 'git add'?" in command.stderr)
+    ''',
+])
+def test_either_operand_of_a_parenthesized_condition_can_go(after: str) -> None:
+    assert_produces("operand_deletion", CONDITION, 2, after)
+
+
+def test_operand_deletion_in_a_chain_keeps_the_others_and_the_precedence() -> None:
+    assert_produces("operand_deletion", "x = a and b or c\n", 1, "x = a and b\n")
+    assert_produces("operand_deletion", "x = a and b or c\n", 1, "x = a or c\n")
+    assert_produces("operand_deletion", "x = a or b and c\n", 1, "x = a or c\n")
+    assert_absent("operand_deletion", "x = a + b\n", 1)
+
+
+# -- exception_guard -----------------------------------------------------------------------------
+
+POP = '''
+def get_new_command(command, index):
+    if index:
+        command.parts.pop(index)  # the option's value
+        command.parts.pop(
+            index)
+    return command.parts
+'''
+
+
+def guards(source: str, raised: dict[int, tuple[str, ...]]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for m in mutations_at(code(source), list(raised) or [3], hints=Hints(raised)):
+        if m.template == "exception_guard":
+            found.setdefault(m.line, []).append(m.source)
+    return found
+
+
+def test_a_statement_the_traceback_raises_through_is_wrapped_in_that_exception_only() -> None:
+    found = guards(POP, {3: ("IndexError",)})
+    assert found == {3: [code('''
+        def get_new_command(command, index):
+            if index:
+                try:
+                    command.parts.pop(index)  # the option's value
+                except IndexError:
+                    pass
+                command.parts.pop(
+                    index)
+            return command.parts
+        ''')]}
+
+
+def test_continuation_lines_move_in_with_the_wrapped_statement() -> None:
+    found = guards(POP, {5: ("KeyError", "IndexError")})
+    assert len(found[4]) == 2
+    assert "        try:\n            command.parts.pop(\n                index)\n        except KeyError:\n" in found[4][0]
+    assert "except IndexError:" in found[4][1]
+
+
+def test_no_traceback_no_exception_guard() -> None:
+    assert guards(POP, {}) == {}
+    assert guards("x = [][0]\n", {1: ("IndexError",)}) == {}  # module level: no function to guard in
+
+
+# -- word_from_tests -----------------------------------------------------------------------------------
+
+def test_a_literal_grows_into_the_word_of_the_tests_string_that_holds_it() -> None:
+    strings = ("git push --force-with-lease", "'push --force' is not enough")
+    assert extended_words("push --force", strings) == ["push --force-with-lease"]
+    assert extended_words("force", strings) == ["--force-with-lease", "--force"]
+    assert extended_words("absent", strings) == []
+    source = "def fix(command):\n    return command.replace('push', 'push --force')\n"
+    found = [m.source for m in mutations_at(source, [2], hints=Hints(strings=strings)) if m.template == "word_from_tests"]
+    assert found == ["def fix(command):\n    return command.replace('push', 'push --force-with-lease')\n"]
+    assert not [m for m in mutations_at(source, [2]) if m.template == "word_from_tests"]
+
+
+def test_grown_literals_keep_prefix_and_quotes_and_escape_what_they_must() -> None:
+    assert quoted("it's", "", "'") == "'it\\'s'"
+    assert quoted("a\\b\n", "", '"') == '"a\\\\b\\n"'
+    assert quoted(r"\bmkdir", "r", "'") == r"r'\bmkdir'"
+    assert quoted("it's", "r", "'") is None  # a raw literal cannot escape its quote
+    assert eval(quoted("tab\tand 'q' \\", "", "'") or "") == "tab\tand 'q' \\"
+
+
+# -- hints from the tests ------------------------------------------------------------------------
+
+def case(message: str, frames: tuple[Frame, ...] = (), traceback: str = "") -> TestCase:
+    return TestCase("tests/test_x.py::test_a", "failed", message=message, traceback=traceback, frames=frames)
+
+
+def test_the_builtin_exception_a_test_died_of_is_read_from_its_message_or_traceback() -> None:
+    assert exception_name(case("IndexError: pop index out of range")) == "IndexError"
+    assert exception_name(case("", traceback="    x.pop()\nE   KeyError: 'a'\n")) == "KeyError"
+    assert exception_name(case("AssertionError: assert 1 == 2")) == "AssertionError"
+    assert exception_name(case("shop.errors.CartError: empty")) is None  # not importable without a name in scope
+    assert exception_name(case("assert 1 == 2")) is None
+
+
+def test_raised_lines_map_every_frame_of_a_failing_test_to_its_exception() -> None:
+    frames = (Frame("tests/test_x.py", 4), Frame("shop.py", 10), Frame("shop.py", 3))
+    cases = [case("IndexError: x", frames), case("KeyError: k", frames[1:2]),
+             TestCase("tests/test_x.py::test_b", "passed", frames=frames)]
+    assert raised_lines(cases) == {"tests/test_x.py": {4: ("IndexError",)},
+                                   "shop.py": {10: ("IndexError", "KeyError"), 3: ("IndexError",)}}
+
+
+def test_test_strings_are_every_string_literal_of_the_failing_tests_files(tmp_path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text(
+        '"""Doc."""\nimport pytest\n\n@pytest.mark.parametrize("s", ["git push --force-with-lease"])\n'
+        'def test_a(s):\n    assert fix(s) == f"done {s}"\n')
+    assert literal_strings(["x = 'a'\ny = 'a' + 'b'\n", "broken(:"]) == ("a", "b")
+    sandbox = LocalSandbox(tmp_path)
+    try:
+        hints = mutation_hints(sandbox, [case("IndexError: x", (Frame("shop.py", 3),))],
+                               ["tests/test_x.py::test_a", "tests/test_missing.py::test_b"])
+    finally:
+        sandbox.close()
+    assert "git push --force-with-lease" in hints.strings and "Doc." in hints.strings
+    assert hints.for_path("shop.py") == Hints({3: ("IndexError",)}, hints.strings)
+    assert hints.for_path("other.py").raised == {}
