@@ -249,3 +249,12 @@ def test_the_exception_the_traceback_raises_is_caught_where_it_is_raised(make_re
     assert "exception_guard" in result.description
     assert "+        try:\n+            parts.pop(index)\n+        except IndexError:\n+            pass" in result.patch \
         or "+    try:\n+        parts.pop(index)\n+    except IndexError:\n+        pass" in result.patch
+
+
+def test_the_localize_event_carries_the_ranking_for_the_run_log(make_repo):
+    _, events, _ = repair(make_repo, TWO_EDITS, Budget(max_candidates=1))
+    localize = [f for e, f in events if e == "stage" and f.get("name") == "localize" and "ranking" in f]
+    assert len(localize) == 1
+    ranking = localize[0]["ranking"]
+    assert ranking[:5] == localize[0]["top"] and "ranges.py:6" in ranking
+    assert all(item.startswith("ranges.py:") for item in ranking)  # source lines only, no test lines

@@ -49,7 +49,7 @@ PROJECTS: dict[str, dict[str, object]] = {
                 "pytest": OLD_PYTEST_PINS},
     "tqdm": {"repo": "tqdm+tqdm", "deps": ["nose", "pytest-timeout"], "python": "3.8"},  # sys.setcheckinterval
     "cookiecutter": {"repo": "cookiecutter+cookiecutter",
-                     "deps": ["binaryornot", "jinja2<3", "markupsafe<2.1", "click<8", "poyo", "jinja2-time",
+                     "deps": ["pytest-cov<3", "binaryornot", "jinja2<3", "markupsafe<2.1", "click<8", "poyo", "jinja2-time",
                               "python-slugify", "requests", "freezegun", "pyyaml", "whichcraft", "future"]},
     "httpie": {"repo": "httpie+httpie", "deps": ["requests[socks]", "pygments", "pytest-httpbin==1.0.0", "httpbin==0.7.0",
                                                  "werkzeug<2.1",
@@ -161,27 +161,31 @@ def test_command(bug: Bug, ids: list[str]) -> str:
         " ".join(shlex.quote(i) for i in ids)
 
 
-def outcomes(bug: Bug, tree: Path, ids: list[str], timeout: float = 600) -> dict[str, str]:
-    """nodeid -> passed/failed/error/skipped, from JUnit XML."""
+def test_cases(bug: Bug, tree: Path, ids: list[str], timeout: float = 600) -> list:
+    """The JUnit cases (swebot.types.TestCase) of ``ids`` run in ``tree``; [] when the run gave none."""
     xml = tree / ".bench-junit.xml"
     xml.unlink(missing_ok=True)
     command = test_command(bug, ids) + f" --junitxml={shlex.quote(str(xml))} -o junit_family=xunit1"
     try:
         subprocess.run(command, shell=True, cwd=tree, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
-        return {}
+        return []
     if not xml.exists():
-        return {}
+        return []
     sys.path.insert(0, str(SWEBOT_ROOT))
     from swebot.testing.junit import JUnitError, parse_junit
 
     try:
-        cases = parse_junit(xml.read_bytes(), root=str(tree)).cases
+        return list(parse_junit(xml.read_bytes(), root=str(tree)).cases)
     except JUnitError:
-        return {}
+        return []
     finally:
         xml.unlink(missing_ok=True)
-    return {c.nodeid: c.outcome for c in cases}
+
+
+def outcomes(bug: Bug, tree: Path, ids: list[str], timeout: float = 600) -> dict[str, str]:
+    """nodeid -> passed/failed/error/skipped, from JUnit XML."""
+    return {c.nodeid: c.outcome for c in test_cases(bug, tree, ids, timeout)}
 
 
 def passed(results: dict[str, str], wanted: list[str]) -> bool:
@@ -227,7 +231,7 @@ def changed_asts_equal(patched: Path, fixed: Path, files: list[str]) -> bool:
 
 
 def run(args: argparse.Namespace) -> None:
-    results = WORK / "results.jsonl"
+    results = WORK / args.results
     done = {json.loads(line)["bug"] for line in results.read_text().splitlines()} if results.exists() and \
         not args.again else set()
     for folder in sorted((WORK / "bugs").glob("*/bug.json")):
@@ -237,7 +241,7 @@ def run(args: argparse.Namespace) -> None:
             continue
         if args.only and not re.search(args.only, bug.name):
             continue
-        out = WORK / "runs" / bug.name
+        out = WORK / "runs" / Path(args.results).stem / bug.name
         shutil.rmtree(out, ignore_errors=True)
         started = time.monotonic()
         command = [sys.executable, "-m", "swebot", "fix", str(folder.parent / "buggy"), "--engine", "builtin",
@@ -262,7 +266,14 @@ def run(args: argparse.Namespace) -> None:
 
 
 def score(bug: Bug, record: dict, patch: str, folder: Path) -> dict[str, object]:
-    patched = folder / "patched"
+    patched = folder / f"patched-{os.getpid()}"  # two runs (code versions) may score one bug at once
+    try:
+        return _score(bug, record, patch, folder, patched)
+    finally:
+        shutil.rmtree(patched, ignore_errors=True)
+
+
+def _score(bug: Bug, record: dict, patch: str, folder: Path, patched: Path) -> dict[str, object]:
     checkout(bug, bug.buggy, patched, tests_from=bug.fixed)
     applied = subprocess.run(["git", "apply", "-"], input=patch, text=True, cwd=patched, capture_output=True)
     if applied.returncode:
@@ -278,7 +289,7 @@ def score(bug: Bug, record: dict, patch: str, folder: Path) -> dict[str, object]
 
 
 def report(args: argparse.Namespace) -> None:
-    rows = [json.loads(line) for line in (WORK / "results.jsonl").read_text().splitlines()]
+    rows = [json.loads(line) for line in (WORK / args.results).read_text().splitlines()]
     print(f"{'project':<14}{'bugs':>5}{'1-hunk':>7}{'fixed':>6}{'plaus.':>7}{'regr.':>6}{'correct':>8}"
           f"{'correct 1-hunk':>15}{'median s':>9}")
     for project in sorted({r["project"] for r in rows}) + ["all"]:
@@ -293,15 +304,107 @@ def report(args: argparse.Namespace) -> None:
               f"{seconds[len(seconds) // 2] if seconds else 0:>9}")
 
 
+def changed_lines(patch: str) -> dict[str, set[int]]:
+    """path -> lines of the buggy file the developer's patch removes or inserts next to."""
+    out: dict[str, set[int]] = {}
+    path, line = "", 0
+    for text in patch.splitlines():
+        if text.startswith("--- "):
+            path = text[6:] if text.startswith("--- a/") else ""
+        elif text.startswith("@@ "):
+            line = int(re.match(r"@@ -(\d+)", text).group(1))  # type: ignore[union-attr]
+        elif path and text.startswith("-") and not text.startswith("---"):
+            out.setdefault(path, set()).add(line)
+            line += 1
+        elif path and text.startswith("+") and not text.startswith("+++"):
+            out.setdefault(path, set()).update({max(line - 1, 1), line})  # an insertion: its neighbours
+        elif path and text.startswith(" "):
+            line += 1
+    return out
+
+
+def logged_ranking(run_dir: Path) -> list[str] | None:
+    try:
+        events = [json.loads(line) for line in (run_dir / "run.log").read_text().splitlines() if line.strip()]
+    except (OSError, ValueError):
+        return None
+    for event in events:
+        if event.get("name") == "localize" and "ranking" in event:
+            return list(event["ranking"])
+    return None
+
+
+def template_for_fix(bug: Bug, folder: Path, lines: dict[str, set[int]]) -> str:
+    """The mutation template whose single edit at the developer's lines gives the fixed file
+    (AST-equal), fed the hints the engine would get; '' when none does."""
+    sys.path.insert(0, str(SWEBOT_ROOT))
+    from swebot.engines.hints import TestHints, literal_strings, raised_lines
+    from swebot.mutate import mutations_at
+
+    if len(lines) != 1:
+        return ""
+    (path, wanted), = lines.items()
+    try:
+        buggy = (folder / "buggy" / path).read_text()
+        fixed = ast.dump(ast.parse((folder / "fixed" / path).read_text()))
+    except (OSError, SyntaxError, ValueError):
+        return ""
+    tests = [(folder / "buggy" / f).read_text() for f in bug.test_files if (folder / "buggy" / f).exists()]
+    hints = TestHints(literal_strings(tests), raised_lines(test_cases(bug, folder / "buggy", bug.tests, 300)))
+    for mutation in mutations_at(buggy, wanted, hints=hints.for_path(path)):
+        try:
+            if ast.dump(ast.parse(mutation.source)) == fixed:
+                return mutation.template
+        except (SyntaxError, ValueError):
+            continue
+    return ""
+
+
+def why(args: argparse.Namespace) -> None:
+    """Per bug not fixed correctly: where the developer's lines ranked, whether a template makes the
+    developer's fix in one edit, and how deep the search got."""
+    rows = [json.loads(line) for line in (WORK / args.results).read_text().splitlines()]
+    print(f"{'bug':<16}{'hunks':>6}{'status':>11}{'dev line rank':>15}{'ranked':>8}{'deepest':>8}{'tried':>7}"
+          f"  template for the fix / verdict")
+    for row in rows:
+        if row["project"] not in args.projects or (args.only and not re.search(args.only, row["bug"])):
+            continue
+        folder = WORK / "bugs" / row["bug"]
+        record = json.loads((folder / "bug.json").read_text())
+        bug = Bug(**{k: record[k] for k in Bug.__dataclass_fields__})
+        lines = changed_lines(bug_file(bug.project, bug.number, "bug_patch.txt"))
+        ranking = logged_ranking(WORK / "runs" / Path(args.results).stem / bug.name)
+        wanted = {f"{path}:{line}" for path, found in lines.items() for line in found}
+        rank = next((i for i, item in enumerate(ranking or [], 1) if item in wanted), None)
+        search = row.get("search") or {}
+        template = template_for_fix(bug, folder, lines)
+        if row.get("correct"):
+            verdict = "correct"
+        elif row.get("plausible"):
+            verdict = "plausible, not the developer's fix"
+        elif ranking is not None and rank is None:
+            verdict = "developer's lines not ranked"
+        elif not template:
+            verdict = "no single template edit gives the fix"
+        else:
+            verdict = "search did not reach or rejected it"
+        shown = "-" if ranking is None else (str(rank) if rank else "none")
+        print(f"{bug.name:<16}{bug.hunks:>6}{row['status']:>11}{shown:>15}{search.get('suspicious_lines', '-'):>8}"
+              f"{search.get('deepest_line_rank', '-'):>8}{search.get('tried', '-'):>7}  {template or '-'} / {verdict}",
+              flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("action", choices=["setup", "run", "report"])
+    parser.add_argument("action", choices=["setup", "run", "report", "why"])
     parser.add_argument("--projects", default="thefuck,tqdm,cookiecutter,httpie")
     parser.add_argument("--max-bugs", type=int, default=1000, help="first N bugs of each project")
     parser.add_argument("--python", default=interpreter("3.9", sys.executable))
     parser.add_argument("--time-limit", type=int, default=300)
     parser.add_argument("--test-timeout", type=int, default=120)
     parser.add_argument("--only", default="", help="regex on bug names (project-N)")
+    parser.add_argument("--results", default="results.jsonl",
+                        help="file under $SWEBOT_REALBUGS for the rows (one per code version compared)")
     parser.add_argument("--again", action="store_true", help="rerun bugs that already have a result")
     args = parser.parse_args()
     args.projects = [p for p in args.projects.split(",") if p]
@@ -309,7 +412,7 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown projects: {unknown}; known: {sorted(PROJECTS)}")
     (WORK / "bugs").mkdir(parents=True, exist_ok=True)
-    {"setup": setup, "run": run, "report": report}[args.action](args)
+    {"setup": setup, "run": run, "report": report, "why": why}[args.action](args)
 
 
 if __name__ == "__main__":

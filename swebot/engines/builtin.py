@@ -114,7 +114,9 @@ class BuiltinEngine:
                            lines_in_called_functions=called)
         progress("stage", {"name": "localize",
                            "detail": f"{len(ranking)} suspicious lines ({called} in functions the failing tests call)",
-                           "top": [f"{s.path}:{s.line}" for s in ranking[:5]]})
+                           "top": [f"{s.path}:{s.line}" for s in ranking[:5]],
+                           # for the run log: how far down a known fix's lines sat (bench/realbugs `why`)
+                           "ranking": [f"{s.path}:{s.line}" for s in ranking[:RANKING_LOGGED]]})
         originals, encodings, skipped = self._read_sources(sandbox, ranking, progress)
         self._hints = mutation_hints(sandbox, report.cases, failing)
         # A mutant that loops forever must not cost the whole test timeout.
@@ -334,6 +336,7 @@ def _follow_lines(lines: dict[int, float], old: str, new: str) -> dict[int, floa
     return {moved[line]: score for line, score in lines.items() if line in moved}
 
 
+RANKING_LOGGED = 300  # suspicious lines written to the run log's localize event
 SIGNATURE_SHARE = 0.6  # of the best score in a function's body that its signature lines get
 
 
