@@ -41,6 +41,24 @@ def test_plain_directory_is_keyed_by_content(tmp_path: Path, private_cache: Path
     assert not third.from_cache and names(third) == {"alpha", "gamma"}
 
 
+def test_plain_directory_edit_of_the_same_size_is_seen(tmp_path: Path, private_cache: Path) -> None:
+    """The key of a plain directory reads sizes and change times, not contents: an edit that keeps
+    the size (and even the modification time) still misses the cache."""
+    import os
+
+    root = tmp_path / "tree"
+    write_files(root, FILES)
+    assert names(load_or_build(root)) == {"alpha", "beta"}
+    target = root / "pkg" / "b.py"
+    before = target.stat()
+    text = target.read_text()
+    target.write_text(text.replace("beta", "zeta"))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size
+    again = load_or_build(root)
+    assert not again.from_cache and names(again) == {"alpha", "zeta"}
+
+
 def test_git_tree_is_keyed_by_head_and_dirty_files(make_repo: Callable[..., Path]) -> None:
     repo = make_repo(FILES)
     clean_key = tree_key(repo)

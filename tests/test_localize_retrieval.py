@@ -79,3 +79,39 @@ def test_bm25_scores_are_those_of_bm25s() -> None:
         known = [t for t in query if t in model.vocab_dict]
         expected = np.asarray(model.get_scores(known)) if known else np.zeros(len(docs))
         assert np.allclose(ours.scores(query), expected, atol=1e-5), query
+
+
+def test_counts_made_in_runs_score_as_one_index() -> None:
+    from swebot.localize.retrieval import TermCounts
+
+    docs = [["parse", "date"], [], ["date", "zone", "zone"], ["zone", "parse", "time"], ["time"]]
+    whole = Bm25Index.build(docs)
+    runs = Bm25Index.from_counts([TermCounts.of(docs[:2]), TermCounts.of(docs[2:4]), TermCounts.of(docs[4:])])
+    for query in (["parse"], ["zone", "time"], ["date", "date"], ["missing"]):
+        assert np.allclose(runs.scores(query), whole.scores(query)), query
+    assert Bm25Index.from_counts([]).scores(["parse"]).tolist() == []
+
+
+def test_parallel_build_indexes_what_a_serial_build_does(tmp_path: Path, monkeypatch) -> None:
+    """Workers count terms and index quoted lines per run of files; merged, that is the serial index."""
+    from swebot.localize import symbols
+    from swebot.localize.retrieval import build_indexes
+
+    monkeypatch.setattr(symbols, "PARALLEL_THRESHOLD", 10)
+    files = {f"pkg/m{i:02d}.py": f'def parse_{i}(text):\n    """Parse record {i}."""\n'
+             f'    raise ValueError("record number {i} could not be parsed")\n' for i in range(40)}
+    files["pkg/zz_empty.py"] = ""
+    write_files(tmp_path, files)
+    serial = LexicalIndex.build(build_index(tmp_path, workers=1))
+    index, parallel = build_indexes(tmp_path, workers=2)
+    assert [s.name for s in parallel.symbol_list] == [s.name for s in serial.symbol_list]
+    assert all(s.text == "" for s in parallel.symbol_list) and all(f.text == "" for f in index.files)
+    for query in (["parse"], tokenize("record 17 could not be parsed"), ["empty"]):
+        assert np.allclose(parallel.files.scores(query), serial.files.scores(query))
+        assert np.allclose(parallel.symbols.scores(query), serial.symbols.scores(query))
+    assert parallel.code is not None and serial.code is not None
+    hits = parallel.code.find_literals('ValueError: record number 17 could not be parsed')
+    assert [index.files[f].path for f, _, _ in hits] == ["pkg/m17.py"]  # file ids survive the merge
+    assert parallel.code.find_literals("x") == serial.code.find_literals("x")
+    line = 'raise ValueError("record number 3 could not be parsed")'
+    assert {tuple(x) for x in parallel.code.find_line(line)[0]} == {tuple(x) for x in serial.code.find_line(line)[0]}

@@ -130,6 +130,25 @@ class CodeIndex:
         lk, la = sorted_pair(lo, lo_at)
         return cls(ek, ea, lk, la, lit, np.asarray(lit_at, dtype=np.int32).reshape(-1, 2))
 
+    @classmethod
+    def concat(cls, parts: Sequence["CodeIndex"], n_files: Sequence[int]) -> "CodeIndex":
+        """One index of runs of files indexed apart (``n_files`` files each, file ids from 0 in each)."""
+        offsets = np.cumsum([0, *n_files[:-1]]).astype(np.int32)
+
+        def shifted(ats: list[np.ndarray]) -> np.ndarray:
+            moved = [a + np.array([off, 0], dtype=np.int32) for a, off in zip(ats, offsets)]
+            return np.concatenate(moved) if moved else np.zeros((0, 2), dtype=np.int32)
+
+        def merged(keys: list[np.ndarray], ats: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+            k = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+            order = np.argsort(k, kind="stable")
+            return k[order], shifted(ats)[order]
+
+        ek, ea = merged([p.exact for p in parts], [p.exact_at for p in parts])
+        lk, la = merged([p.loose for p in parts], [p.loose_at for p in parts])
+        return cls(ek, ea, lk, la, [t for p in parts for t in p.literal_text],
+                   shifted([p.literal_at for p in parts]))
+
     @staticmethod
     def _lookup(keys: np.ndarray, at: np.ndarray, key: int) -> np.ndarray:
         lo = np.searchsorted(keys, key, side="left")

@@ -1,22 +1,25 @@
 """Cache of the symbol and lexical indexes, keyed by the exact state of the tree.
 
 Key: git HEAD plus a hash of the dirty files' contents in a git work tree; otherwise a hash of
-every Python file's path and contents. A stale or unreadable entry is rebuilt, never trusted.
+every Python file's path, size and change time. A stale or unreadable entry is rebuilt, never trusted.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterator
 
 from swebot import vcs
 from swebot.errors import EnvironmentProblem
 from swebot.localize.retrieval import LexicalIndex, build_indexes
-from swebot.localize.symbols import Symbol, SymbolIndex, iter_python_files
+from swebot.localize.symbols import Symbol, SymbolIndex, python_file_entries
 
 FORMAT_VERSION = "6"  # bump when SymbolIndex/LexicalIndex change shape
 KEEP_PER_ROOT = 3  # older entries for the same tree are pruned
@@ -69,10 +72,16 @@ def tree_key(root: Path) -> str:
             h.update(item)
             _hash_file(h, toplevel / rel)
         return h.hexdigest()
-    h.update(b"content:" + str(root).encode())
-    for rel in iter_python_files(root):
-        h.update(rel.encode() + b"\x00")
-        _hash_file(h, root / rel)
+    # Not a git work tree: each file's size and change time stand for its content. Any write moves
+    # ctime (no user-level tool can set it back), and reading every file would cost more than the
+    # rest of a cached query.
+    h.update(b"stat:" + str(root).encode())
+    for rel, entry in python_file_entries(root):
+        try:
+            st = entry.stat()
+            h.update(f"{rel}\x00{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}\x00".encode("utf-8", "surrogateescape"))
+        except OSError:
+            h.update(rel.encode() + b"\x00missing")
     return h.hexdigest()
 
 
@@ -94,6 +103,8 @@ def _prune(root: Path, keep: Path) -> None:
 def _without_text(symbols: SymbolIndex, lexical: LexicalIndex) -> tuple[SymbolIndex, LexicalIndex]:
     """Drop the source text once BM25 has it: queries never read it, and it is most of the
     cache's size and so of its load time."""
+    if not any(f.text or f.line_keys or f.literals or any(s.text for s in f.symbols) for f in symbols.files):
+        return symbols, lexical  # built slim (``build_indexes`` drops them in its workers)
     files = []
     slim: dict[tuple[str, str], Symbol] = {}
     for f in symbols.files:
@@ -104,6 +115,19 @@ def _without_text(symbols: SymbolIndex, lexical: LexicalIndex) -> tuple[SymbolIn
     return SymbolIndex(root=symbols.root, files=tuple(files)), lexical
 
 
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Unpickling or building an index makes hundreds of thousands of objects that all stay alive;
+    the cyclic collector would walk them over and over (half the load time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_or_build(root: Path, *, use_cache: bool = True) -> RepoIndex:
     """The indexes for ``root``: from the cache when the tree is unchanged, else built and stored."""
     root = Path(root).resolve()
@@ -111,13 +135,14 @@ def load_or_build(root: Path, *, use_cache: bool = True) -> RepoIndex:
     path = _entry_path(root, key)
     if use_cache and path.is_file():
         try:
-            with path.open("rb") as fh:
+            with path.open("rb") as fh, no_gc():
                 symbols, lexical = pickle.load(fh)
             if isinstance(symbols, SymbolIndex) and isinstance(lexical, LexicalIndex):
                 return RepoIndex(symbols, lexical, key, from_cache=True)
         except Exception:  # noqa: BLE001 - any corrupt/old pickle means "rebuild"
             pass
-    symbols, lexical = build_indexes(root)
+    with no_gc():
+        symbols, lexical = build_indexes(root)
     symbols, lexical = _without_text(symbols, lexical)
     if use_cache:
         try:

@@ -10,6 +10,7 @@ hand; SBFL has a prior weight until the benchmark has failing-test cases.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -17,7 +18,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from swebot.errors import BadInput
-from swebot.localize.index_cache import RepoIndex, load_or_build
+from swebot.localize.index_cache import RepoIndex, load_or_build, no_gc
 from swebot.localize.issue_text import IssueSignals, latin_word_count, parse_issue
 from swebot.localize.retrieval import tokenize
 from swebot.localize.symbols import Symbol, SymbolIndex
@@ -102,8 +103,8 @@ class Features:
 
     file_x: np.ndarray  # (n_files, len(FILE_FEATURES))
     sym_x: np.ndarray  # (n_symbols, len(SYMBOL_FEATURES))
-    file_evidence: list[list[str]]
-    sym_evidence: list[list[str]]
+    file_evidence: Mapping[int, list[str]]  # row -> evidence; rows without any are absent
+    sym_evidence: Mapping[int, list[str]]
 
 
 def _normalize(scores: np.ndarray) -> np.ndarray:
@@ -128,6 +129,15 @@ def compute_features(
     sbfl_lines: Sequence[tuple[str, int, float]] = (),
 ) -> Features:
     """Every signal as a feature column, for every file and every symbol of the index."""
+    with no_gc():  # the loaded index is a heap of objects the collector would walk for nothing
+        return _compute_features(repo, signals, sbfl_lines)
+
+
+def _compute_features(
+    repo: RepoIndex,
+    signals: IssueSignals,
+    sbfl_lines: Sequence[tuple[str, int, float]],
+) -> Features:
     b = _FeatureBuilder(repo, signals)
     b.lexical()
     b.frames()
@@ -165,13 +175,19 @@ class _FeatureBuilder:
         self.syms: list[Symbol] = repo.lexical.symbol_list
         self.files = self.index.files
         self.file_pos = {f.path: i for i, f in enumerate(self.files)}
-        self.sym_pos = {(s.path, s.name): i for i, s in enumerate(self.syms)}
-        self.sym_file = np.array([self.file_pos[s.path] for s in self.syms], dtype=int)
+        # Symbols come file by file, in the files' order: their rows follow from the counts alone.
+        counts = [len(f.symbols) for f in self.files]
+        self.sym_file = np.repeat(np.arange(len(self.files)), counts)
+        if len(self.sym_file) != len(self.syms):  # not in file order (an index built otherwise)
+            self.sym_file = np.array([self.file_pos[s.path] for s in self.syms], dtype=int)
+        self.sym_pos = dict(zip([(s.path, s.name) for s in self.syms], range(len(self.syms))))
         nf, ns = len(self.files), len(self.syms)
         self.F = {name: np.zeros(nf) for name in FILE_FEATURES}
         self.S = {name: np.zeros(ns) for name in OWN_FEATURES}
-        self.f_ev: list[list[str]] = [[] for _ in range(nf)]
-        self.s_ev: list[list[str]] = [[] for _ in range(ns)]
+        # Row -> evidence, for the few rows that get any (a list per symbol would cost more than
+        # the whole query on a big tree).
+        self.f_ev: defaultdict[int, list[str]] = defaultdict(list)
+        self.s_ev: defaultdict[int, list[str]] = defaultdict(list)
         self.named: dict[int, float] = {}  # symbol row -> how surely the issue points at it
         self.tests: list[Symbol] = []  # test functions/classes the issue names
 
@@ -576,20 +592,24 @@ def rank_features(
     syms = repo.lexical.symbol_list
     fs = feats.file_x @ _weights(FILE_FEATURES, file_weights) if len(files) else np.zeros(0)
     ss = feats.sym_x @ _weights(SYMBOL_FEATURES, symbol_weights) if syms else np.zeros(0)
-    by_file: dict[str, list[int]] = {}
     sym_order = np.argsort(-ss, kind="stable")
-    for i in sym_order:
-        by_file.setdefault(syms[i].path, []).append(int(i))
+    top_files = np.argsort(-fs, kind="stable")[:top]
+    wanted = {files[fi].path for fi in top_files}
+    by_file: dict[str, list[int]] = {}
+    for i in sym_order.tolist():  # only the shown files' symbols: a big tree has tens of thousands
+        path = syms[i].path
+        if path in wanted:
+            by_file.setdefault(path, []).append(i)
 
     def hit(i: int) -> SymbolHit:
         s = syms[i]
-        return SymbolHit(s.name, s.start, s.end, float(ss[i]), tuple(dict.fromkeys(feats.sym_evidence[i]))[:6])
+        return SymbolHit(s.name, s.start, s.end, float(ss[i]), tuple(dict.fromkeys(feats.sym_evidence.get(i, ())))[:6])
 
     out: list[FileHit] = []
-    for fi in np.argsort(-fs, kind="stable")[:top]:
+    for fi in top_files:
         f = files[fi]
         sym_hits = tuple(hit(i) for i in by_file.get(f.path, [])[:symbols_per_file])
-        ev = tuple(dict.fromkeys(feats.file_evidence[fi]))[:8]
+        ev = tuple(dict.fromkeys(feats.file_evidence.get(fi, ())))[:8]
         if f.kind != "code":
             ev += (f"{f.kind} file",)
         out.append(FileHit(f.path, float(fs[fi]), ev, sym_hits))

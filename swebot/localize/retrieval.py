@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -88,6 +88,45 @@ def entry_documents(entry: FileEntry) -> EntryDocs:
     return file_document(entry), [symbol_document(s, entry.module) for s in entry.symbols]
 
 
+EMPTY_DOC = "\x00empty"  # an empty document holds this one token, as bm25s needs (scores match it)
+
+
+@dataclass
+class TermCounts:
+    """Term counts of a run of documents over a vocabulary of their own: what a worker process
+    sends back instead of the tokens (a fraction of the bytes, and no counting left to do)."""
+
+    terms: list[str]  # the run's vocabulary
+    term: np.ndarray  # term id (into ``terms``) of each (document, term) pair, documents in order
+    tf: np.ndarray  # how often the term occurs in the document
+    per_doc: np.ndarray  # pairs per document
+    length: np.ndarray  # tokens per document
+
+    @property
+    def size(self) -> int:
+        return len(self.per_doc)
+
+    @classmethod
+    def of(cls, docs: Sequence[list[str] | Counter[str]]) -> "TermCounts":
+        """Counts of ``docs`` (token lists, or their term counts when a caller keeps those)."""
+        vocab: dict[str, int] = {}
+        setdefault = vocab.setdefault
+        term_ids: list[int] = []
+        tfs: list[int] = []
+        per_doc = np.empty(len(docs), dtype=np.int64)
+        lengths = np.empty(len(docs), dtype=np.int64)
+        for i, doc in enumerate(docs):
+            if not doc:
+                doc = [EMPTY_DOC]
+            counts = doc if isinstance(doc, Counter) else Counter(doc)
+            term_ids.extend(setdefault(t, len(vocab)) for t in counts)
+            tfs.extend(counts.values())
+            per_doc[i] = len(counts)
+            lengths[i] = counts.total() if doc is counts else len(doc)
+        return cls(list(vocab), np.asarray(term_ids, dtype=np.int64), np.asarray(tfs, dtype=np.int32),
+                   per_doc, lengths)
+
+
 K1, B = 1.5, 0.75  # bm25s's defaults, which the index was first built with
 
 
@@ -110,39 +149,41 @@ class Bm25Index:
         """The scores bm25s computes with its defaults (Lucene BM25, k1=1.5, b=0.75), computed here
         with numpy from per-document term counts: bm25s maps every token of the corpus to an id in
         Python first, which on a Django-sized tree costs seconds."""
-        # An empty document or list gets a sentinel token, as bm25s needs (and so scores match it).
-        padded = [d if d else ["\x00empty"] for d in docs] or [["\x00empty"]]
+        return cls.from_counts([TermCounts.of(docs)])
+
+    @classmethod
+    def from_counts(cls, parts: Sequence["TermCounts"]) -> "Bm25Index":
+        """The index of the documents of ``parts``, one after the other (each part's counts made
+        where its documents were, in a worker process: only distinct terms and arrays travel)."""
         vocab: dict[str, int] = {}
-        term_ids: list[int] = []
-        tfs: list[int] = []
-        per_doc = np.empty(len(padded), dtype=np.int64)
-        lengths = np.empty(len(padded), dtype=np.float64)
         setdefault = vocab.setdefault
-        for i, doc in enumerate(padded):
-            # A caller that keeps documents across builds may pass their term counts instead.
-            counts = doc if isinstance(doc, Counter) else Counter(doc)
-            term_ids.extend(setdefault(t, len(vocab)) for t in counts)
-            tfs.extend(counts.values())
-            per_doc[i] = len(counts)
-            lengths[i] = counts.total() if doc is counts else len(doc)
-        terms = np.asarray(term_ids, dtype=np.int64)
-        tf = np.asarray(tfs, dtype=np.float64)
-        doc_of = np.repeat(np.arange(len(padded), dtype=np.int32), per_doc)
-        n = len(padded)
+        terms_l, tf_l, doc_l, len_l = [], [], [], []
+        offset = 0
+        for part in parts:
+            ids = np.fromiter((setdefault(t, len(vocab)) for t in part.terms), dtype=np.int64,
+                              count=len(part.terms))
+            terms_l.append(ids[part.term])
+            tf_l.append(part.tf)
+            doc_l.append(np.repeat(np.arange(offset, offset + part.size, dtype=np.int32), part.per_doc))
+            len_l.append(part.length)
+            offset += part.size
+        size = offset
+        if not size:
+            return cls(vocab={}, data=np.zeros(0, np.float32), indices=np.zeros(0, np.int32),
+                       indptr=np.zeros(1, np.int64), size=0)
+        terms = np.concatenate(terms_l)
+        tf = np.concatenate(tf_l).astype(np.float64)
+        doc_of = np.concatenate(doc_l)
+        lengths = np.concatenate(len_l).astype(np.float64)
         df = np.bincount(terms, minlength=len(vocab)).astype(np.float64)
-        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        idf = np.log(1.0 + (size - df + 0.5) / (df + 0.5))
         norm = K1 * ((1.0 - B) + B * lengths / lengths.mean())
         score = idf[terms] * tf / (norm[doc_of] + tf)
         order = np.argsort(terms, kind="stable")  # group by term, documents ascending within a term
         indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(terms, minlength=len(vocab)), out=indptr[1:])
-        return cls(
-            vocab=vocab,
-            data=score[order].astype(np.float32),
-            indices=doc_of[order],
-            indptr=indptr,
-            size=len(docs),
-        )
+        np.cumsum(df.astype(np.int64), out=indptr[1:])
+        return cls(vocab=vocab, data=score[order].astype(np.float32), indices=doc_of[order],
+                   indptr=indptr, size=size)
 
     def scores(self, query: list[str]) -> np.ndarray:
         """Every document's score; a term repeated in the query counts each time, as in bm25s."""
@@ -183,7 +224,29 @@ class LexicalIndex:
         )
 
 
+def _slim(entry: FileEntry) -> FileEntry:
+    """The entry without what only indexing reads (texts, line keys, literals): the cache and the
+    queries never need them, and they are most of what a worker would send back."""
+    syms = tuple(Symbol(s.name, s.kind, s.path, s.start, s.end, s.calls, s.signature, "") for s in entry.symbols)
+    return replace(entry, text="", symbols=syms, line_keys=(), literals=())
+
+
+def _chunk_documents(entries: list[FileEntry]) -> tuple[list[FileEntry], tuple[TermCounts, TermCounts, CodeIndex]]:
+    """In the worker that parsed a run of files: their BM25 counts and code index, and slim entries."""
+    docs = [entry_documents(e) for e in entries]
+    files = TermCounts.of([d for d, _ in docs])
+    symbols = TermCounts.of([sd for _, per_symbol in docs for sd in per_symbol])
+    code = CodeIndex.build([(e.line_keys, e.literals) for e in entries])
+    return [_slim(e) for e in entries], (files, symbols, code)
+
+
 def build_indexes(root: Path, *, workers: int | None = None) -> tuple[SymbolIndex, LexicalIndex]:
-    """Symbol and lexical indexes of ``root``, tokenizing in the same worker processes that parse."""
-    index, docs = build_index_with(root, entry_documents, workers=workers)
-    return index, LexicalIndex.build(index, docs)
+    """Symbol and lexical indexes of ``root``, tokenized and counted in the worker processes that
+    parse; the entries come back without their texts (``LexicalIndex.build`` could not rebuild)."""
+    index, parts = build_index_with(root, _chunk_documents, workers=workers)
+    return index, LexicalIndex(
+        files=Bm25Index.from_counts([f for f, _, _ in parts]),
+        symbols=Bm25Index.from_counts([s for _, s, _ in parts]),
+        symbol_list=[s for f in index.files for s in f.symbols],
+        code=CodeIndex.concat([c for _, _, c in parts], [f.size for f, _, _ in parts]),
+    )

@@ -8,6 +8,7 @@ Large trees are parsed in worker processes.
 from __future__ import annotations
 
 import ast
+import gc
 import keyword
 import os
 import re
@@ -23,6 +24,7 @@ MAX_FILE_BYTES = 1_000_000  # bigger files are generated data, not code anyone f
 MAX_BODY_CHARS = 4_000  # text kept per symbol for lexical retrieval
 MAX_FILE_TEXT_CHARS = 60_000
 PARALLEL_THRESHOLD = 300  # below this many files, process start-up costs more than it saves
+CHUNKS_PER_WORKER = 8
 
 SKIP_DIRS = frozenset(
     {
@@ -150,17 +152,37 @@ def module_of(path: str) -> str:
 
 def iter_python_files(root: Path) -> list[str]:
     """Relative paths of the Python files under ``root``, skipping VCS, caches and virtualenvs."""
-    out: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info")
-        )
-        for name in sorted(filenames):
-            if name.endswith(".py"):
-                full = os.path.join(dirpath, name)
-                if os.path.islink(full):
-                    continue
-                out.append(os.path.relpath(full, root).replace(os.sep, "/"))
+    return [rel for rel, _ in python_file_entries(root)]
+
+
+def python_file_entries(root: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """``iter_python_files`` with each file's directory entry (whose ``stat()`` the cache key reads).
+
+    ``os.scandir`` rather than ``os.walk`` + ``islink`` + ``relpath``: the entry knows whether it is a
+    link without another system call, which a cached query on a big tree notices."""
+    out: list[tuple[str, os.DirEntry[str]]] = []
+
+    def visit(path: str, prefix: str) -> None:
+        try:
+            with os.scandir(path) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return
+        subdirs = []
+        for e in entries:
+            try:
+                if e.is_dir(follow_symlinks=True):
+                    if e.name not in SKIP_DIRS and not e.name.endswith(".egg-info"):
+                        subdirs.append(e)
+                elif e.name.endswith(".py") and not e.is_symlink():
+                    out.append((prefix + e.name, e))
+            except OSError:
+                continue
+        for d in subdirs:
+            if not d.is_symlink():  # os.walk does not follow directory links either
+                visit(d.path, prefix + d.name + "/")
+
+    visit(str(root), "")
     return out
 
 
@@ -342,42 +364,51 @@ def index_source(rel: str, source: str) -> FileEntry:
     )
 
 
-PerFile = Callable[[FileEntry], Any]
+PerChunk = Callable[[list[FileEntry]], tuple[list[FileEntry], Any]]
 
 
-def _index_chunk(args: tuple[str, list[str], PerFile | None]) -> list[tuple[FileEntry, Any]]:
-    root, rels, per_file = args
-    out = []
-    for rel in rels:
-        entry = index_file(Path(root), rel)
-        if entry is not None:
-            out.append((entry, per_file(entry) if per_file else None))
-    return out
+def _index_chunk(args: tuple[str, list[str], PerChunk | None]) -> tuple[list[FileEntry], Any]:
+    root, rels, per_chunk = args
+    # Parsing allocates millions of objects that all stay alive: the cyclic collector would only
+    # walk them again and again (a third of the time of a big tree).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        entries = [e for e in (index_file(Path(root), rel) for rel in rels) if e is not None]
+        return per_chunk(entries) if per_chunk else (entries, None)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def build_index_with(
-    root: Path, per_file: PerFile | None = None, *, workers: int | None = None
+    root: Path, per_chunk: PerChunk | None = None, *, workers: int | None = None
 ) -> tuple[SymbolIndex, list[Any]]:
-    """Index every Python file under ``root``; ``per_file`` (a module-level function, so worker
-    processes can run it) derives extra data from each entry while it is still in the worker.
-    Returns the index and the extras, aligned with ``index.files``."""
+    """Index every Python file under ``root``.
+
+    The files are split into runs that are contiguous in path order, so the entries of the runs,
+    concatenated, are already in the index's order. ``per_chunk`` (a module-level function, so worker
+    processes can run it) gets each run's entries in the process that parsed them and returns the
+    entries to keep (slimmed, say) with whatever it derived from them: one extra per run, in order.
+    """
     root = Path(root)
-    rels = iter_python_files(root)
+    rels = sorted(iter_python_files(root))
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    pairs: list[tuple[FileEntry, Any]] = []
+    parts: list[tuple[list[FileEntry], Any]] = []
     if workers > 1 and len(rels) >= PARALLEL_THRESHOLD:
-        chunks = [rels[i::workers * 4] for i in range(workers * 4)]
+        # Many small runs handed out as workers free up: big and small directories even out.
+        n = workers * CHUNKS_PER_WORKER
+        size = -(-len(rels) // n)
+        chunks = [rels[i:i + size] for i in range(0, len(rels), size)]
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                for part in pool.map(_index_chunk, [(str(root), c, per_file) for c in chunks]):
-                    pairs.extend(part)
+                parts = list(pool.map(_index_chunk, [(str(root), c, per_chunk) for c in chunks]))
         except (OSError, RuntimeError):
-            pairs = _index_chunk((str(root), rels, per_file))  # no processes available: do it inline
+            parts = [_index_chunk((str(root), rels, per_chunk))]  # no processes available: inline
     else:
-        pairs = _index_chunk((str(root), rels, per_file))
-    pairs.sort(key=lambda pair: pair[0].path)
-    entries = _keep_defined_calls([e for e, _ in pairs])
-    return SymbolIndex(root=str(root), files=tuple(entries)), [x for _, x in pairs]
+        parts = [_index_chunk((str(root), rels, per_chunk))]
+    entries = _keep_defined_calls([e for part, _ in parts for e in part])
+    return SymbolIndex(root=str(root), files=tuple(entries)), [extra for _, extra in parts]
 
 
 def build_index(root: Path, *, workers: int | None = None) -> SymbolIndex:
@@ -389,10 +420,16 @@ def _keep_defined_calls(entries: list[FileEntry]) -> list[FileEntry]:
     defined = {s.simple_name for e in entries for s in e.symbols}
     out = []
     for e in entries:
-        syms = tuple(
-            replace(s, calls=tuple(c for c in s.calls if c in defined)) for s in e.symbols
-        )
-        out.append(replace(e, symbols=syms))
+        syms = []
+        changed = False
+        for s in e.symbols:
+            kept = tuple(c for c in s.calls if c in defined)
+            if len(kept) != len(s.calls):
+                # The constructor, not dataclasses.replace: this runs for every symbol of a big tree.
+                s = Symbol(s.name, s.kind, s.path, s.start, s.end, kept, s.signature, s.text)
+                changed = True
+            syms.append(s)
+        out.append(replace(e, symbols=tuple(syms)) if changed else e)
     return out
 
 
