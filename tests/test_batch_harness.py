@@ -9,7 +9,7 @@ import pytest
 
 from swebot.batch import harness
 from swebot.batch.dataset import Instance
-from swebot.batch.testlogs import parse_django_log, parse_sympy_log
+from swebot.testing.logs import parse_django_log, parse_sympy_log
 from tests.test_batch_testspecs import DJANGO_LOG, SYMPY_LOG
 
 needs_harness = pytest.mark.skipif(not harness.harness_available(),

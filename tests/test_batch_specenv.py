@@ -67,6 +67,9 @@ def test_the_setup_follows_the_spec() -> None:
                                        "pyenchant==3.2", "python -m pip install -e .",
                                        "find /testbed -mindepth 1 -delete")]
     assert order == sorted(order)
+    # compilers come only when a requirement has to be built (pywatchman for Django 3.1 on Python 3.9)
+    assert ("|| { apt-get update && apt-get install -y --no-install-recommends build-essential python3-dev && "
+            "python -m pip install --progress-bar off -r /tmp/swebot-setup/requirements.txt; }") in script
     sphinx = harness.spec_for("sphinx-doc/sphinx", "7.2")
     assert harness.instance_setup(sphinx) == ["sed -i 's/pytest/pytest -rA/' tox.ini",
                                               "python -m pip install -e .[test] --no-deps --no-build-isolation"]
@@ -127,6 +130,57 @@ def test_an_environment_is_built_once_and_reused(shop, tmp_path: Path) -> None:
             box.close()
     finally:
         _remove(first.tag)
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_an_instance_declaring_other_dependencies_gets_a_layer_shared_by_its_like(tmp_path: Path) -> None:
+    """pytest 5.4's base commits import wcwidth, which its environment_setup_commit did not
+    declare: the spec's install runs again on such an instance's own tree, in a layer."""
+    from swebot.sandbox.factory import open_sandbox
+
+    require_docker()
+    repo = tmp_path / "mirrors" / "acme" / "deps"
+    repo.mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    env_commit = _commit(repo, {"pyproject.toml": "dependencies = []\n", "deps/a.py": "A = 1\n"}, "setup")
+    same = _commit(repo, {"deps/a.py": "A = 2\n"}, "code only")
+    wider = _commit(repo, {"pyproject.toml": "dependencies = ['wcwidth']\n"}, "declares wcwidth")
+    later = _commit(repo, {"deps/a.py": "A = 3\n"}, "code again")
+    cache = RepoCache(tmp_path / "cache", f"{tmp_path}/mirrors/{{repo}}")
+    spec = harness.HarnessSpec("acme/deps", "1.0", "3.9", "pytest -rA",
+                               install="cp pyproject.toml /opt/testbed/declared.toml")
+
+    def instance(n: int, base: str) -> Instance:
+        return Instance.model_validate({"instance_id": f"acme__deps-{n}", "repo": "acme/deps", "base_commit": base,
+                                        "environment_setup_commit": env_commit, "version": "1.0",
+                                        "problem_statement": "x"})
+
+    tags: set[str] = set()
+    try:
+        plain = ensure_spec_env(instance(1, same), cache, spec=spec)
+        tags.add(plain.tag)
+        assert "-deps-" not in plain.tag  # same dependency files: the (repo, version) environment itself
+        notes: list[str] = []
+        layered = ensure_spec_env(instance(2, wider), cache, spec=spec, on_progress=notes.append)
+        tags.add(layered.tag)
+        assert layered.tag.startswith(plain.tag + "-deps-") and "built in" in layered.note
+        assert any("declares other dependencies" in n for n in notes)
+        shared = ensure_spec_env(instance(3, later), cache, spec=spec)
+        assert shared.tag == layered.tag and "(reused)" in shared.note
+        work = tmp_path / "work"
+        work.mkdir()
+        for env, declared in ((plain, "dependencies = []"), (layered, "dependencies = ['wcwidth']")):
+            box = open_sandbox("specenv:" + env.tag, work)
+            try:
+                result = box.execute("cat /opt/testbed/declared.toml; ls /testbed", timeout=60)
+            finally:
+                box.close()
+            assert result.stdout.splitlines()[0] == declared, result
+            assert "deps" not in result.stdout.split()  # the layer's tree is gone: each instance brings its own
+    finally:
+        for tag in sorted(tags, reverse=True):
+            _remove(tag)
 
 
 @pytest.mark.docker

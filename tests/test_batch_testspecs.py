@@ -14,7 +14,7 @@ import pytest
 
 from swebot.batch.dataset import Instance
 from swebot.batch.evaluate import EvaluateSettings, evaluate_one
-from swebot.batch.testlogs import django_key, parse_django_log, parse_sympy_log
+from swebot.testing.logs import django_key, parse_django_log, parse_sympy_log
 from swebot.batch.testspecs import (LogSpec, PytestSpec, UnsupportedTests, django_labels, looks_like_pytest_id,
                                     spec_for)
 from swebot.cli import main
@@ -561,23 +561,57 @@ def test_batch_evaluate_cli(repos, tmp_path: Path, capsys: pytest.CaptureFixture
     assert "resolved 1/3, unresolved 1, error 1" in out
 
 
-def test_oracle_tests_fall_back_to_the_issue_for_a_runner_the_engines_cannot_drive(repos, tmp_path: Path) -> None:
+def test_oracle_tests_drive_the_repositorys_own_runner(repos, tmp_path: Path) -> None:
     from swebot.batch.driver import run_batch
     from swebot.batch.settings import BatchSettings
     from swebot.repair import FixReport
 
-    instance = Instance.model_validate(repos["django"]["instance"])
-    seen: list[Any] = []
+    instances = [Instance.model_validate(repos[name]["instance"]) for name in ("django", "sympy")]
+    seen: dict[str, Any] = {}
 
     def fake_fix(request: Any) -> FixReport:
-        seen.append((request.test_command, (request.path / "tests/regression_tests/tests.py").exists()))
-        return FixReport(status="fixed", patch=str(repos["django"]["gold"]), files_changed=(), failing_before=(),
-                         failing_after=(), candidates_tried=1, seconds=0.1, run_dir=Path(request.output_dir))
+        seen[Path(request.output_dir).name] = request.test_command
+        return FixReport(status="fixed", patch="", files_changed=(), failing_before=(), failing_after=(),
+                         candidates_tried=1, seconds=0.1, run_dir=Path(request.output_dir))
 
     settings = BatchSettings(output=tmp_path / "out", sandbox="local", repo_source=f"{repos['mirrors']}/{{repo}}",
                              cache_dir=tmp_path / "cache", use_swebench_images=False, oracle_tests=True)
-    summary = run_batch([instance], settings, None, fix=fake_fix).summary
-    assert seen == [(None, True)]  # no pytest command made of Django ids; the test_patch is in the tree
+    summary = run_batch(instances, settings, None, fix=fake_fix).summary
+    # the harness's test command on the test_patch's files (its labels, __init__ included)
+    assert seen["django__django-1"] == ("./tests/runtests.py --verbosity 2 --settings=test_sqlite --parallel 1 "
+                                        "ops_tests.tests regression_tests.__init__ regression_tests.tests")
+    assert seen["sympy__sympy-1"] == ("PYTHONWARNINGS='ignore::UserWarning,ignore::SyntaxWarning' bin/test -C "
+                                      "--verbose sympy/core/tests/test_numbers.py")
+    for name in ("django__django-1", "sympy__sympy-1"):
+        assert summary["instances"][name]["oracle_tests"] is True, summary["instances"][name]
+
+
+def test_builtin_engine_repairs_a_django_instance_through_runtests(repos, tmp_path: Path, monkeypatch) -> None:
+    """The real loop: runtests.py's log for the baseline, per-test coverage for localization, the
+    runner narrowed to the failing tests for each candidate; then `batch evaluate` agrees."""
+    import os
+    import sys
+
+    from swebot.batch.driver import run_batch
+    from swebot.batch.settings import BatchSettings
+
+    # ./tests/runtests.py runs under `python` from PATH: the one with coverage.py, as in an environment image
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    instance = Instance.model_validate(repos["django"]["instance"])
+    settings = BatchSettings(output=tmp_path / "out", sandbox="local", repo_source=f"{repos['mirrors']}/{{repo}}",
+                             cache_dir=tmp_path / "cache", use_swebench_images=False, oracle_tests=True,
+                             engine="builtin", time_limit=300)
+    summary = run_batch([instance], settings, None).summary
     entry = summary["instances"]["django__django-1"]
-    assert entry["oracle_tests"] is False and "own runner (django)" in entry["note"]
-    assert summary["resolved_oracle"] == []  # fixed, but not judged by the instance's tests
+    assert entry["status"] == "fixed", entry
+    run = json.loads((tmp_path / "out" / "instances" / "django__django-1" / "report.json").read_text())
+    assert run["failing_before"] == ["test_mul_by_minus_one (regression_tests.tests.RegressionTests)",
+                                     "test_mul_negative (ops_tests.tests.OpsTests)"], run
+    assert run["failing_after"] == []
+    assert summary["resolved_oracle"] == ["django__django-1"]
+    prediction = json.loads((tmp_path / "out" / "preds.jsonl").read_text().splitlines()[0])
+    assert "-    return a * abs(b)\n+    return a * b" in prediction["model_patch"]
+
+    report = evaluate_one(instance, prediction["model_patch"], EvaluateSettings(
+        sandbox="local", repo_source=f"{repos['mirrors']}/{{repo}}", cache_dir=tmp_path / "cache"))
+    assert report.outcome == "resolved", report

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from swebot.agent.config import LLMSettings
 from swebot.batch.dataset import Instance
@@ -26,6 +26,9 @@ from swebot.diffs import patch_files, without_files
 from swebot.errors import LimitReached, SwebotError
 from swebot.leftovers import owned_tempdir
 from swebot.testing.command import DEFAULT_TEST_COMMAND
+
+if TYPE_CHECKING:
+    from swebot.batch.testspecs import LogSpec
 
 STATUSES = ("fixed", "not_fixed", "nothing_to_fix", "error", "cut")
 MAX_COLLECTED_BYTES = 20_000_000  # run-folder files shipped back from a remote worker
@@ -58,26 +61,49 @@ class InstanceResult:
 
 
 def oracle_test_command(instance: Instance) -> str | None:
-    """pytest on the instance's FAIL_TO_PASS and PASS_TO_PASS ids (None when it lists none)."""
-    ids = list(dict.fromkeys([*instance.FAIL_TO_PASS, *instance.PASS_TO_PASS]))
+    """The engines' test command made of the instance's tests (None when it lists no
+    FAIL_TO_PASS, or names its tests for no runner swebot knows): pytest on the FAIL_TO_PASS and
+    PASS_TO_PASS ids, or the repository's own runner on the test_patch's files (Django's
+    runtests.py, SymPy's bin/test, as the SWE-bench harness runs them), whose log the engines read."""
+    from swebot.batch.testspecs import LogSpec, UnsupportedTests, spec_for
+
     if not instance.FAIL_TO_PASS:
         return None
+    try:
+        spec = spec_for(instance, use_harness=False)
+    except UnsupportedTests:
+        return None
+    if isinstance(spec, LogSpec):
+        return runner_command(instance, spec)
+    ids = list(dict.fromkeys([*instance.FAIL_TO_PASS, *instance.PASS_TO_PASS]))
     return f"{DEFAULT_TEST_COMMAND} -q " + " ".join(shlex.quote(i) for i in ids)
 
 
-def oracle_unavailable(instance: Instance) -> str:
-    """Why the instance's FAIL_TO_PASS cannot be the engine's test command ("" when it can): the
-    engines drive pytest, and Django and SymPy name their tests for their own runners."""
-    from swebot.batch.testspecs import PytestSpec, UnsupportedTests, spec_for
+def runner_command(instance: Instance, spec: LogSpec) -> str:
+    """The harness's test command with the environment its eval script exports; its other eval
+    steps (``locale-gen`` as root) belong to the environment, not to every test run."""
+    from swebot.batch import harness
 
     try:
-        spec = spec_for(instance, use_harness=False)  # the runner, whoever reads its log
+        hspec = harness.instance_spec(instance)
+    except harness.MissingSpec:
+        exports = [f"export {k}={shlex.quote(v)}" for k, v in spec.env.items()]
+        return "\n".join([*exports, spec.command])
+    exports = [c for c in hspec.eval_commands if c.lstrip().startswith("export ")]
+    return "\n".join([*exports, harness.test_command(instance, hspec)])
+
+
+def oracle_unavailable(instance: Instance) -> str:
+    """Why the instance's tests cannot be the engine's test command ("" when they can)."""
+    from swebot.batch.testspecs import UnsupportedTests, spec_for
+
+    if not instance.FAIL_TO_PASS:
+        return "no oracle tests: the instance lists no FAIL_TO_PASS test"
+    try:
+        spec_for(instance, use_harness=False)
     except UnsupportedTests as exc:
         return f"no oracle tests: {exc}"
-    if isinstance(spec, PytestSpec):
-        return ""
-    return (f"no oracle tests: {instance.repo} runs its tests through its own runner ({spec.name}), which "
-            "the engines cannot drive; the engine had the issue text only")
+    return ""
 
 
 def issue_text(instance: Instance, hints: bool) -> str:

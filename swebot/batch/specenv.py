@@ -178,11 +178,14 @@ WORKDIR /testbed
 """
 
 
+_PIP = "python -m pip install --progress-bar off"
+_PIP_CERT = '[ -f /tmp/swebot-setup/ca-bundle.crt ] && export PIP_CERT=/tmp/swebot-setup/ca-bundle.crt || true'
+
+
 def setup_script(spec: harness.HarnessSpec, requirements: list[str]) -> str:
     q = shlex.quote
-    pip = "python -m pip install --progress-bar off"
-    lines = ["set -eux", "export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1"]
-    lines.append('[ -f /tmp/swebot-setup/ca-bundle.crt ] && export PIP_CERT=/tmp/swebot-setup/ca-bundle.crt || true')
+    pip = _PIP
+    lines = ["set -eux", "export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1", _PIP_CERT]
     lines += [c for c in spec.pre_install if harness.is_apt(c)]
     if any("locale" in c for c in spec.eval_commands):  # Django's eval commands run locale-gen
         lines.append("apt-get update && apt-get install -y locales && sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen"
@@ -192,13 +195,27 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str]) -> str:
         # A conda env has setuptools and wheel; pins below may move them.
         lines += [f"{pip} --upgrade pip", f"{pip} --upgrade setuptools wheel"]
     if requirements:
-        lines.append(f"{pip} -r /tmp/swebot-setup/requirements.txt")
+        # A requirement without a wheel for this Python is compiled: the harness's base image has
+        # build-essential, ours gets it (and the Python headers) only when a build needs them.
+        requirements_line = f"{pip} -r /tmp/swebot-setup/requirements.txt"
+        lines.append(f"{requirements_line} || {{ apt-get update && apt-get install -y --no-install-recommends "
+                     f"build-essential python3-dev && {requirements_line}; }}")
     if spec.pip_packages:
         lines.append(f"{pip} " + " ".join(q(p) for p in spec.pip_packages))
     service = harness.LOCAL_SERVICES.get(spec.repo)
     if service is not None:
         lines += list(service.install)
-    lines += ["mkdir -p /testbed", "tar -C /testbed -xf /tmp/swebot-setup/repo.tar", "cd /testbed"]
+    lines += _tree_install(spec, pip)
+    # swebot's builtin engine ranks code by per-test coverage (the harness's images lack it);
+    # without it only that engine suffers, and says so.
+    lines.append(f"{pip} coverage || echo 'swebot: coverage could not be installed'")
+    lines += _TREE_GONE
+    return "\n".join(lines) + "\n"
+
+
+def _tree_install(spec: harness.HarnessSpec, pip: str) -> list[str]:
+    """The repository's tree (setup/repo.tar) in /testbed, installed with the spec's steps."""
+    lines = ["mkdir -p /testbed", "tar -C /testbed -xf /tmp/swebot-setup/repo.tar", "cd /testbed"]
     lines += [c for c in spec.pre_install if not harness.is_apt(c)]
     if "pip install" in spec.install:
         # Each instance reinstalls offline without build isolation: the build backend's own
@@ -206,12 +223,19 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str]) -> str:
         lines.append(f"python /tmp/swebot-setup/build_requires.py | xargs -r {pip}")
     if spec.install:
         lines.append(spec.install)
-    # swebot's builtin engine ranks code by per-test coverage (the harness's images lack it);
-    # without it only that engine suffers, and says so.
-    lines.append(f"{pip} coverage || echo 'swebot: coverage could not be installed'")
-    # The tree goes; what the install put in the venv (dependencies, an editable link to
-    # /testbed) stays. Each instance brings its own tree.
-    lines += ["cd /", "find /testbed -mindepth 1 -delete", "chmod 777 /testbed"]
+    return lines
+
+
+# The tree goes; what the install put in the venv (dependencies, an editable link to /testbed)
+# stays. Each instance brings its own tree.
+_TREE_GONE = ["cd /", "find /testbed -mindepth 1 -delete", "chmod 777 /testbed"]
+
+
+def dependencies_script(spec: harness.HarnessSpec) -> str:
+    """The instance layer's setup: the spec's install run on the instance's own tree, with the
+    network, so what its base commit declares beyond the environment's commit gets installed."""
+    lines = ["set -eux", "export PIP_DISABLE_PIP_VERSION_CHECK=1", _PIP_CERT, ACTIVATE,
+             *_tree_install(spec, _PIP), *_TREE_GONE]
     return "\n".join(lines) + "\n"
 
 
@@ -260,24 +284,101 @@ class SpecEnv:
 def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: DockerClient | None = None,
                     on_progress: Progress | None = None, build_timeout: float = 3600.0,
                     spec: harness.HarnessSpec | None = None, network: str | None = None) -> SpecEnv:
-    """The environment image for the instance's (repo, version): found, or built now (``spec``
-    replaces the harness's, ``network`` is the build's network mode). MissingSpec when the
-    harness has no spec; EnvironmentProblem when the image cannot be built."""
+    """The environment image for the instance: its (repo, version)'s, found or built now (``spec``
+    replaces the harness's, ``network`` is the builds' network mode), with a layer on top when the
+    instance's base commit declares dependencies the environment's commit did not (see
+    ``with_instance_dependencies``). MissingSpec when the harness has no spec; EnvironmentProblem
+    when an image cannot be built."""
+    from swebot.sandbox.docker import connect
+
+    spec = spec or harness.instance_spec(instance)
+    # The builds fetch packages (PyPI, Debian); SWEBOT_SPECENV_NETWORK=none keeps them offline (tests).
+    network = network or os.environ.get("SWEBOT_SPECENV_NETWORK", "bridge")
+    client = client or connect()
+    env = _version_env(instance, cache, client=client, on_progress=on_progress, build_timeout=build_timeout,
+                       spec=spec, network=network)
+    return with_instance_dependencies(instance, cache, env, spec, client=client, on_progress=on_progress,
+                                      build_timeout=build_timeout, network=network)
+
+
+DEPENDENCY_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
+
+_LAYER_DOCKERFILE = """\
+ARG ENV_IMAGE
+FROM ${ENV_IMAGE}
+ARG SWEBOT_DEPS
+ARG SWEBOT_SPEC
+ARG SWEBOT_KIND
+LABEL swebot=1 swebot.kind=${SWEBOT_KIND} swebot.deps=${SWEBOT_DEPS} swebot.spec=${SWEBOT_SPEC}
+USER root
+COPY setup/ /tmp/swebot-setup/
+RUN sh /tmp/swebot-setup/setup.sh && rm -rf /tmp/swebot-setup
+WORKDIR /testbed
+"""
+
+
+def dependency_files(bare: Path, commit: str) -> dict[str, str]:
+    """The files that declare the repository's Python dependencies, at ``commit``."""
+    return {path: text for path in DEPENDENCY_FILES if (text := _git_show(bare, commit, path)) is not None}
+
+
+def with_instance_dependencies(instance: Instance, cache: RepoCache, env: SpecEnv, spec: harness.HarnessSpec, *,
+                               client: DockerClient, on_progress: Progress | None, build_timeout: float,
+                               network: str) -> SpecEnv:
+    """``env``, or a layer on it when the instance's base commit declares its dependencies otherwise
+    than the environment's commit (pytest 4.6.x came to require importlib-metadata, 5.4 wcwidth):
+    the harness installs each instance's tree with the network when it builds the instance image;
+    here the tests run offline, so the spec's install runs on the instance's tree in a layer,
+    shared by the instances whose dependency files are the same."""
+    from swebot.batch.store import locked
+    from swebot.sandbox.images import host_ca_bundle, image_exists
+
+    env_commit = instance.environment_setup_commit or instance.base_commit
+    if not spec.install or env_commit == instance.base_commit:
+        return env
+    bare = cache.ensure(instance.repo, instance.base_commit)
+    declared = dependency_files(bare, instance.base_commit)
+    if declared == dependency_files(cache.ensure(instance.repo, env_commit), env_commit):
+        return env
+    script = dependencies_script(spec)
+    env_id = client.images.get(env.tag).id
+    deps = hashlib.sha256(json.dumps([_LAYER_DOCKERFILE, script, env_id, declared]).encode()).hexdigest()
+    tag = f"{env.tag}-deps-{deps[:10]}"
+    lock = cache.cache_dir / "specenv-locks" / f"{tag.rpartition(':')[2]}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with locked(lock):
+        if image_exists(client, tag):
+            return SpecEnv(tag, f"{env.note}; its dependencies at {instance.base_commit[:12]} in {tag} (reused)")
+        if on_progress:
+            on_progress(f"{instance.instance_id} declares other dependencies than {env_commit[:12]}: "
+                        f"installing its tree on {env.tag} as {tag}")
+        files = {"Dockerfile": _LAYER_DOCKERFILE.encode(), "setup/setup.sh": script.encode(),
+                 "setup/build_requires.py": BUILD_REQUIRES.encode(),
+                 "setup/repo.tar": _archive(bare, instance.base_commit)}
+        ca = host_ca_bundle()
+        if ca is not None:
+            files["setup/ca-bundle.crt"] = ca.read_bytes()
+        seconds = _build(client, tag, deps, files, {
+            "ENV_IMAGE": env.tag, "SWEBOT_DEPS": deps, "SWEBOT_SPEC": spec.key, "SWEBOT_KIND": SPECENV_IMAGE_KIND},
+            what=f"the dependencies of {instance.instance_id}", network=network, build_timeout=build_timeout,
+            on_progress=on_progress)
+    return SpecEnv(tag, f"{env.note}; its dependencies at {instance.base_commit[:12]} in {tag} "
+                        f"(built in {seconds:.0f}s)", env.built_seconds + seconds)
+
+
+def _version_env(instance: Instance, cache: RepoCache, *, client: DockerClient, on_progress: Progress | None,
+                 build_timeout: float, spec: harness.HarnessSpec, network: str) -> SpecEnv:
+    """The environment image of the instance's (repo, version), found or built now."""
     import docker.errors
 
     from swebot.batch.store import locked
-    from swebot.sandbox.docker import connect
     from swebot.sandbox.images import host_ca_bundle, image_exists
 
-    spec = spec or harness.instance_spec(instance)
-    # The build fetches packages (PyPI, Debian); SWEBOT_SPECENV_NETWORK=none keeps it offline (tests).
-    network = network or os.environ.get("SWEBOT_SPECENV_NETWORK", "bridge")
     python = choose_python(spec.python)
     commit = instance.environment_setup_commit or instance.base_commit
     bare = cache.ensure(instance.repo, commit)
     requirements = package_requirements(spec, bare, commit)
     script = setup_script(spec, requirements)
-    client = client or connect()
     base = base_image_for(python.suite)
     try:
         base_id = client.images.get(base).id
@@ -305,42 +406,55 @@ def ensure_spec_env(instance: Instance, cache: RepoCache, *, client: DockerClien
         ca = host_ca_bundle()
         if ca is not None:
             files["setup/ca-bundle.crt"] = ca.read_bytes()
-        started = time.monotonic()
-        log: list[str] = []
-        error = None
-        try:
-            stream = client.api.build(
-                fileobj=_context(files), custom_context=True, tag=tag, rm=True, forcerm=True, decode=True,
-                buildargs={"BASE_IMAGE": base, "SWEBOT_DEPS": deps, "SWEBOT_SPEC": spec.key, "SWEBOT_KIND": SPECENV_IMAGE_KIND,
-                           "SWEBOT_SCM_VERSION": scm_version(spec.version)}, timeout=build_timeout,
-                network_mode=network)
-            last_note = 0.0
-            for chunk in stream:
-                text = chunk.get("stream") or chunk.get("status") or ""
-                if text.strip():
-                    log.extend(line for line in text.rstrip("\n").splitlines() if line.strip())
-                    if on_progress and time.monotonic() - last_note > 30:
-                        last_note = time.monotonic()
-                        on_progress(f"building {tag}: {log[-1][:120]}")
-                if "error" in chunk:
-                    error = str(chunk["error"])
-                    log.append(error)
-        except docker.errors.DockerException as exc:
-            error = f"{exc}"
-            log.append(error)
-        finally:
-            if error is not None or not image_exists(client, tag):
-                _remove_untagged(client, deps)
-        seconds = time.monotonic() - started
-        if error is not None or not image_exists(client, tag):
-            tail = "\n".join(log[-BUILD_LOG_TAIL:])
-            raise EnvironmentProblem(
-                f"building the environment of {spec.key} failed after {seconds:.0f}s\n"
-                f"--- build log (last {BUILD_LOG_TAIL} lines) ---\n{tail}",
-                hint="the spec comes from the SWE-bench harness; an official image (--image-namespace) avoids the build")
-        if on_progress:
-            on_progress(f"built {tag} in {seconds:.0f}s")
+        seconds = _build(client, tag, deps, files, {
+            "BASE_IMAGE": base, "SWEBOT_DEPS": deps, "SWEBOT_SPEC": spec.key, "SWEBOT_KIND": SPECENV_IMAGE_KIND,
+            "SWEBOT_SCM_VERSION": scm_version(spec.version)}, what=f"the environment of {spec.key}",
+            network=network, build_timeout=build_timeout, on_progress=on_progress)
         return SpecEnv(tag, "; ".join([f"environment {tag} (built in {seconds:.0f}s)", *notes]), seconds)
+
+
+def _build(client: DockerClient, tag: str, deps: str, files: dict[str, bytes], buildargs: dict[str, str], *,
+           what: str, network: str, build_timeout: float, on_progress: Progress | None) -> float:
+    """Build ``tag`` from ``files``; its seconds. EnvironmentProblem with the log's tail when it
+    fails (no half-built image is left: its untagged layers carry the ``deps`` label)."""
+    import docker.errors
+
+    from swebot.sandbox.images import image_exists
+
+    started = time.monotonic()
+    log: list[str] = []
+    error = None
+    try:
+        stream = client.api.build(
+            fileobj=_context(files), custom_context=True, tag=tag, rm=True, forcerm=True, decode=True,
+            buildargs=buildargs, timeout=build_timeout, network_mode=network)
+        last_note = 0.0
+        for chunk in stream:
+            text = chunk.get("stream") or chunk.get("status") or ""
+            if text.strip():
+                log.extend(line for line in text.rstrip("\n").splitlines() if line.strip())
+                if on_progress and time.monotonic() - last_note > 30:
+                    last_note = time.monotonic()
+                    on_progress(f"building {tag}: {log[-1][:120]}")
+            if "error" in chunk:
+                error = str(chunk["error"])
+                log.append(error)
+    except docker.errors.DockerException as exc:
+        error = f"{exc}"
+        log.append(error)
+    finally:
+        if error is not None or not image_exists(client, tag):
+            _remove_untagged(client, deps)
+    seconds = time.monotonic() - started
+    if error is not None or not image_exists(client, tag):
+        tail = "\n".join(log[-BUILD_LOG_TAIL:])
+        raise EnvironmentProblem(
+            f"building {what} failed after {seconds:.0f}s\n"
+            f"--- build log (last {BUILD_LOG_TAIL} lines) ---\n{tail}",
+            hint="the spec comes from the SWE-bench harness; an official image (--image-namespace) avoids the build")
+    if on_progress:
+        on_progress(f"built {tag} in {seconds:.0f}s")
+    return seconds
 
 
 def _remove_untagged(client: DockerClient, deps: str) -> None:

@@ -24,7 +24,7 @@ from typing import ClassVar, Protocol
 from swebot.batch import harness
 from swebot.batch.dataset import Instance
 from swebot.diffs import patch_files
-from swebot.batch.testlogs import (ParsedLog, django_key, django_test_module, parse_django_log, parse_sympy_log,
+from swebot.testing.logs import (ParsedLog, django_key, django_test_module, parse_django_log, parse_sympy_log,
                                    sympy_key)
 from swebot.errors import BadInput
 from swebot.testing.command import DEFAULT_TEST_COMMAND

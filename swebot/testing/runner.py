@@ -24,11 +24,10 @@ from swebot.testing.command import DEFAULT_TEST_COMMAND, select_command_for, wit
 from swebot.testing.frames import tail_lines
 from swebot.testing.junit import JUnitError, JUnitResult, anchor_nodeid, parse_junit
 from swebot.testing.partial import parse_partial_results
+from swebot.testing.logrun import CoverageMap, run_log
+from swebot.testing.readers import LogReader, reader_for
 from swebot.testing.selection import chunks, merge_reports, with_missing
 from swebot.types import Sandbox, Task, TestCase, TestReport
-
-CoverageMap = dict[str, dict[str, frozenset[int]]]
-"""Per-test line coverage: node id -> repository-relative path -> covered line numbers."""
 
 OUTPUT_TAIL_LINES = 40
 PLUGIN_NAME = "swebot_pytest_plugin"
@@ -43,7 +42,8 @@ _COLLECT_ERROR = re.compile(r"^_* ERROR collecting (?P<path>\S+) _*$", re.M)
 
 
 class TestRunner:
-    """Runs a pytest-based test command in a sandbox.
+    """Runs a test command in a sandbox: pytest, or a runner a ``LogReader`` knows (Django's
+    ``runtests.py``, SymPy's ``bin/test``), whose verbose log is read instead of JUnit XML.
 
     ``command`` runs in ``cwd`` (relative to the sandbox root). Selected runs use
     ``select_command`` (default: derived from ``command`` when it is a plain pytest call,
@@ -64,12 +64,15 @@ class TestRunner:
         cwd: str = ".",
         timeout: float = 300.0,
         select_command: str | None = None,
+        reader: LogReader | None = None,
     ) -> None:
         self.sandbox = sandbox
         self.command = command
         self.cwd = posixpath.normpath(cwd.strip() or ".")
         self.timeout = timeout
-        self.select_command = select_command or select_command_for(command)
+        self.reader = reader or reader_for(command)
+        # A log runner has no pytest to fall back on: its selected runs narrow its own command.
+        self.select_command = command if self.reader else select_command or select_command_for(command)
         # (rootdir, config file) of the last full run: selected runs reuse them, since
         # without the command's own paths pytest could find another (or no) config file.
         self._setup: tuple[str, str] | None = None
@@ -104,6 +107,9 @@ class TestRunner:
         if ids == []:
             return TestReport(cases=(), exit_code=0), {}
         limit = timeout if timeout is not None else self.timeout
+        if self.reader is not None:
+            return run_log(self.sandbox, self.reader, self.command, ids, cwd=self.cwd, timeout=limit,
+                           coverage=coverage, stem=f"{RUNS_DIR}/{self._token}-{next(self._counter)}")
         if self._plugin_hidden:
             return self._without_plugin(ids, limit), ({} if coverage else None)
         # Whole runs load the plugin too: it keeps the project's coverage plugin out of them.
