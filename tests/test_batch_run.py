@@ -184,3 +184,36 @@ def test_cli_rejects_malformed_instances_with_exit_2(tmp_path: Path, capsys: pyt
     assert main(["batch", "run", "--instances", str(bad), "--output", str(tmp_path / "o"),
                  "--workers", "0"]) == 2
     assert "--workers" in capsys.readouterr().err
+
+
+def test_oracle_command_selects_ids_swebench_cut_at_a_space(make_repo) -> None:
+    """flask-5063 lists `tests/test_cli.py::test_locate_app[cliapp.factory-` (its parameter had a
+    space): selected as is, pytest rejects the whole command; its test function runs instead."""
+    from swebot.batch.dataset import Instance
+    from swebot.batch.runner import oracle_test_command
+    from swebot.sandbox.local import LocalSandbox
+    from swebot.testing import TestRunner
+
+    repo = make_repo({"tests/test_cli.py": '''
+        import pytest
+
+
+        @pytest.mark.parametrize("name", ["cliapp.factory-create_app2('foo', 'bar')", "plain"])
+        def test_locate_app(name):
+            assert name
+
+
+        def test_other():
+            assert True
+        '''})
+    instance = Instance.model_validate({
+        "instance_id": "acme__cli-1", "repo": "acme/cli", "base_commit": "abcd1234", "problem_statement": "x",
+        "FAIL_TO_PASS": ["tests/test_cli.py::test_other"],
+        "PASS_TO_PASS": ["tests/test_cli.py::test_locate_app[cliapp.factory-create_app2('foo',",
+                         "tests/test_cli.py::test_locate_app[plain]"]})
+    command = oracle_test_command(instance)
+    assert command is not None and "test_locate_app[cliapp" not in command
+    with LocalSandbox(repo) as sandbox:
+        report = TestRunner(sandbox, command, timeout=120).run()
+    assert report.exit_code == 0, report.output_tail
+    assert len(report.passing) == 3 and "tests/test_cli.py::test_locate_app[plain]" in report.passing
