@@ -70,6 +70,11 @@ def test_the_setup_follows_the_spec() -> None:
     # compilers come only when a requirement has to be built (pywatchman for Django 3.1 on Python 3.9)
     assert ("|| { apt-get update && apt-get install -y --no-install-recommends build-essential python3-dev && "
             "python -m pip install --progress-bar off -r /tmp/swebot-setup/requirements.txt; }") in script
+    assert "--no-build-isolation" not in script  # pylint 2.8's tree has a setup.py: pip's own way
+    # without setup.py (pylint 2.15), an editable install needs setuptools' PEP 660 hooks (>= 64)
+    pep660 = setup_script(harness.spec_for("pylint-dev/pylint", "2.15"), [], pep660=True)
+    assert ("python -m pip install -e . || { python -m pip install --progress-bar off 'setuptools>=64' && "
+            "python -m pip install -e . --no-build-isolation; }") in pep660
     sphinx = harness.spec_for("sphinx-doc/sphinx", "7.2")
     assert harness.instance_setup(sphinx) == ["sed -i 's/pytest/pytest -rA/' tox.ini",
                                               "python -m pip install -e .[test] --no-deps --no-build-isolation"]

@@ -182,7 +182,9 @@ _PIP = "python -m pip install --progress-bar off"
 _PIP_CERT = '[ -f /tmp/swebot-setup/ca-bundle.crt ] && export PIP_CERT=/tmp/swebot-setup/ca-bundle.crt || true'
 
 
-def setup_script(spec: harness.HarnessSpec, requirements: list[str]) -> str:
+def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: bool = False) -> str:
+    """The environment's build steps. ``pep660``: the tree has no setup.py, so an editable install
+    needs a build backend with PEP 660's hooks (see ``_tree_install``)."""
     q = shlex.quote
     pip = _PIP
     lines = ["set -eux", "export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1", _PIP_CERT]
@@ -205,7 +207,7 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str]) -> str:
     service = harness.LOCAL_SERVICES.get(spec.repo)
     if service is not None:
         lines += list(service.install)
-    lines += _tree_install(spec, pip)
+    lines += _tree_install(spec, pip, pep660=pep660)
     # swebot's builtin engine ranks code by per-test coverage (the harness's images lack it);
     # without it only that engine suffers, and says so.
     lines.append(f"{pip} coverage || echo 'swebot: coverage could not be installed'")
@@ -213,15 +215,22 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _tree_install(spec: harness.HarnessSpec, pip: str) -> list[str]:
-    """The repository's tree (setup/repo.tar) in /testbed, installed with the spec's steps."""
+def _tree_install(spec: harness.HarnessSpec, pip: str, *, pep660: bool = False) -> list[str]:
+    """The repository's tree (setup/repo.tar) in /testbed, installed with the spec's steps.
+
+    ``pep660``: without a setup.py, today's pip installs editable only through a backend's PEP 660
+    hooks, which setuptools has from 64 on; a project pinning an older one to build (pylint 2.15:
+    setuptools~=62.6) is then installed with the environment's newer setuptools, as pip did
+    through setup.py develop when the harness recorded its specs."""
     lines = ["mkdir -p /testbed", "tar -C /testbed -xf /tmp/swebot-setup/repo.tar", "cd /testbed"]
     lines += [c for c in spec.pre_install if not harness.is_apt(c)]
     if "pip install" in spec.install:
         # Each instance reinstalls offline without build isolation: the build backend's own
         # requirements (setuptools_scm, hatchling, ...) must be in the environment.
         lines.append(f"python /tmp/swebot-setup/build_requires.py | xargs -r {pip}")
-    if spec.install:
+    if spec.install and pep660 and re.search(r"\bpip install\b.*\s-e\s", f"{spec.install} "):
+        lines.append(f"{spec.install} || {{ {pip} 'setuptools>=64' && {spec.install} --no-build-isolation; }}")
+    elif spec.install:
         lines.append(spec.install)
     return lines
 
@@ -231,11 +240,11 @@ def _tree_install(spec: harness.HarnessSpec, pip: str) -> list[str]:
 _TREE_GONE = ["cd /", "find /testbed -mindepth 1 -delete", "chmod 777 /testbed"]
 
 
-def dependencies_script(spec: harness.HarnessSpec) -> str:
+def dependencies_script(spec: harness.HarnessSpec, *, pep660: bool = False) -> str:
     """The instance layer's setup: the spec's install run on the instance's own tree, with the
     network, so what its base commit declares beyond the environment's commit gets installed."""
     lines = ["set -eux", "export PIP_DISABLE_PIP_VERSION_CHECK=1", _PIP_CERT, ACTIVATE,
-             *_tree_install(spec, _PIP), *_TREE_GONE]
+             *_tree_install(spec, _PIP, pep660=pep660), *_TREE_GONE]
     return "\n".join(lines) + "\n"
 
 
@@ -340,7 +349,7 @@ def with_instance_dependencies(instance: Instance, cache: RepoCache, env: SpecEn
     declared = dependency_files(bare, instance.base_commit)
     if declared == dependency_files(cache.ensure(instance.repo, env_commit), env_commit):
         return env
-    script = dependencies_script(spec)
+    script = dependencies_script(spec, pep660=_git_show(bare, instance.base_commit, "setup.py") is None)
     env_id = client.images.get(env.tag).id
     deps = hashlib.sha256(json.dumps([_LAYER_DOCKERFILE, script, env_id, declared]).encode()).hexdigest()
     tag = f"{env.tag}-deps-{deps[:10]}"
@@ -378,7 +387,7 @@ def _version_env(instance: Instance, cache: RepoCache, *, client: DockerClient, 
     commit = instance.environment_setup_commit or instance.base_commit
     bare = cache.ensure(instance.repo, commit)
     requirements = package_requirements(spec, bare, commit)
-    script = setup_script(spec, requirements)
+    script = setup_script(spec, requirements, pep660=_git_show(bare, commit, "setup.py") is None)
     base = base_image_for(python.suite)
     try:
         base_id = client.images.get(base).id
