@@ -15,9 +15,9 @@ from tests.mutate_tables import code
 SAMPLE = code(
     '''
     """A module touching most templates."""
-    import math
+    import math, os
 
-    LIMIT = 10
+    SEP, LIMIT = "/", 10
 
 
     class Account:

@@ -148,3 +148,15 @@ def test_test_strings_are_every_string_literal_of_the_failing_tests_files(tmp_pa
     assert "git push --force-with-lease" in hints.strings and "Doc." in hints.strings
     assert hints.for_path("shop.py") == Hints({3: ("IndexError",)}, hints.strings)
     assert hints.for_path("other.py").raised == {}
+
+
+# -- platform_constant ---------------------------------------------------------------------------
+
+def test_a_hard_coded_separator_becomes_the_os_constant_where_os_is_imported() -> None:
+    before = "import os\n\ndef paths():\n    return os.environ.get('PATH', '').split(':')\n"
+    assert_produces("platform_constant", before, 4,
+                    "import os\n\ndef paths():\n    return os.environ.get('PATH', '').split(os.pathsep)\n")
+    assert_produces("platform_constant", "import os, re\nx = a + '/' + b\n", 2, "import os, re\nx = a + os.sep + b\n")
+    assert_absent("platform_constant", "x = s.split(':')\n", 1)  # no os in scope
+    assert_absent("platform_constant", "import os\nx = s.split(b':')\n", 2)
+    assert_absent("platform_constant", "import os\nx = s.split(', ')\n", 2)

@@ -55,3 +55,24 @@ def constant_replacement(site: Site) -> Iterator[Proposal]:
 
 
 KINDS: tuple[type[cst.CSTNode], ...] = (cst.Name, cst.SimpleString, cst.List, cst.Tuple, cst.Set, cst.Dict)
+
+
+# Separators hard-coded for one platform: the portable constant of the os module.
+_PLATFORM = {":": "os.pathsep", ";": "os.pathsep", "/": "os.sep", "\\": "os.sep", "\n": "os.linesep"}
+_IMPORT_OS = m.Import(names=[m.ZeroOrMore(), m.ImportAlias(name=m.Name("os"), asname=None), m.ZeroOrMore()])
+
+
+def platform_constant(site: Site) -> Iterator[Proposal]:
+    """``':'`` -> ``os.pathsep``, ``'/'`` -> ``os.sep``, ``'\\n'`` -> ``os.linesep``, where ``os`` is imported."""
+    node, parent = site.node, site.parent
+    assert isinstance(node, cst.SimpleString)
+    if (parent is not None and m.matches(parent, _STRUCTURAL_PARENTS)) or "b" in node.prefix.lower():
+        return
+    constant = _PLATFORM.get(str(node.evaluated_value))
+    if constant is None or not _imports_os(site):
+        return
+    yield site.replace(node, cst.parse_expression(constant))
+
+
+def _imports_os(site: Site) -> bool:
+    return any(m.matches(statement, m.SimpleStatementLine(body=[_IMPORT_OS])) for statement in site.parsed.module.body)
