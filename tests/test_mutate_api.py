@@ -22,7 +22,7 @@ SAMPLE = code(
 
     class Account:
         def __init__(self, owner, balance=0):
-            self.owner = owner
+            self.owner = owner or open(os.devnull).name
             self.balance = balance
 
         def withdraw(self, amount):

@@ -160,3 +160,18 @@ def test_a_hard_coded_separator_becomes_the_os_constant_where_os_is_imported() -
     assert_absent("platform_constant", "x = s.split(':')\n", 1)  # no os in scope
     assert_absent("platform_constant", "import os\nx = s.split(b':')\n", 2)
     assert_absent("platform_constant", "import os\nx = s.split(', ')\n", 2)
+
+
+# -- open_encoding -------------------------------------------------------------------------------
+
+def test_a_text_file_opened_without_an_encoding_gets_utf_8() -> None:
+    assert_produces("open_encoding", "with open(path) as f:\n    pass\n", 1,
+                    "with open(path, encoding='utf-8') as f:\n    pass\n")
+    assert_produces("open_encoding", "f = open(path, 'w')\n", 1, "f = open(path, 'w', encoding='utf-8')\n")
+    assert_produces("open_encoding", "f = io.open(path, mode='r', )\n", 1,
+                    "f = io.open(path, mode='r', encoding='utf-8')\n")
+    assert_absent("open_encoding", "f = open(path, 'rb')\n", 1)  # binary
+    assert_absent("open_encoding", "f = open(path, mode)\n", 1)  # a mode known only at run time
+    assert_absent("open_encoding", "f = open(path, encoding='latin-1')\n", 1)
+    assert_absent("open_encoding", "f = open(*args)\n", 1)
+    assert_absent("open_encoding", "f = opener(path)\n", 1)

@@ -51,9 +51,10 @@ PROJECTS: dict[str, dict[str, object]] = {
     "cookiecutter": {"repo": "cookiecutter+cookiecutter",
                      "deps": ["pytest-cov<3", "binaryornot", "jinja2<3", "markupsafe<2.1", "click<8", "poyo", "jinja2-time",
                               "python-slugify", "requests", "freezegun", "pyyaml", "whichcraft", "future"]},
-    "httpie": {"repo": "httpie+httpie", "deps": ["requests[socks]", "pygments", "pytest-httpbin==1.0.0", "httpbin==0.7.0",
+    "httpie": {"repo": "httpie+httpie", "deps": ["requests[socks]<2.32", "pygments<2.18", "urllib3<2", "brotlipy", "raven", "pytest-httpbin==1.0.0", "httpbin==0.7.0",
                                                  "werkzeug<2.1",
-                                                 "flask<2.1", "itsdangerous<2.1", "jinja2<3.1", "markupsafe<2.1"]},
+                                                 "flask<2.1", "itsdangerous<2.1", "jinja2<3.1", "markupsafe<2.1"],
+               "pytest": OLD_PYTEST_PINS},  # its conftest re-applies pytest.fixture (an error from pytest 4)
     "black": {"repo": "psf+black", "deps": ["attrs", "click<8.1", "appdirs", "toml", "typed-ast", "regex",
                                             "pathspec", "mypy_extensions", "aiohttp"]},
     "tornado": {"repo": "tornadoweb+tornado", "deps": ["pycurl"]},
@@ -152,7 +153,8 @@ def make_venv(project: str, python: str) -> None:
     python = interpreter(str(version), python) if version else python
     subprocess.run([python, "-m", "venv", str(target)], check=True)
     deps = [*PROJECTS[project].get("pytest", PYTEST_PINS), *PROJECTS[project]["deps"]]  # type: ignore[misc]
-    subprocess.run([str(venv_python(project)), "-m", "pip", "install", "-q", *deps], check=True)
+    pip = [str(venv_python(project)), "-m", "pip", "install", "-q", *PROJECTS[project].get("pip", [])]  # type: ignore[misc]
+    subprocess.run([*pip, *deps], check=True)
     (target / ".complete").write_text(" ".join(deps) + "\n")
 
 
@@ -387,7 +389,7 @@ def why(args: argparse.Namespace) -> None:
         elif not template:
             verdict = "no single template edit gives the fix"
         else:
-            verdict = "search did not reach or rejected it"
+            verdict = "a template makes the fix in one edit (now); this run did not find it"
         shown = "-" if ranking is None else (str(rank) if rank else "none")
         print(f"{bug.name:<16}{bug.hunks:>6}{row['status']:>11}{shown:>15}{search.get('suspicious_lines', '-'):>8}"
               f"{search.get('deepest_line_rank', '-'):>8}{search.get('tried', '-'):>7}  {template or '-'} / {verdict}",

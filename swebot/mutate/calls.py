@@ -94,3 +94,31 @@ def call_to_argument(site: Site) -> Iterator[Proposal]:
     for arg in node.args:
         if m.matches(arg, _POSITIONAL):
             yield site.replace(node, replacement(arg.value, node, parent))
+
+
+# Text files opened without an encoding read with the locale's (PEP 597): the fix names UTF-8.
+_TEXT_OPEN = m.Call(func=m.Name("open") | m.Attribute(value=m.Name("io") | m.Name("codecs"), attr=m.Name("open")))
+_MODE_ARG = m.Arg(keyword=m.Name("mode"))
+
+
+def open_encoding(site: Site) -> Iterator[Proposal]:
+    """``open(path)`` -> ``open(path, encoding='utf-8')`` for a text-mode open without an encoding."""
+    node = site.node
+    assert isinstance(node, cst.Call)
+    if not m.matches(node, _TEXT_OPEN) or any(arg.star for arg in node.args):
+        return
+    if any(m.matches(arg, m.Arg(keyword=m.Name("encoding"))) for arg in node.args):
+        return  # an encoding is already named
+    positional = [arg for arg in node.args if arg.keyword is None]
+    modes = [arg.value for arg in node.args if m.matches(arg, _MODE_ARG)] + [arg.value for arg in positional[1:2]]
+    if len(positional) > 3:
+        return  # open's fourth positional argument is the encoding
+    for mode in modes:
+        if not m.matches(mode, m.SimpleString()) or "b" in str(mode.evaluated_value):  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+            return  # binary, or a mode only known at run time
+    last = node.args[-1] if node.args else None
+    args = [*node.args[:-1], last.with_changes(comma=cst.MaybeSentinel.DEFAULT)] if last is not None else []
+    encoding = cst.Arg(keyword=cst.Name("encoding"), value=cst.SimpleString("'utf-8'"),
+                       equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                             whitespace_after=cst.SimpleWhitespace("")))
+    yield site.replace(node, node.with_changes(args=[*args, encoding]))

@@ -32,6 +32,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template("constant_replacement", 0.5, constants.KINDS, constants.constant_replacement),
     Template("guard", 0.5, statements.KINDS_STATEMENTS + statements.KINDS_COMPOUND, statements.guard),
     Template("sibling_builtin", 0.5, (cst.Call,), calls.sibling_builtin),
+    Template("open_encoding", 0.4, (cst.Call,), calls.open_encoding),
     Template("platform_constant", 0.4, (cst.SimpleString,), constants.platform_constant),
     Template("name_replacement", 0.4, (cst.Name,), names.name_replacement),
     Template("attribute_replacement", 0.4, (cst.Attribute,), names.attribute_replacement),
