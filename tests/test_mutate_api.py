@@ -47,7 +47,7 @@ SAMPLE = code(
 )
 ALL_LINES = range(1, SAMPLE.count("\n") + 2)
 # what failing tests could say about SAMPLE: the slice raised, and a message the test expects
-SAMPLE_HINTS = Hints(raised={SAMPLE.splitlines().index("    chunk = items[start:end]") + 1: ("IndexError",)},
+SAMPLE_HINTS = Hints(raised={SAMPLE.splitlines().index("    chunk = items[start:end]") + 1: ("IndexError", "TypeError")},
                      strings=("a bad amount!",))
 
 

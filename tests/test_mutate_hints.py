@@ -175,3 +175,32 @@ def test_a_text_file_opened_without_an_encoding_gets_utf_8() -> None:
     assert_absent("open_encoding", "f = open(path, encoding='latin-1')\n", 1)
     assert_absent("open_encoding", "f = open(*args)\n", 1)
     assert_absent("open_encoding", "f = opener(path)\n", 1)
+
+
+# -- condition_wrap ------------------------------------------------------------------------------
+
+SCALE = '''
+def format_meter(n, total, unit_scale):
+    if unit_scale:
+        total *= unit_scale  # scaled
+        n *= unit_scale
+    return n, total
+'''
+
+
+def test_a_statement_the_traceback_raises_through_is_wrapped_in_a_test_of_a_local_it_reads() -> None:
+    found = [m.source for m in mutations_at(code(SCALE), [3], hints=Hints({3: ("TypeError",)}))
+             if m.template == "condition_wrap"]
+    assert code('''
+        def format_meter(n, total, unit_scale):
+            if unit_scale:
+                if total:
+                    total *= unit_scale  # scaled
+                n *= unit_scale
+            return n, total
+        ''') in found
+    assert any("        if unit_scale is not None:\n            total *= unit_scale  # scaled\n" in s for s in found)
+    assert not [m for m in mutations_at(code(SCALE), [3]) if m.template == "condition_wrap"]  # no traceback
+    # an IndexError is not about a missing value: the try/except guard is offered there instead
+    assert not [m for m in mutations_at(code(SCALE), [3], hints=Hints({3: ("IndexError",)}))
+                if m.template == "condition_wrap"]

@@ -368,6 +368,7 @@ def why(args: argparse.Namespace) -> None:
     rows = [json.loads(line) for line in (WORK / args.results).read_text().splitlines()]
     print(f"{'bug':<16}{'hunks':>6}{'status':>11}{'dev line rank':>15}{'ranked':>8}{'deepest':>8}{'tried':>7}"
           f"  template for the fix / verdict")
+    tally: dict[str, int] = {}
     for row in rows:
         if row["project"] not in args.projects or (args.only and not re.search(args.only, row["bug"])):
             continue
@@ -384,16 +385,23 @@ def why(args: argparse.Namespace) -> None:
             verdict = "correct"
         elif row.get("plausible"):
             verdict = "plausible, not the developer's fix"
+        elif row["status"] == "fixed":
+            verdict = f"reported fixed, not plausible (breaks {len(row.get('regressions') or [])} test(s))"
+        elif row["status"] not in ("fixed", "not_fixed"):
+            verdict = f"run ended {row['status']}"
         elif ranking is not None and rank is None:
             verdict = "developer's lines not ranked"
         elif not template:
             verdict = "no single template edit gives the fix"
         else:
             verdict = "a template makes the fix in one edit (now); this run did not find it"
+        tally[verdict] = tally.get(verdict, 0) + 1
         shown = "-" if ranking is None else (str(rank) if rank else "none")
         print(f"{bug.name:<16}{bug.hunks:>6}{row['status']:>11}{shown:>15}{search.get('suspicious_lines', '-'):>8}"
               f"{search.get('deepest_line_rank', '-'):>8}{search.get('tried', '-'):>7}  {template or '-'} / {verdict}",
               flush=True)
+    for verdict, count in sorted(tally.items(), key=lambda item: -item[1]):
+        print(f"{count:>4}  {verdict}")
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template("augmented_assignment", 0.7, (cst.AugAssign,), operators.augmented_assignment),
     Template("boolean_operator", 0.6, (cst.BooleanOperation,), operators.boolean_operator),
     Template("negate_condition", 0.6, conditions.KINDS, conditions.negate_condition),
+    Template("condition_wrap", 0.65, statements.KINDS_STATEMENTS, statements.condition_wrap),
     Template("exception_guard", 0.6, statements.KINDS_STATEMENTS, statements.exception_guard),
     Template("operand_deletion", 0.5, (cst.BooleanOperation,), operators.operand_deletion),
     Template("word_from_tests", 0.5, literals.KINDS, literals.word_from_tests),

@@ -133,32 +133,66 @@ def guard(site: Site) -> Iterator[Proposal]:
                 )
 
 
+def _raised_here(site: Site) -> tuple[str, ...]:
+    """The exceptions the failing tests' tracebacks raise through the site statement's lines."""
+    raised = site.parsed.hints.raised
+    lines = range(site.line, site.parsed.last_line(site.node) + 1)
+    return tuple(dict.fromkeys(name for line in lines for name in raised.get(line, ())))
+
+
+def _nested_text(site: Site) -> str | None:
+    """The site's simple statement re-indented one level deeper (trailing comment kept), for a
+    wrapper around it; None where wrapping is not offered."""
+    node = site.node
+    if site.block is None or site.function is None or _is_docstring(site):
+        return None
+    if not m.matches(node, m.SimpleStatementLine()) or m.matches(node, _PASS | _DECLARATION | _LOOP_JUMP):
+        return None
+    text = site.parsed.statement_text(node)
+    if '"""' in text or "'''" in text:
+        return None  # continuation lines are re-indented: not where a string could span them
+    inner = site.parsed.indentation(node) + site.parsed.indent_unit
+    newline = site.parsed.newline
+    body = inner + text.replace("\r\n", "\n").replace("\n", newline + site.parsed.indent_unit)
+    comment = node.trailing_whitespace.comment  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+    return body + ("  " + comment.value if comment is not None else "")
+
+
 def exception_guard(site: Site) -> Iterator[Proposal]:
     """``try: <statement> except E: pass`` around a statement the failing tests' traceback passes
     through with the builtin exception ``E`` (a case the code did not expect)."""
-    node = site.node
-    if site.block is None or site.function is None or _is_docstring(site):
+    names = _raised_here(site)
+    body = _nested_text(site) if names else None
+    if body is None:
         return
-    if not m.matches(node, m.SimpleStatementLine()) or m.matches(node, _PASS | _DECLARATION | _LOOP_JUMP):
-        return
-    raised = site.parsed.hints.raised
-    first, last = site.line, site.parsed.last_line(node)
-    names = dict.fromkeys(name for line in range(first, last + 1) for name in raised.get(line, ()))
-    text = site.parsed.statement_text(node)
-    if not names or '"""' in text or "'''" in text:
-        return  # continuation lines are re-indented below: not where a string could span them
-    indent = site.parsed.indentation(node)
+    indent, newline = site.parsed.indentation(site.node), site.parsed.newline
     inner = indent + site.parsed.indent_unit
-    newline = site.parsed.newline
-    body = text.replace("\r\n", "\n").replace("\n", newline + site.parsed.indent_unit)
-    comment = node.trailing_whitespace.comment  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
-    if comment is not None:
-        body += "  " + comment.value
     for name in names:
-        wrapped = f"{indent}try:{newline}{inner}{body}{newline}{indent}except {name}:{newline}{inner}pass"
+        wrapped = f"{indent}try:{newline}{body}{newline}{indent}except {name}:{newline}{inner}pass"
         yield from _some(
             site.change_block(offset=0, removed=1, inserted=[wrapped], description=f"wrap in `try: ... except {name}: pass`")
         )
+
+
+# What using a missing value (None) raises; a test of the value, not a try, is the usual fix.
+_MISSING_VALUE = frozenset({"TypeError", "AttributeError"})
+
+
+def condition_wrap(site: Site) -> Iterator[Proposal]:
+    """``if x: <statement>`` (or ``if x is not None:``) around a statement the failing tests'
+    traceback raises a TypeError or AttributeError through, for a local ``x`` it reads."""
+    body = _nested_text(site) if _MISSING_VALUE.intersection(_raised_here(site)) else None
+    if body is None or site.function is None:
+        return
+    scope = site.parsed.scopes.scope(site.function)
+    names = [name for name in read_names([site.node], site.ancestors) if scope.binds(name) and name not in RECEIVERS]
+    indent, newline = site.parsed.indentation(site.node), site.parsed.newline
+    for name in names[:_MAX_GUARDED_NAMES]:
+        for condition in (name, f"{name} is not None"):
+            wrapped = f"{indent}if {condition}:{newline}{body}"
+            yield from _some(
+                site.change_block(offset=0, removed=1, inserted=[wrapped], description=f"wrap in `if {condition}:`")
+            )
 
 
 KINDS_STATEMENTS: tuple[type[cst.CSTNode], ...] = (cst.SimpleStatementLine,)
