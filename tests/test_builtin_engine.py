@@ -258,3 +258,45 @@ def test_the_localize_event_carries_the_ranking_for_the_run_log(make_repo):
     ranking = localize[0]["ranking"]
     assert ranking[:5] == localize[0]["top"] and "ranges.py:6" in ranking
     assert all(item.startswith("ranges.py:") for item in ranking)  # source lines only, no test lines
+
+
+def test_module_constants_read_on_suspicious_lines_are_searched_too():
+    from swebot.engines.builtin import SIGNATURE_SHARE, constant_lines
+
+    source = "import re\nPATTERN = re.compile(\n    r'a+')\nLIMIT: int = 3\nOTHER = 1\n\n\n" \
+             "def find(text):\n    found = PATTERN.findall(text)\n    return found[:LIMIT]\n"
+    assert constant_lines(source, {9: 1.0, 10: 0.5}) == {2: SIGNATURE_SHARE, 3: SIGNATURE_SHARE,
+                                                         4: 0.5 * SIGNATURE_SHARE}
+    assert constant_lines(source, {5: 1.0}) == {}  # nothing suspicious reads them
+    assert constant_lines("def broken(:\n", {1: 1.0}) == {}
+
+
+IMPORT_TIME_FAULT = {
+    "retry.py": '''
+        ATTEMPTS = 2
+
+
+        def schedule(delay):
+            """One delay per attempt, doubling."""
+            return [delay * 2 ** i for i in range(ATTEMPTS)]
+
+
+        def describe():
+            return f"{ATTEMPTS} attempts"
+    ''',
+    "tests/test_retry.py": '''
+        from retry import describe, schedule
+
+
+        def test_three_attempts():
+            assert schedule(1) == [1, 2, 4]
+            assert describe() == "3 attempts"
+    ''',
+    "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n",
+}
+
+
+def test_a_fault_in_a_module_constant_that_runs_at_import_is_found(make_repo):
+    result, _, _ = repair(make_repo, IMPORT_TIME_FAULT)
+    assert result.status == "fixed", result.description
+    assert "-ATTEMPTS = 2\n+ATTEMPTS = 3" in result.patch

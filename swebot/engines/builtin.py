@@ -183,7 +183,8 @@ class BuiltinEngine:
                 if len(lines) < self.max_lines_per_file:
                     lines.setdefault(s.line, s.score)
         for path, lines in by_file.items():
-            for line, score in signature_lines(originals[path], lines).items():
+            unseen = {**signature_lines(originals[path], lines), **constant_lines(originals[path], lines)}
+            for line, score in unseen.items():
                 lines.setdefault(line, score)
         return by_file
 
@@ -358,6 +359,28 @@ def signature_lines(source: str, lines: dict[int, float]) -> dict[int, float]:
             continue
         for line in range(node.lineno, node.body[0].lineno):
             out[line] = max(out.get(line, 0.0), max(inside) * SIGNATURE_SHARE)
+    return out
+
+
+def constant_lines(source: str, lines: dict[int, float]) -> dict[int, float]:
+    """The module-level assignments (``PATTERN = re.compile(...)``) of names that suspicious
+    ``lines`` read. Like signatures they run at import time, so coverage never blames them."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    spans: dict[str, range] = {}
+    for statement in tree.body:
+        targets: list[ast.expr] = statement.targets if isinstance(statement, ast.Assign) else \
+            [statement.target] if isinstance(statement, ast.AnnAssign) else []
+        for target in targets:
+            if isinstance(target, ast.Name):
+                spans[target.id] = range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
+    out: dict[int, float] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in spans and node.lineno in lines:
+            for line in spans[node.id]:
+                out[line] = max(out.get(line, 0.0), lines[node.lineno] * SIGNATURE_SHARE)
     return out
 
 
