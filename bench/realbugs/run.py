@@ -7,7 +7,8 @@ Nothing fetched goes into the repository: the script rebuilds every checkout fro
     python bench/realbugs/run.py run     --projects thefuck,tqdm --time-limit 300
     python bench/realbugs/run.py report                               # the table, from results.jsonl
 
-Per bug: the buggy commit, with the bug's test files taken from the fixed commit, committed in a fresh
+Per bug: the buggy commit, with the bug's test files (and the data files the fix commit adds next to
+them) taken from the fixed commit, committed in a fresh
 git repository; one virtualenv per project (``--python``, the project's dependencies at versions that
 install here, pytest, coverage). A bug is kept when its failing tests fail on that checkout and pass
 on the fixed commit. ``run`` calls ``swebot fix --engine builtin --sandbox local --test <failing tests>``
@@ -16,6 +17,9 @@ and scores the patch:
 - plausible: every test of the bug's test files that passes on the fixed commit passes with the patch;
 - regression: a test of those files that passed on the buggy checkout fails with the patch;
 - correct: the patched files are AST-equal to the fixed commit's (else ``review`` lists the pair).
+
+``why`` explains the misses: where the developer's lines ranked (from the run log), whether one
+template edit gives the developer's file, how deep the search got.
 
 Work data lives under ``$SWEBOT_REALBUGS`` (default ~/.cache/swebot-realbugs).
 """
@@ -115,6 +119,17 @@ def read_bug(project: str, number: int) -> Bug | None:
                patch.count("\n@@ "))
 
 
+def test_side(bug: Bug, mirror: Path, fixed: str) -> list[str]:
+    """The bug's test files plus what the fix commit adds or changes next to them (data files such
+    as ``tests/test-generate-context/non_ascii.json``: without them the failing test fails on the
+    buggy checkout for a missing file, which no code edit fixes)."""
+    roots = {path.split("/", 1)[0] + "/" for path in bug.test_files if "/" in path}
+    changed = git(mirror, "diff", "--name-only", "--diff-filter=AM", bug.buggy, fixed).split()
+    extra = [path for path in changed if any(path.startswith(root) for root in roots)
+             and path not in bug.source_files and not path.endswith(".py")]
+    return list(dict.fromkeys([*bug.test_files, *extra]))
+
+
 def checkout(bug: Bug, commit: str, into: Path, tests_from: str | None = None) -> None:
     if into.exists():
         shutil.rmtree(into)
@@ -122,7 +137,7 @@ def checkout(bug: Bug, commit: str, into: Path, tests_from: str | None = None) -
     mirror = MIRRORS / str(PROJECTS[bug.project]["repo"]) / "repo"
     archive = subprocess.run(["git", f"--git-dir={mirror}", "archive", commit], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    for path in bug.test_files if tests_from else ():
+    for path in test_side(bug, mirror, tests_from) if tests_from else ():
         (into / path).parent.mkdir(parents=True, exist_ok=True)
         (into / path).write_bytes(subprocess.run(["git", f"--git-dir={mirror}", "show", f"{tests_from}:{path}"],
                                                  check=True, capture_output=True).stdout)
@@ -202,7 +217,7 @@ def setup(args: argparse.Namespace) -> None:
         count = len(git(BUGSINPY, "ls-tree", "--name-only", f"HEAD:projects/{project}/bugs").split())
         for number in range(1, min(count, args.max_bugs) + 1):
             bug = read_bug(project, number)
-            if bug is None or not bug.tests:
+            if bug is None or not bug.tests or (args.only and not re.search(args.only, bug.name)):
                 continue
             buggy, fixed = WORK / "bugs" / bug.name / "buggy", WORK / "bugs" / bug.name / "fixed"
             checkout(bug, bug.buggy, buggy, tests_from=bug.fixed)
@@ -290,8 +305,16 @@ def _score(bug: Bug, record: dict, patch: str, folder: Path, patched: Path) -> d
             "review": None if correct else patch[-3000:]}
 
 
+def usable_rows(results: str) -> list[dict]:
+    """The rows of ``results`` whose bug is still usable (a later setup may drop one, e.g. once
+    the fix commit's test data showed its failing test failed only for a missing file)."""
+    rows = [json.loads(line) for line in (WORK / results).read_text().splitlines()]
+    return [row for row in rows
+            if json.loads((WORK / "bugs" / row["bug"] / "bug.json").read_text()).get("usable")]
+
+
 def report(args: argparse.Namespace) -> None:
-    rows = [json.loads(line) for line in (WORK / args.results).read_text().splitlines()]
+    rows = usable_rows(args.results)
     print(f"{'project':<14}{'bugs':>5}{'1-hunk':>7}{'fixed':>6}{'plaus.':>7}{'regr.':>6}{'correct':>8}"
           f"{'correct 1-hunk':>15}{'median s':>9}")
     for project in sorted({r["project"] for r in rows}) + ["all"]:
@@ -365,7 +388,7 @@ def template_for_fix(bug: Bug, folder: Path, lines: dict[str, set[int]]) -> str:
 def why(args: argparse.Namespace) -> None:
     """Per bug not fixed correctly: where the developer's lines ranked, whether a template makes the
     developer's fix in one edit, and how deep the search got."""
-    rows = [json.loads(line) for line in (WORK / args.results).read_text().splitlines()]
+    rows = usable_rows(args.results)
     print(f"{'bug':<16}{'hunks':>6}{'status':>11}{'dev line rank':>15}{'ranked':>8}{'deepest':>8}{'tried':>7}"
           f"  template for the fix / verdict")
     tally: dict[str, int] = {}
