@@ -300,3 +300,52 @@ def test_a_fault_in_a_module_constant_that_runs_at_import_is_found(make_repo):
     result, _, _ = repair(make_repo, IMPORT_TIME_FAULT)
     assert result.status == "fixed", result.description
     assert "-ATTEMPTS = 2\n+ATTEMPTS = 3" in result.patch
+
+
+CRASH_IN_A_SHARED_HELPER = {
+    "headers.py": '''
+        def merged(session, request):
+            out = dict(session)
+            for name, value in request.items():
+                value = value.strip()
+                out[name] = value
+            return out
+
+
+        def render(headers):
+            lines = []
+            for name in sorted(headers):
+                lines.append(name + ": " + headers[name])
+            return "\\n".join(lines)
+
+
+        def download(session, request):
+            """Render the headers of a download request."""
+            headers = merged(session, request)
+            if headers:
+                headers.setdefault("Accept-Encoding", "identity")
+            return render(headers)
+    ''',
+    "tests/test_headers.py": '''
+        from headers import download, merged, render
+
+
+        def test_merged():
+            assert merged({"A": "1"}, {"B": " 2 "}) == {"A": "1", "B": "2"}
+
+
+        def test_render():
+            assert render({"B": "2", "A": "1"}) == "A: 1\\nB: 2"
+
+
+        def test_unset_header_is_skipped():
+            assert download({"A": "1"}, {"B": None}) == "A: 1\\nAccept-Encoding: identity"
+    ''',
+    "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n",
+}
+
+
+def test_the_line_the_failing_test_crashed_on_ranks_first(make_repo):
+    _, events, _ = repair(make_repo, CRASH_IN_A_SHARED_HELPER, Budget(max_candidates=1))
+    top = next(f["top"] for e, f in events if e == "stage" and f.get("name") == "localize" and "top" in f)
+    assert top[0] == "headers.py:4"  # `value = value.strip()`: AttributeError on None

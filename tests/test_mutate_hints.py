@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from swebot.engines.hints import exception_name, mutation_hints, raised_lines, literal_strings
+from swebot.engines.hints import crash_lines, exception_name, mutation_hints, raised_lines, literal_strings
 from swebot.mutate import Hints, mutations_at
 from swebot.mutate.literals import extended_words, quoted
 from swebot.sandbox.local import LocalSandbox
@@ -204,3 +204,13 @@ def test_a_statement_the_traceback_raises_through_is_wrapped_in_a_test_of_a_loca
     # an IndexError is not about a missing value: the try/except guard is offered there instead
     assert not [m for m in mutations_at(code(SCALE), [3], hints=Hints({3: ("IndexError",)}))
                 if m.template == "condition_wrap"]
+
+
+def test_the_line_a_failing_test_crashed_on_is_its_innermost_frame_in_the_ranked_code() -> None:
+    frames = (Frame("tests/test_x.py", 4), Frame("shop.py", 10), Frame("shop.py", 3), Frame("lib/ext.py", 7))
+    crashed = case("AttributeError: 'NoneType' object has no attribute 'decode'", frames)
+    asserted = TestCase("tests/test_x.py::test_b", "failed", message="AssertionError: assert 1 == 2",
+                        frames=(Frame("shop.py", 20),))
+    custom = TestCase("tests/test_x.py::test_c", "failed", message="shop.CartError: empty", frames=(Frame("shop.py", 30),))
+    assert crash_lines([crashed, asserted, custom], {"shop.py"}) == {("shop.py", 3)}
+    assert crash_lines([crashed], {"other.py"}) == set()

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
 from swebot.engines.focus import focus_ranking, widen_spectrum
-from swebot.engines.hints import TestHints, mutation_hints
+from swebot.engines.hints import CRASH_BOOST, TestHints, crash_lines, mutation_hints
 from swebot.engines.regressions import RegressionGuard
 from swebot.engines.validation import Change, Validator, Verdict, default_lanes
 from swebot.errors import LimitReached
-from swebot.localize.sbfl import SuspiciousLine, rank_lines
+from swebot.localize.sbfl import SuspiciousLine, boost_lines, rank_lines
 from swebot.mutate import Mutation, mutations_at, normalized
 from swebot.source_encoding import SourceDecodeError, decode_source
 from swebot.testing import TestRunner
@@ -109,6 +109,7 @@ class BuiltinEngine:
         frames = {c.nodeid: c.frames for c in report.cases if c.failing}
         ranking = rank_lines(wider.coverage, failing, wider.passing, frames=frames)
         ranking, called = focus_ranking(sandbox, ranking, failing)
+        ranking = boost_lines(ranking, crash_lines(report.cases, {s.path for s in ranking}), CRASH_BOOST)
         state.ranks = {(s.path, s.line): rank for rank, s in enumerate(ranking, 1)}
         state.depth.update(suspicious_lines=len(ranking), passing_tests_ranked_against=len(wider.passing),
                            lines_in_called_functions=called)

@@ -7,7 +7,7 @@ import ast
 import builtins
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Collection, Iterable, Mapping
 
 from swebot.engines.focus import test_files
 from swebot.mutate import Hints
@@ -77,3 +77,22 @@ def mutation_hints(sandbox: Sandbox, cases: Iterable[TestCase], failing: Iterabl
         except OSError:
             continue
     return TestHints(literal_strings(sources), raised_lines(cases))
+
+
+CRASH_BOOST = 0.5  # added to the line a failing test crashed on (sbfl's innermost frame boost is 0.3)
+
+
+def crash_lines(cases: Iterable[TestCase], ranked_paths: Collection[str]) -> set[tuple[str, int]]:
+    """Per failing test that crashed (died of a builtin exception other than AssertionError), the
+    innermost traceback frame in the ranked code. Where code raises ``'NoneType' object has no
+    attribute ...`` is where real fixes most often go; an assertion's innermost frame is only where
+    the test looked."""
+    lines: set[tuple[str, int]] = set()
+    for case in cases:
+        name = exception_name(case) if case.failing else None
+        if name is None or name == "AssertionError":
+            continue
+        inner = [frame for frame in case.frames if frame.path in ranked_paths]
+        if inner:
+            lines.add((inner[-1].path, inner[-1].line))
+    return lines
