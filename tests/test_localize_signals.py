@@ -141,3 +141,25 @@ def test_a_plain_word_naming_a_module_points_at_it(library: Path) -> None:
     loc = localize(library, "Case-insensitive lookups ignore accents")
     assert loc.files[0].path == "pkg/core/lookups.py"
     assert any("word in issue names the module: lookups" in e for e in evidence(loc, "pkg/core/lookups.py"))
+
+
+def test_a_module_path_written_from_memory_finds_the_module(library: Path) -> None:
+    """``pkg.core.lookup`` for ``pkg/core/lookups.py``: each part the prefix of the real one."""
+    loc = localize(library, "Using pkg.core.lookup to compare strings ignores the case of the other value")
+    assert loc.files[0].path == "pkg/core/lookups.py"
+    assert any("abbreviated" in e for e in evidence(loc, "pkg/core/lookups.py"))
+    plain = localize(library, "Using lookups to compare strings ignores the case of the other value")
+    assert not any("abbreviated" in e for f in plain.files for e in f.evidence)
+
+
+def test_a_hyphenated_word_names_the_module_it_joins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from swebot.localize.issue_text import compound_words
+
+    assert compound_words("The auto-detector should use this order; x-y is short, a-b-c is not") == ["autodetector"]
+    root = localize_library(tmp_path, monkeypatch, {
+        "app/autodetector.py": "def changes(old, new):\n    return sorted(set(new) - set(old))\n",
+        "app/writer.py": "def write(ops):\n    return '\\n'.join(ops)\n",
+    })
+    loc = localize(root, "The auto-detector should put the operations in another order")
+    assert loc.files[0].path == "app/autodetector.py"
+    assert any("names the module: autodetector" in e for e in loc.files[0].evidence)

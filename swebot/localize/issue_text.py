@@ -142,6 +142,15 @@ def strip_frames(text: str) -> str:
     return "\n".join(out)
 
 
+_HYPHENATED = re.compile(r"(?<![\w-])([A-Za-z]{2,})-([A-Za-z]{2,})(?![\w-])")
+
+
+def compound_words(text: str) -> list[str]:
+    """Hyphenated words written together (``auto-detector`` -> ``autodetector``): prose splits
+    what a module's name joins."""
+    return list(dict.fromkeys((a + b).lower() for a, b in _HYPHENATED.findall(text)))
+
+
 def parse_issue(text: str) -> IssueSignals:
     frames = extract_frames(text)
     frame_paths = {f.path for f in frames}
@@ -166,7 +175,7 @@ def parse_issue(text: str) -> IssueSignals:
     idents += [w for w in _IDENT.findall(text) if _looks_like_code(w)]
     for d in dotted:
         idents += d.split(".")
-    words = _IDENT.findall(text)
+    words = _IDENT.findall(text) + compound_words(text)
     test_ids = []
     test_names = _TEST_NAME.findall(text)
     for m in _NODE_ID.finditer(text):

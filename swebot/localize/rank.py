@@ -56,6 +56,7 @@ SYMBOL_WEIGHTS: dict[str, float] = {
 
 RR_DEPTH = 50  # reciprocal-rank features only for the top of a BM25 list
 MAX_LINE_FILES = 20  # a quoted line or message found in more files than this says nothing
+ABBREVIATED_MODULE = 0.8  # a module path whose parts are prefixes of the real ones
 LOOSE_LINE = 0.6  # a line that matches only with spacing, quotes and literals aside
 MESSAGE_CHARS = 40  # a matched literal this long counts fully; shorter ones are likelier chance
 SYMBOLS_PER_FILE = 5
@@ -190,6 +191,7 @@ class _FeatureBuilder:
         self.s_ev: defaultdict[int, list[str]] = defaultdict(list)
         self.named: dict[int, float] = {}  # symbol row -> how surely the issue points at it
         self.tests: list[Symbol] = []  # test functions/classes the issue names
+        self._packages: dict[str, list[tuple[int, int]]] | None = None  # module part -> (file, index)
 
     def row(self, s: Symbol) -> int:
         return self.sym_pos[(s.path, s.name)]
@@ -274,6 +276,8 @@ class _FeatureBuilder:
                         matched = True
                 if matched:
                     break
+            if not matched and len(parts) >= 3:
+                matched = self._abbreviated_module(dotted, parts)
             if not matched and len(parts) >= 2:
                 # "Class.method" without a module: match qualified-name suffixes anywhere.
                 tail = ".".join(parts[-2:])
@@ -299,6 +303,29 @@ class _FeatureBuilder:
             hits = by_stem.get(word, [])
             for i in hits:
                 self.file_set(i, "f_stem_word", 1.0 / math.sqrt(len(hits)), f"word in issue names the module: {word}")
+
+    def _abbreviated_module(self, dotted: str, parts: list[str]) -> bool:
+        """A module path written from memory (``django.db.backends.postgres.client`` for
+        ``...postgresql.client``): every part the prefix of the real one, the first exact."""
+        if self._packages is None:
+            self._packages = {}
+            for i, f in enumerate(self.files):
+                mod = f.module.removesuffix(".__init__").split(".")
+                for start in range(len(mod)):  # src/pkg/...: the package need not be the top
+                    self._packages.setdefault(mod[start], []).append((i, start))
+        for k in range(len(parts), 2, -1):
+            want = parts[:k]
+            hits = []
+            for i, start in self._packages.get(want[0], []):
+                mod = self.files[i].module.removesuffix(".__init__").split(".")[start:]
+                if len(mod) == k and all(m.startswith(w) for m, w in zip(mod, want)):
+                    hits.append(i)
+            if 0 < len(hits) <= 3:
+                for i in hits:
+                    self.file_set(i, "f_path", ABBREVIATED_MODULE / math.sqrt(len(hits)),
+                                  f"module named in issue (abbreviated): {dotted}")
+                return True
+        return False
 
     def named_tests(self) -> None:
         """Tests the issue names are evidence about the code they exercise, not about themselves."""
