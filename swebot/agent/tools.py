@@ -314,7 +314,8 @@ TOOLS: tuple[ToolSpec, ...] = (
     ToolSpec("undo", "Revert the last edit, or every edit after a given edit id ('e3'), or all edits ('start'). "
              "Only edits made with the edit tools are tracked.",
              {"to": S}, [], undo),
-    ToolSpec("run_tests", "Run the tests (all, or the given pytest node ids) and summarize the failures.",
+    ToolSpec("run_tests", "Run the tests (all, or the given test ids, spelled as the reports name them) "
+             "and summarize the failures.",
              {"tests": {"type": "array", "items": S}}, [], run_tests),
     ToolSpec("bash", "Run a shell command in the repository (no interactive programs; each call is a fresh shell).",
              {"command": S, "timeout": {**I, "description": "seconds"}}, ["command"], bash),
