@@ -88,8 +88,8 @@ def main() -> int:
     settings = EvaluateSettings(workers=args.workers, sandbox="docker", repo_source=args.repo_source,
                                 cache_dir=args.cache_dir, test_timeout=args.test_timeout, image_namespace="")
     reports = {}
-    empty = NOOP_PATCH if args.run_empty else ""
-    for name, patch_of in (("gold", lambda i: i.patch), ("empty", lambda i: empty)):
+    empty_patch = NOOP_PATCH if args.run_empty else ""
+    for name, patch_of in (("gold", lambda i: i.patch), ("empty", lambda i: empty_patch)):
         started = time.monotonic()
         reports[name] = evaluate(instances, {i.instance_id: patch_of(i) for i in instances}, settings,
                                  progress=sys.stderr)
