@@ -74,10 +74,12 @@ def test_the_setup_follows_the_spec() -> None:
     # without setup.py (pylint 2.15), an editable install needs setuptools' PEP 660 hooks (>= 64)
     pep660 = setup_script(harness.spec_for("pylint-dev/pylint", "2.15"), [], pep660=True)
     assert ("python -m pip install -e . || { python -m pip install --progress-bar off 'setuptools>=64' && "
-            "python -m pip install -e . --no-build-isolation; }") in pep660
+            "python -m pip install -e . --no-build-isolation --config-settings editable_mode=compat; }") in pep660
     sphinx = harness.spec_for("sphinx-doc/sphinx", "7.2")
     assert harness.instance_setup(sphinx) == ["sed -i 's/pytest/pytest -rA/' tox.ini",
-                                              "python -m pip install -e .[test] --no-deps --no-build-isolation"]
+                                              "if [ -f setup.py ]; then python -m pip install -e .[test] --no-deps "
+                                              "--no-build-isolation; else python -m pip install -e .[test] --no-deps "
+                                              "--no-build-isolation --config-settings editable_mode=compat; fi"]
     assert harness.offline_install("python setup.py install") == "python setup.py install"
 
 

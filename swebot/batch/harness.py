@@ -138,7 +138,13 @@ def offline_install(install: str) -> str:
     """The spec's install command made to work in a sandbox without network: the dependencies
     are in the image already, so pip neither resolves them nor builds in isolation."""
     if re.search(r"\bpip install\b", install) and "--no-deps" not in install:
-        return f"{install} --no-deps --no-build-isolation"
+        offline = f"{install} --no-deps --no-build-isolation"
+        if re.search(r"\s-e\s", f" {install} "):
+            # Without setup.py, setuptools >= 64 installs editable through an import hook under which
+            # pylint 2.15 registers none of its checkers; compat mode is the path entry that
+            # setup.py develop made (other backends ignore the setting).
+            return f"if [ -f setup.py ]; then {offline}; else {offline} --config-settings editable_mode=compat; fi"
+        return offline
     return install
 
 

@@ -229,7 +229,8 @@ def _tree_install(spec: harness.HarnessSpec, pip: str, *, pep660: bool = False) 
         # requirements (setuptools_scm, hatchling, ...) must be in the environment.
         lines.append(f"python /tmp/swebot-setup/build_requires.py | xargs -r {pip}")
     if spec.install and pep660 and re.search(r"\bpip install\b.*\s-e\s", f"{spec.install} "):
-        lines.append(f"{spec.install} || {{ {pip} 'setuptools>=64' && {spec.install} --no-build-isolation; }}")
+        lines.append(f"{spec.install} || {{ {pip} 'setuptools>=64' && {spec.install} --no-build-isolation "
+                     "--config-settings editable_mode=compat; }")
     elif spec.install:
         lines.append(spec.install)
     return lines
