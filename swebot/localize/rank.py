@@ -39,19 +39,19 @@ SYMBOL_FEATURES = OWN_FEATURES + FILE_FEATURES
 # that are not in SWE-bench Lite. Lite, the test set, never influenced them. Signals the issues never
 # exercise (SBFL, a named test) keep their prior weight.
 FILE_WEIGHTS: dict[str, float] = {
-    "f_bm25": 2.47, "f_bm25_rr": 1.45, "f_frame": 3.45, "f_path": 2.81, "f_stem": 0.96,
-    "f_named": 1.86, "f_word": 0.39, "f_sym_bm25": 1.87, "f_graph": 0.56, "f_test_import": 1.03,
-    "f_noncode": -2.44, "f_sbfl": 3.00, "f_line": 2.31, "f_msg": 2.67, "f_import": 0.81,
-    "f_backtick": 0.77, "f_size": 0.79, "f_stem_word": 1.02, "f_sym_rr": 0.51,
+    "f_bm25": 2.45, "f_bm25_rr": 1.41, "f_frame": 3.35, "f_path": 2.85, "f_stem": 0.93,
+    "f_named": 1.91, "f_word": 0.44, "f_sym_bm25": 1.90, "f_graph": 0.46, "f_test_import": 1.04,
+    "f_noncode": -2.42, "f_sbfl": 3.00, "f_line": 2.24, "f_msg": 2.72, "f_import": 0.81,
+    "f_backtick": 0.78, "f_size": 0.77, "f_stem_word": 0.93, "f_sym_rr": 0.50,
 }
 SYMBOL_WEIGHTS: dict[str, float] = {
-    "bm25": 2.65, "bm25_rr": 1.40, "frame": 3.53, "frame_any": 0.57, "exact": 3.13, "ident": 1.45,
-    "word": 0.52, "graph": 0.72, "is_class": -1.28, "sbfl": 3.00, "near_bm25": 1.11,
-    "named_test": -2.03, "in_named_class": 1.28, "line": 2.38, "msg": 2.78, "imported": 1.24,
-    "backtick": 1.05, "f_bm25": 1.22, "f_bm25_rr": 0.51, "f_frame": 0.58, "f_path": 0.69,
-    "f_stem": 0.17, "f_named": 0.12, "f_word": -0.03, "f_sym_bm25": 0.08, "f_graph": -0.06,
-    "f_test_import": 0.56, "f_noncode": -2.02, "f_sbfl": 0.00, "f_line": 0.57, "f_msg": 0.87,
-    "f_import": 0.12, "f_backtick": 0.24, "f_size": -0.17, "f_stem_word": 0.40, "f_sym_rr": -0.19,
+    "bm25": 2.58, "bm25_rr": 1.36, "frame": 3.51, "frame_any": 0.43, "exact": 3.14, "ident": 1.43,
+    "word": 0.53, "graph": 0.67, "is_class": -1.27, "sbfl": 3.00, "near_bm25": 1.07,
+    "named_test": -2.02, "in_named_class": 1.26, "line": 2.35, "msg": 2.84, "imported": 1.23,
+    "backtick": 1.04, "f_bm25": 1.30, "f_bm25_rr": 0.54, "f_frame": 0.53, "f_path": 0.74,
+    "f_stem": 0.19, "f_named": 0.09, "f_word": -0.04, "f_sym_bm25": 0.15, "f_graph": -0.04,
+    "f_test_import": 0.55, "f_noncode": -1.95, "f_sbfl": 0.00, "f_line": 0.51, "f_msg": 0.90,
+    "f_import": 0.12, "f_backtick": 0.24, "f_size": -0.07, "f_stem_word": 0.35, "f_sym_rr": -0.17,
 }
 
 RR_DEPTH = 50  # reciprocal-rank features only for the top of a BM25 list
