@@ -77,9 +77,8 @@ def test_the_setup_follows_the_spec() -> None:
             "python -m pip install -e . --no-build-isolation --config-settings editable_mode=compat; }") in pep660
     sphinx = harness.spec_for("sphinx-doc/sphinx", "7.2")
     assert harness.instance_setup(sphinx) == ["sed -i 's/pytest/pytest -rA/' tox.ini",
-                                              "if [ -f setup.py ]; then python -m pip install -e .[test] --no-deps "
-                                              "--no-build-isolation; else python -m pip install -e .[test] --no-deps "
-                                              "--no-build-isolation --config-settings editable_mode=compat; fi"]
+                                              "python -m pip install -e .[test] --no-deps --no-build-isolation "
+                                              "--config-settings editable_mode=compat"]
     assert harness.offline_install("python setup.py install") == "python setup.py install"
 
 

@@ -140,10 +140,10 @@ def offline_install(install: str) -> str:
     if re.search(r"\bpip install\b", install) and "--no-deps" not in install:
         offline = f"{install} --no-deps --no-build-isolation"
         if re.search(r"\s-e\s", f" {install} "):
-            # Without setup.py, setuptools >= 64 installs editable through an import hook under which
-            # pylint 2.15 registers none of its checkers; compat mode is the path entry that
-            # setup.py develop made (other backends ignore the setting).
-            return f"if [ -f setup.py ]; then {offline}; else {offline} --config-settings editable_mode=compat; fi"
+            # setuptools >= 64 installs editable through an import hook by default, under which
+            # pylint 2.15 registers none of its checkers ("No such message id 'C0301'"); compat mode
+            # is the path entry setup.py develop made. Older setuptools and other backends ignore it.
+            return f"{offline} --config-settings editable_mode=compat"
         return offline
     return install
 
