@@ -1,18 +1,35 @@
-"""The one way swebot runs git: the ``git`` command line in a subprocess, never a shell.
+"""The one way swebot runs git: GitPython's command runner (``git.cmd.Git``), never a shell.
 
 ``run`` hands back git's answer whatever its exit status (for probes and callers with their own
 messages); ``git`` returns stdout and raises ``GitFailed`` with git's message on a non-zero exit.
-A missing git or a timeout is an ``EnvironmentProblem`` either way.
+A missing git, a missing working directory or a timeout is an ``EnvironmentProblem`` either way.
+
+GitPython rather than its ``Repo`` objects: swebot needs the exact bytes of a patch (files in
+legacy encodings), stdin for ``git apply``, a timeout that also kills git's helpers (ssh, remote
+helpers: GitPython kills the whole process tree) and the bot identity per call; the command runner
+gives all of them, through one seam.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Literal, Mapping, overload
 
-from swebot.errors import EnvironmentProblem
+# GitPython checks for a git executable at import; without one swebot must still start (and say
+# "git is not installed" when it first needs git), so that check is made quiet for the import alone
+# (left set, the variable would reach the tests swebot runs).
+_USERS_REFRESH = os.environ.get("GIT_PYTHON_REFRESH")
+os.environ["GIT_PYTHON_REFRESH"] = _USERS_REFRESH or "quiet"
+from git.cmd import Git  # noqa: E402
+from git.exc import GitCommandNotFound  # noqa: E402
+
+if _USERS_REFRESH is None:
+    del os.environ["GIT_PYTHON_REFRESH"]
+
+from swebot.errors import EnvironmentProblem  # noqa: E402
 
 BOT_NAME = os.environ.get("SWEBOT_GIT_NAME", "swebot[bot]")
 BOT_EMAIL = os.environ.get("SWEBOT_GIT_EMAIL", "swebot[bot]@users.noreply.github.com")
@@ -50,15 +67,32 @@ def run(cwd: Path | None, *args: str, input: str | None = None, env: Mapping[str
         text: bool = True) -> subprocess.CompletedProcess[str] | subprocess.CompletedProcess[bytes]:
     """git ``args`` in ``cwd`` as ``identity`` (swebot by default) and never prompting (``env`` on
     top); the completed process whatever its exit status."""
-    try:
-        # Text as UTF-8 with surrogate escapes: patches of files in legacy encodings keep their bytes.
-        return subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True,
-                              encoding="utf-8" if text else None, errors="surrogateescape" if text else None,
-                              env={**os.environ, **identity, **NO_PROMPT, **(env or {})}, timeout=timeout)
-    except FileNotFoundError as exc:
-        raise EnvironmentProblem("git is not installed", hint="install git and retry") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise EnvironmentProblem(f"git {args[0]} took longer than {timeout:.0f}s") from exc
+    if cwd is not None and not Path(cwd).is_dir():
+        # GitPython would quietly run in the current directory instead: a git command in the wrong repository.
+        raise EnvironmentProblem(f"git {_subcommand(args)}: {cwd} is not a directory")
+    with tempfile.TemporaryFile() as stdin:
+        if input is not None:
+            # Text as UTF-8 with surrogate escapes: patches of files in legacy encodings keep their bytes.
+            stdin.write(input.encode("utf-8", "surrogateescape"))
+            stdin.seek(0)
+        try:
+            status, out, err = Git(cwd).execute(
+                ["git", *args], istream=stdin if input is not None else None, with_extended_output=True,
+                with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
+                kill_after_timeout=timeout, env={**identity, **NO_PROMPT, **(env or {})})
+        except GitCommandNotFound as exc:
+            raise EnvironmentProblem("git is not installed", hint="install git and retry") from exc
+    if timeout is not None and status < 0 and err.startswith("Timeout:"):
+        raise EnvironmentProblem(f"git {_subcommand(args)} took longer than {timeout:.0f}s")
+    command = ["git", *args]
+    if not text:
+        return subprocess.CompletedProcess(command, status, out, err.encode("utf-8", "surrogateescape"))
+    return subprocess.CompletedProcess(command, status, out.decode("utf-8", "surrogateescape"), err)
+
+
+def _subcommand(args: tuple[str, ...]) -> str:
+    """The git command ``args`` name, past options such as ``-c k=v`` and ``--git-dir D``."""
+    return next((a for a in args if not a.startswith("-") and "=" not in a and "/" not in a), args[0])
 
 
 def git(cwd: Path | None, *args: str, input: str | None = None, env: Mapping[str, str] | None = None,
@@ -67,8 +101,7 @@ def git(cwd: Path | None, *args: str, input: str | None = None, env: Mapping[str
     proc = run(cwd, *args, input=input, env=env, timeout=timeout, identity=identity)
     if proc.returncode != 0:
         said = proc.stderr.strip() or proc.stdout.strip()
-        command = next((a for a in args if not a.startswith("-") and "=" not in a), args[0])  # past "-c k=v"
-        raise GitFailed(f"git {command} failed: {said}", stderr=said)
+        raise GitFailed(f"git {_subcommand(args)} failed: {said}", stderr=said)
     return proc.stdout
 
 
