@@ -253,3 +253,11 @@ def test_llm_engine_runs_and_verifies_through_django_runtests(make_repo: Callabl
     # the model saw the runner's verdicts by test id: failing first, passing after the edit
     assert ADD_ID in observations[0] and observations[0].startswith("1 failed"), observations[0]
     assert observations[-1].startswith("1 passed"), observations[-1]
+
+
+def test_a_log_runner_refuses_a_pytest_selection_command(tmp_path: Path) -> None:
+    sandbox = LocalSandbox(tmp_path)
+    with pytest.raises(ValueError, match="selects tests itself"):
+        TestRunner(sandbox, DJANGO_COMMAND, select_command="python -m pytest")
+    # its own command as the selection command is what the engines' clones pass: accepted
+    assert TestRunner(sandbox, DJANGO_COMMAND, select_command=DJANGO_COMMAND).reader is DJANGO

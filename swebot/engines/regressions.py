@@ -71,7 +71,8 @@ class RegressionGuard:
         files = tuple(sorted({nodeid.split("::", 1)[0] for nodeid in failing}))
         # The suite: the test command's own pytest call, minus paths, selections and -x.
         suite_runner = TestRunner(runner.sandbox, runner.select_command, cwd=runner.cwd,
-                                  timeout=runner.timeout, select_command=runner.select_command)
+                                  timeout=runner.timeout, select_command=runner.select_command,
+                                  reader=runner.reader)
         self._scopes = [Scope(FILES, runner, files), Scope(SUITE, suite_runner, None)]
         self.record = RegressionCheck()
 

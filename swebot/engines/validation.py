@@ -177,7 +177,7 @@ class Validator:
                 self._lanes_wanted = len(self.lanes)
                 return
             runner = TestRunner(twin, self.runner.command, cwd=self.runner.cwd, timeout=self.runner.timeout,
-                                select_command=self.runner.select_command)
+                                select_command=self.runner.select_command, reader=self.runner.reader)
             fork = ForkChecker(runner, self.failing, self.originals, self.timeout, self.encodings)
             if not fork.calibrate():
                 twin.close()

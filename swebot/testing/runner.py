@@ -47,7 +47,8 @@ class TestRunner:
 
     ``command`` runs in ``cwd`` (relative to the sandbox root). Selected runs use
     ``select_command`` (default: derived from ``command`` when it is a plain pytest call,
-    else ``python3 -m pytest``).
+    else ``python3 -m pytest``); a log runner has no pytest to fall back on and selects by
+    narrowing its own command, so ``select_command`` is refused beside it unless it is ``command``.
 
     A selected id with no result (the run timed out, crashed, or the id matched nothing)
     appears in the report as an ``error`` case with a "no result" message, so
@@ -71,6 +72,9 @@ class TestRunner:
         self.cwd = posixpath.normpath(cwd.strip() or ".")
         self.timeout = timeout
         self.reader = reader or reader_for(command)
+        if self.reader and select_command not in (None, command):
+            raise ValueError(f"{command!r} is run by its own log runner, which selects tests itself; "
+                             f"select_command {select_command!r} cannot be used with it")
         # A log runner has no pytest to fall back on: its selected runs narrow its own command.
         self.select_command = command if self.reader else select_command or select_command_for(command)
         # (rootdir, config file) of the last full run: selected runs reuse them, since
