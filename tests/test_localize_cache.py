@@ -93,3 +93,55 @@ def test_unwritable_cache_only_costs_speed(tmp_path: Path, monkeypatch: pytest.M
     root = tmp_path / "tree"
     write_files(root, FILES)
     assert names(load_or_build(root)) == {"alpha", "beta"}
+
+
+def _tree_of_many_modules(root: Path) -> None:
+    """Enough files for the parallel build, with names, calls, messages and tests to rank on."""
+    files = {}
+    for i in range(60):
+        files[f"shop/m{i:02d}/orders.py"] = (
+            f"from shop.m{(i + 1) % 60:02d}.orders import total_{(i + 1) % 60}\n\n"
+            f"class Order{i}:\n    \"\"\"An order of batch {i}.\"\"\"\n\n"
+            f"    def total_{i}(self, items):\n"
+            f"        if not items:\n            raise ValueError(\"order {i} has no items to total\")\n"
+            f"        return sum(item.price for item in items) + total_{(i + 1) % 60}([])\n\n"
+            f"def total_{i}(items):\n    return len(items) * {i}\n"
+        )
+        files[f"tests/test_m{i:02d}.py"] = f"from shop.m{i:02d}.orders import Order{i}\n\ndef test_total_{i}():\n    assert Order{i}\n"
+    write_files(root, files)
+
+
+def test_cached_ranking_is_the_cold_ranking(tmp_path: Path, private_cache: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query answered from the cache ranks every file and symbol exactly as the build that made
+    the entry did: same order, scores and evidence (parallel build, then the cached format)."""
+    from swebot.localize import symbols
+    from swebot.localize.rank import localize
+
+    monkeypatch.setattr(symbols, "PARALLEL_THRESHOLD", 10)
+    root = tmp_path / "tree"
+    _tree_of_many_modules(root)
+    issues = [
+        "Order17.total_17 raises ValueError: order 17 has no items to total, for an empty cart",
+        "test_total_3 fails: the total of batch 3 is wrong",
+        'Traceback:\n  File "shop/m05/orders.py", line 8, in total_5\n    raise ValueError("order 5 has no items to total")',
+    ]
+    cold = []
+    for issue in issues:
+        for entry in private_cache.glob("*.pkl"):
+            entry.unlink()
+        cold.append(localize(root, issue, top=20))
+        assert not load_or_build(root, use_cache=False).from_cache
+    warm = [localize(root, issue, top=20) for issue in issues]
+    assert load_or_build(root).from_cache
+    for c, w in zip(cold, warm):
+        assert c.files and c == w
+        assert c.ranked_symbols == w.ranked_symbols
+    assert cold[0].files[0].path == "shop/m17/orders.py"
+
+
+def test_python_files_come_sorted_by_path(tmp_path: Path) -> None:
+    from swebot.localize.symbols import iter_python_files
+
+    write_files(tmp_path, {"b.py": "", "a_b.py": "", "a/z.py": "", "a/b/c.py": "", "a.py": "", "a/notes.txt": ""})
+    assert iter_python_files(tmp_path) == ["a.py", "a/b/c.py", "a/z.py", "a_b.py", "b.py"]

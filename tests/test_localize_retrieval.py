@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from swebot.localize.retrieval import Bm25Index, LexicalIndex, tokenize
 from swebot.localize.symbols import build_index
@@ -115,3 +116,17 @@ def test_parallel_build_indexes_what_a_serial_build_does(tmp_path: Path, monkeyp
     assert parallel.code.find_literals("x") == serial.code.find_literals("x")
     line = 'raise ValueError("record number 3 could not be parsed")'
     assert {tuple(x) for x in parallel.code.find_line(line)[0]} == {tuple(x) for x in serial.code.find_line(line)[0]}
+
+
+def test_vocabulary_looks_terms_up_as_the_dict_it_was_made_from() -> None:
+    from swebot.localize.retrieval import Vocabulary
+
+    terms = {"parse": 3, "pars": 0, "\x00empty": 1, "zeta": 2, "ünïcode": 4, "a": 5}
+    vocab = Vocabulary(terms)
+    assert dict(vocab.items()) == terms and len(vocab) == len(terms)
+    for t in [*terms, "par", "parsed", "zz", "", "ünï", "\x00"]:
+        assert (t in vocab) == (t in terms)
+        assert vocab.get(t, -1) == terms.get(t, -1)
+    with pytest.raises(KeyError):
+        vocab["missing"]
+    assert list(Vocabulary({})) == [] and "x" not in Vocabulary({})

@@ -21,7 +21,7 @@ from swebot.errors import EnvironmentProblem
 from swebot.localize.retrieval import LexicalIndex, build_indexes
 from swebot.localize.symbols import Symbol, SymbolIndex, python_file_entries
 
-FORMAT_VERSION = "6"  # bump when SymbolIndex/LexicalIndex change shape
+FORMAT_VERSION = "7"  # bump when SymbolIndex/LexicalIndex change shape
 KEEP_PER_ROOT = 3  # older entries for the same tree are pruned
 
 

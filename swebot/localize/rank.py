@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -179,9 +179,12 @@ class _FeatureBuilder:
         # Symbols come file by file, in the files' order: their rows follow from the counts alone.
         counts = [len(f.symbols) for f in self.files]
         self.sym_file = np.repeat(np.arange(len(self.files)), counts)
+        self.first_sym = np.concatenate([[0], np.cumsum(counts)]).tolist()  # file -> its first row
+        self._sym_pos: dict[tuple[str, str], int] | None = None
+        self._file_rows: dict[int, dict[str, int]] = {}
         if len(self.sym_file) != len(self.syms):  # not in file order (an index built otherwise)
             self.sym_file = np.array([self.file_pos[s.path] for s in self.syms], dtype=int)
-        self.sym_pos = dict(zip([(s.path, s.name) for s in self.syms], range(len(self.syms))))
+            self._sym_pos = dict(zip([(s.path, s.name) for s in self.syms], range(len(self.syms))))
         nf, ns = len(self.files), len(self.syms)
         self.F = {name: np.zeros(nf) for name in FILE_FEATURES}
         self.S = {name: np.zeros(ns) for name in OWN_FEATURES}
@@ -194,7 +197,16 @@ class _FeatureBuilder:
         self._packages: dict[str, list[tuple[int, int]]] | None = None  # module part -> (file, index)
 
     def row(self, s: Symbol) -> int:
-        return self.sym_pos[(s.path, s.name)]
+        if self._sym_pos is not None:
+            return self._sym_pos[(s.path, s.name)]
+        # Rows follow the files' order: the file's first row plus the symbol's place in its file,
+        # looked up per file as files are met (a dict of every symbol of a big tree would cost a
+        # cached query more than all its lookups). A name defined twice means its last definition.
+        fi = self.file_pos[s.path]
+        rows = self._file_rows.get(fi)
+        if rows is None:
+            rows = self._file_rows[fi] = {x.name: k for k, x in enumerate(self.files[fi].symbols)}
+        return self.first_sym[fi] + rows[s.name]
 
     def sym_set(self, i: int, feat: str, value: float, why: str) -> None:
         if value > self.S[feat][i]:
@@ -225,7 +237,7 @@ class _FeatureBuilder:
                 self.s_ev[i].append(f"lexical similarity {S['bm25'][i]:.2f}")
         if self.syms:
             np.maximum.at(F["f_sym_bm25"], self.sym_file, S["bm25"])
-            _near_bm25(self.index, self.syms, self.sym_pos, S["bm25"], S["near_bm25"])
+            _near_bm25(self.index, self.syms, self.row, S["bm25"], S["near_bm25"])
 
     def frames(self) -> None:
         """Traceback frames inside the repository: the innermost weighs 1, outer ones less."""
@@ -580,7 +592,7 @@ NEAR_DEPTH = 50  # only the lexically best symbols lend their score to their nei
 
 
 def _near_bm25(
-    index: SymbolIndex, syms: list[Symbol], sym_pos: dict[tuple[str, str], int],
+    index: SymbolIndex, syms: list[Symbol], row: Callable[[Symbol], int],
     bm25: np.ndarray, out: np.ndarray,
 ) -> None:
     """Half of the lexical score of the best symbols goes to what they call and what calls them:
@@ -597,7 +609,7 @@ def _near_bm25(
         if len(index.by_simple_name.get(s.simple_name, [])) <= 3:
             near.extend(index.callers.get(s.simple_name, [])[:30])
         for c in near:
-            j = sym_pos[(c.path, c.name)]
+            j = row(c)
             if j != i:
                 out[j] = max(out[j], 0.5 * bm25[i])
 
@@ -623,10 +635,17 @@ def rank_features(
     top_files = np.argsort(-fs, kind="stable")[:top]
     wanted = {files[fi].path for fi in top_files}
     by_file: dict[str, list[int]] = {}
-    for i in sym_order.tolist():  # only the shown files' symbols: a big tree has tens of thousands
-        path = syms[i].path
-        if path in wanted:
-            by_file.setdefault(path, []).append(i)
+    # Only the shown files' symbols: a big tree has tens of thousands, and looking at each costs a
+    # cached query more than the rest of the ranking. Rows in file order make each file one slice.
+    counts = [len(f.symbols) for f in files]
+    if sum(counts) == len(syms):
+        starts = np.concatenate([[0], np.cumsum(counts)])
+        shown = np.concatenate([np.arange(starts[fi], starts[fi + 1]) for fi in top_files] or [np.zeros(0)])
+    else:
+        shown = np.array([i for i, s in enumerate(syms) if s.path in wanted])
+    picked = np.sort(shown.astype(int))  # ascending, so that ties keep the order of a stable sort of all
+    for i in picked[np.argsort(-ss[picked], kind="stable")].tolist():
+        by_file.setdefault(syms[i].path, []).append(i)
 
     def hit(i: int) -> SymbolHit:
         s = syms[i]

@@ -7,11 +7,13 @@ docstring.
 
 from __future__ import annotations
 
+import itertools
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -127,6 +129,61 @@ class TermCounts:
                    per_doc, lengths)
 
 
+class Vocabulary(Mapping[str, int]):
+    """Term -> id, kept as one sorted blob of the terms and two arrays.
+
+    A dict of a big tree's terms costs a cached query tens of milliseconds to unpickle (every key
+    made and hashed again); a query looks up a few hundred terms, each a binary search here."""
+
+    def __init__(self, vocab: Mapping[str, int]) -> None:
+        terms = sorted(vocab)
+        joined = "".join(terms)
+        self._blob = joined.encode("utf-8", "surrogatepass")
+        if len(self._blob) == len(joined):  # ASCII (identifiers always are): a character is a byte
+            lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        else:
+            lengths = np.array([len(t.encode("utf-8", "surrogatepass")) for t in terms], dtype=np.int64)
+        self._ends = array("q", np.cumsum(lengths).tobytes())
+        self._ids = array("q", np.fromiter(map(vocab.__getitem__, terms), dtype=np.int64, count=len(terms)).tobytes())
+
+    def _find(self, term: str) -> int:
+        key = term.encode("utf-8", "surrogatepass")
+        blob, ends = self._blob, self._ends
+        lo, hi = 0, len(ends)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            got = blob[ends[mid - 1] if mid else 0: ends[mid]]
+            if got < key:
+                lo = mid + 1
+            elif got > key:
+                hi = mid
+            else:
+                return self._ids[mid]
+        return -1
+
+    def __getitem__(self, term: str) -> int:
+        found = self._find(term) if isinstance(term, str) else -1
+        if found < 0:
+            raise KeyError(term)
+        return found
+
+    def get(self, term: str, default: int | None = None) -> int | None:  # type: ignore[override]  # Mapping.get's overloads, one signature here
+        found = self._find(term) if isinstance(term, str) else -1
+        return default if found < 0 else found
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self._find(term) >= 0
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[str]:
+        start = 0
+        for end in self._ends:
+            yield self._blob[start:end].decode("utf-8", "surrogatepass")
+            start = end
+
+
 K1, B = 1.5, 0.75  # bm25s's defaults, which the index was first built with
 
 
@@ -138,7 +195,7 @@ class Bm25Index:
     against a cached index needs nothing but numpy.
     """
 
-    vocab: dict[str, int]
+    vocab: Mapping[str, int]  # a Vocabulary; a dict in indexes built before it
     data: np.ndarray  # score of each (term, document) pair, grouped by term
     indices: np.ndarray  # the document of each pair
     indptr: np.ndarray  # term id -> its slice of data/indices
@@ -155,13 +212,14 @@ class Bm25Index:
     def from_counts(cls, parts: Sequence["TermCounts"]) -> "Bm25Index":
         """The index of the documents of ``parts``, one after the other (each part's counts made
         where its documents were, in a worker process: only distinct terms and arrays travel)."""
-        vocab: dict[str, int] = {}
-        setdefault = vocab.setdefault
+        # Ids in order of first occurrence, made by C loops (dict.fromkeys, map): a Python loop over
+        # every run's terms is a good part of a cold index of a big tree.
+        unique = dict.fromkeys(itertools.chain.from_iterable(part.terms for part in parts))
+        vocab: dict[str, int] = dict(zip(unique, range(len(unique))))
         terms_l, tf_l, doc_l, len_l = [], [], [], []
         offset = 0
         for part in parts:
-            ids = np.fromiter((setdefault(t, len(vocab)) for t in part.terms), dtype=np.int64,
-                              count=len(part.terms))
+            ids = np.fromiter(map(vocab.__getitem__, part.terms), dtype=np.int64, count=len(part.terms))
             terms_l.append(ids[part.term])
             tf_l.append(part.tf)
             doc_l.append(np.repeat(np.arange(offset, offset + part.size, dtype=np.int32), part.per_doc))
@@ -182,12 +240,13 @@ class Bm25Index:
         order = np.argsort(terms, kind="stable")  # group by term, documents ascending within a term
         indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(df.astype(np.int64), out=indptr[1:])
-        return cls(vocab=vocab, data=score[order].astype(np.float32), indices=doc_of[order],
+        return cls(vocab=Vocabulary(vocab), data=score[order].astype(np.float32), indices=doc_of[order],
                    indptr=indptr, size=size)
 
     def scores(self, query: list[str]) -> np.ndarray:
         """Every document's score; a term repeated in the query counts each time, as in bm25s."""
-        ids = [self.vocab[t] for t in query if t in self.vocab]
+        vocab = self.vocab
+        ids = [i for i in (vocab.get(t, -1) for t in query) if i >= 0]
         if not self.size or not ids:
             return np.zeros(self.size)
         starts, ends = self.indptr[ids], self.indptr[np.asarray(ids) + 1]

@@ -10,9 +10,11 @@ from __future__ import annotations
 import ast
 import gc
 import keyword
+import operator
 import os
 import re
 import warnings
+from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -77,13 +79,17 @@ class SymbolIndex:
 
     def __post_init__(self) -> None:
         self.by_path = {f.path: f for f in self.files}
-        self.by_simple_name = {}
-        self.callers = {}
+        # defaultdicts while filling (their missing-key path is C code: this runs for every symbol
+        # and call of a big tree on a cold index), plain dicts once filled.
+        by_name: defaultdict[str, list[Symbol]] = defaultdict(list)
+        callers: defaultdict[str, list[Symbol]] = defaultdict(list)
         for f in self.files:
             for s in f.symbols:
-                self.by_simple_name.setdefault(s.simple_name, []).append(s)
+                by_name[s.name.rpartition(".")[2]].append(s)
                 for c in s.calls:
-                    self.callers.setdefault(c, []).append(s)
+                    callers[c].append(s)
+        self.by_simple_name = dict(by_name)
+        self.callers = dict(callers)
 
     @property
     def symbols(self) -> Iterator[Symbol]:
@@ -155,34 +161,38 @@ def iter_python_files(root: Path) -> list[str]:
     return [rel for rel, _ in python_file_entries(root)]
 
 
+_first = operator.itemgetter(0)
+
+
 def python_file_entries(root: Path) -> list[tuple[str, os.DirEntry[str]]]:
-    """``iter_python_files`` with each file's directory entry (whose ``stat()`` the cache key reads).
+    """``iter_python_files`` with each file's directory entry (whose ``stat()`` the cache key reads),
+    sorted by path.
 
     ``os.scandir`` rather than ``os.walk`` + ``islink`` + ``relpath``: the entry knows whether it is a
-    link without another system call, which a cached query on a big tree notices."""
+    link without another system call, which a cached query on a big tree notices (as it does sorting
+    each directory: the paths are sorted once at the end)."""
     out: list[tuple[str, os.DirEntry[str]]] = []
 
     def visit(path: str, prefix: str) -> None:
         try:
             with os.scandir(path) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = list(it)
         except OSError:
             return
-        subdirs = []
         for e in entries:
+            name = e.name
             try:
                 if e.is_dir(follow_symlinks=True):
-                    if e.name not in SKIP_DIRS and not e.name.endswith(".egg-info"):
-                        subdirs.append(e)
-                elif e.name.endswith(".py") and not e.is_symlink():
-                    out.append((prefix + e.name, e))
+                    # os.walk does not follow directory links either
+                    if name not in SKIP_DIRS and not name.endswith(".egg-info") and not e.is_symlink():
+                        visit(e.path, prefix + name + "/")
+                elif name.endswith(".py") and not e.is_symlink():
+                    out.append((prefix + name, e))
             except OSError:
                 continue
-        for d in subdirs:
-            if not d.is_symlink():  # os.walk does not follow directory links either
-                visit(d.path, prefix + d.name + "/")
 
     visit(str(root), "")
+    out.sort(key=_first)
     return out
 
 
@@ -417,13 +427,13 @@ def build_index(root: Path, *, workers: int | None = None) -> SymbolIndex:
 
 
 def _keep_defined_calls(entries: list[FileEntry]) -> list[FileEntry]:
-    defined = {s.simple_name for e in entries for s in e.symbols}
+    defined = {s.name.rpartition(".")[2] for e in entries for s in e.symbols}
     out = []
     for e in entries:
         syms = []
         changed = False
         for s in e.symbols:
-            kept = tuple(c for c in s.calls if c in defined)
+            kept = tuple(filter(defined.__contains__, s.calls))
             if len(kept) != len(s.calls):
                 # The constructor, not dataclasses.replace: this runs for every symbol of a big tree.
                 s = Symbol(s.name, s.kind, s.path, s.start, s.end, kept, s.signature, s.text)
