@@ -145,3 +145,20 @@ def test_python_files_come_sorted_by_path(tmp_path: Path) -> None:
 
     write_files(tmp_path, {"b.py": "", "a_b.py": "", "a/z.py": "", "a/b/c.py": "", "a.py": "", "a/notes.txt": ""})
     assert iter_python_files(tmp_path) == ["a.py", "a/b/c.py", "a/z.py", "a_b.py", "b.py"]
+
+
+def test_git_is_asked_only_about_trees_it_could_see(tmp_path: Path, make_repo: Callable[..., Path],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plain tree is keyed without starting git; a folder inside a work tree, or git pointed
+    elsewhere by its variables, is keyed by git."""
+    from swebot.localize.index_cache import _in_git_work_tree
+
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
+    plain = tmp_path / "plain"
+    write_files(plain, FILES)
+    assert not _in_git_work_tree(plain.resolve())
+    repo = make_repo(FILES)
+    assert _in_git_work_tree((repo / "pkg").resolve())
+    monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
+    assert _in_git_work_tree(plain.resolve())

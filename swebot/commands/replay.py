@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from swebot import vcs
 from swebot.errors import BadInput
 from swebot.leftovers import owned_tempdir
 
@@ -43,6 +42,8 @@ class ReplayResult:
 
 def prepare_workspace(source: Path, commit: str | None, dest: Path) -> Path:
     """A fresh git workspace at ``dest`` holding ``source`` at ``commit`` (or as it is on disk)."""
+    from swebot import vcs  # here, not at import: every command's parser imports this module
+
     dest.mkdir(parents=True)
     if commit and vcs.run(source, "cat-file", "-e", f"{commit}^{{commit}}").returncode == 0:
         archive = vcs.run(source, "archive", "--format=tar", commit, text=False)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
 
-from swebot import vcs
 from swebot.errors import EnvironmentProblem
 from swebot.localize.retrieval import LexicalIndex, build_indexes
 from swebot.localize.symbols import Symbol, SymbolIndex, python_file_entries
@@ -38,8 +37,18 @@ def cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "swebot" / "index"
 
 
+def _in_git_work_tree(root: Path) -> bool:
+    """Whether git could see ``root`` as part of a work tree: a ``.git`` here or above, or git's own
+    variables set. Saves a plain tree starting git (and importing its runner) on every query."""
+    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
+        return True
+    return any(os.path.lexists(os.path.join(d, ".git")) for d in (root, *root.parents))
+
+
 def _git(root: Path, *args: str) -> bytes | None:
     """git's stdout as bytes (paths as git stores them), or None: the cache then just misses."""
+    from swebot import vcs  # only for git trees: importing git's runner costs a cached query 50 ms
+
     try:
         proc = vcs.run(root, *args, timeout=30, text=False)
     except EnvironmentProblem:
@@ -59,7 +68,7 @@ def tree_key(root: Path) -> str:
     root = Path(root).resolve()
     h = hashlib.blake2b(digest_size=16)
     h.update(FORMAT_VERSION.encode())
-    head = _git(root, "rev-parse", "HEAD")
+    head = _git(root, "rev-parse", "HEAD") if _in_git_work_tree(root) else None
     status = _git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", ".") if head else None
     top = _git(root, "rev-parse", "--show-toplevel") if head else None
     if head is not None and status is not None and top is not None:

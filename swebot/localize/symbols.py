@@ -15,7 +15,6 @@ import os
 import re
 import warnings
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -410,6 +409,9 @@ def build_index_with(
         n = workers * CHUNKS_PER_WORKER
         size = -(-len(rels) // n)
         chunks = [rels[i:i + size] for i in range(0, len(rels), size)]
+        # Imported here: a cached query never starts processes, and the import costs it 20 ms.
+        from concurrent.futures import ProcessPoolExecutor
+
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 parts = list(pool.map(_index_chunk, [(str(root), c, per_chunk) for c in chunks]))
