@@ -275,3 +275,11 @@ def test_user_script_frames_do_not_match_top_level_files(tmp_path: Path, monkeyp
     assert loc.files[0].path == "helpers.py"
     assert any("traceback frame" in e for e in by_path["helpers.py"].evidence)
     assert not any("traceback frame" in e for e in by_path["app.py"].evidence)
+
+
+def test_an_issue_about_a_test_file_named_by_path_puts_it_first(library: Path) -> None:
+    """Tests rank below code on words alone, but a user who names the test file is asking about it."""
+    for issue in ("tests/test_pricing.py: test_format_price_dollars is flaky, the assertion compares "
+                  "against the wrong string",
+                  "the imports at the top of tests/test_pricing.py are unsorted"):
+        assert localize(library, issue).files[0].path == "tests/test_pricing.py", issue

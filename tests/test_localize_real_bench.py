@@ -95,3 +95,32 @@ def test_dev_sample_is_a_fixed_subset() -> None:
     assert 150 < len(half) < 250
     assert half == [i for i in ids if rd.in_sample(i, 50)]
     assert all(rd.in_sample(i, 100) for i in ids)
+
+
+def _real_module():
+    spec = importlib.util.spec_from_file_location("swebot_bench_localize_real", BENCH / "real.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_tuning_for_acc_at_k_ranks_more_gold_first_and_leaves_unused_columns_alone() -> None:
+    """Column 0 puts the gold row first, column 1 a decoy; column 2 is never set. Starting from
+    weights that favour the decoy, tuning must move the gold up and keep column 2's weight."""
+    real = _real_module()
+    rng = np.random.default_rng(0)
+    data = []
+    for _ in range(20):
+        x = rng.random((8, 3)) * 0.1
+        x[:, 2] = 0.0
+        x[3, 0], x[5, 1] = 1.0, 0.6
+        data.append((x, [3]))
+    start = np.array([0.2, 1.0, 7.0])
+    before = real.gold_ranks(data, start, all_gold=False)
+    tuned = real.tune(data, start, real.function_objective, all_gold=False)
+    after = real.gold_ranks(data, tuned, all_gold=False)
+    assert real.function_objective(after) > real.function_objective(before)
+    assert sum(r == 1 for r in after) > sum(r == 1 for r in before)
+    assert tuned[2] == 7.0
