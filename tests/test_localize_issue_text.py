@@ -74,3 +74,11 @@ def test_pytest_node_ids_name_tests_and_classes() -> None:
     assert sig.test_ids == (("tests/test_recipes.py", "NcyclesTests.test_happy_path"),
                             ("tests/test_misc.py", "test_other"))
     assert {"NcyclesTests", "test_happy_path", "test_other"} <= set(sig.test_names)
+
+
+def test_dotted_names_outside_import_statements_are_told_apart() -> None:
+    s = parse_issue(">>> from sympy.utilities.lambdify import implemented_function\n"
+                    "import numpy.linalg as la\n"
+                    "The bug is in sympy.core.function, not sympy.utilities.lambdify.")
+    assert {"sympy.utilities.lambdify", "numpy.linalg", "sympy.core.function"} <= set(s.dotted)
+    assert set(s.prose_dotted) == {"sympy.core.function", "sympy.utilities.lambdify"}

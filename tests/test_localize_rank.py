@@ -283,3 +283,14 @@ def test_an_issue_about_a_test_file_named_by_path_puts_it_first(library: Path) -
                   "against the wrong string",
                   "the imports at the top of tests/test_pricing.py are unsorted"):
         assert localize(library, issue).files[0].path == "tests/test_pricing.py", issue
+
+
+def test_a_module_the_example_only_imports_from_is_not_a_named_place(library: Path) -> None:
+    issue = ("```\nfrom shop.pricing import format_price\nprint(format_price(3, 'USD'))\n```\n"
+             "The rate in shop.discounts is applied twice.")
+    loc = localize(library, issue)
+    evidence = {f.path: f.evidence for f in loc.files}
+    assert "module named in issue: shop.discounts" in evidence["src/shop/discounts.py"]
+    assert not any(e.startswith("module named in issue") for e in evidence["src/shop/pricing.py"])
+    assert any("imported by the issue's example" in e or "defines format_price" in e
+               for e in evidence["src/shop/pricing.py"])

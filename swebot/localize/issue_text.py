@@ -47,6 +47,9 @@ class IssueSignals:
     quoted_lines: tuple[str, ...] = ()  # lines written as code, and source lines a traceback prints
     imports: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (module, names imported from it) in examples
     backticks: tuple[str, ...] = ()  # identifiers the prose puts in inline backticks
+    # dotted names written outside import statements: a module an example merely imports from is
+    # named less deliberately than one the reporter writes about
+    prose_dotted: tuple[str, ...] = ()
 
     @property
     def has_clues(self) -> bool:
@@ -161,12 +164,8 @@ def parse_issue(text: str) -> IssueSignals:
     # A pytest node id names a test to run, not a file to change: its path is a test clue only.
     node_paths = {m.group(1) for m in _NODE_ID.finditer(text)}
     paths = [p for p in _PATH.findall(no_frames) if p not in frame_paths and p not in node_paths]
-    dotted = []
-    for d in _DOTTED.findall(no_frames):
-        low = d.lower()
-        if low.endswith(".py") or low in _NON_CODE_DOTTED or any(ch.isdigit() for ch in d.split(".")[0][:1]):
-            continue
-        dotted.append(d[:-4] if d.endswith(".py") else d)
+    dotted = _dotted_names(no_frames)
+    outside_imports = set(_dotted_names(_IMPORT.sub(" ", _IMPORT_FROM.sub(" ", no_frames))))
     code = code_regions(text)
     idents: list[str] = []
     for region in code:
@@ -196,7 +195,18 @@ def parse_issue(text: str) -> IssueSignals:
         quoted_lines=tuple(quoted_lines(full_text)),
         imports=tuple(extract_imports(full_text)),
         backticks=tuple(backticked(full_text)),
+        prose_dotted=tuple(d for d in dict.fromkeys(dotted) if d in outside_imports),
     )
+
+
+def _dotted_names(text: str) -> list[str]:
+    out = []
+    for d in _DOTTED.findall(text):
+        low = d.lower()
+        if low.endswith(".py") or low in _NON_CODE_DOTTED or any(ch.isdigit() for ch in d.split(".")[0][:1]):
+            continue
+        out.append(d[:-4] if d.endswith(".py") else d)
+    return out
 
 
 def latin_word_count(text: str) -> int:
