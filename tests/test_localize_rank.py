@@ -294,3 +294,34 @@ def test_a_module_the_example_only_imports_from_is_not_a_named_place(library: Pa
     assert not any(e.startswith("module named in issue") for e in evidence["src/shop/pricing.py"])
     assert any("imported by the issue's example" in e or "defines format_price" in e
                for e in evidence["src/shop/pricing.py"])
+
+
+def test_a_function_defined_inside_the_named_one_is_a_candidate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The issue names the outer function; the inner one it defines gets that clue too (with its
+    evidence), ahead of unrelated functions of the same module."""
+    root = localize_library(tmp_path, monkeypatch, {
+        "src/fmt/columns.py": '''
+            def render_columns(names, widths):
+                """Join column names, each padded to its width."""
+
+                def pad(name, width):
+                    return name.ljust(width)
+
+                return " ".join(pad(n, w) for n, w in zip(names, widths))
+
+
+            def render_rows(rows):
+                """Rows of columns, one per line."""
+                return "\\n".join(row.rstrip() for row in rows)
+
+
+            def render_header(title):
+                """The header above the columns: a title with no trailing space."""
+                return title.upper().rstrip()
+            ''',
+    })
+    loc = localize(root, "render_columns() leaves a trailing space after the last column")
+    ranked = [h.name for _, h in loc.ranked_symbols]
+    assert ranked.index("render_columns.pad") < min(ranked.index("render_rows"), ranked.index("render_header"))
+    pad = next(h for _, h in loc.ranked_symbols if h.name == "render_columns.pad")
+    assert "defined in render_columns" in pad.evidence
