@@ -349,3 +349,47 @@ def test_the_line_the_failing_test_crashed_on_ranks_first(make_repo):
     _, events, _ = repair(make_repo, CRASH_IN_A_SHARED_HELPER, Budget(max_candidates=1))
     top = next(f["top"] for e, f in events if e == "stage" and f.get("name") == "localize" and "top" in f)
     assert top[0] == "headers.py:4"  # `value = value.strip()`: AttributeError on None
+
+
+OVERFIT_BAIT = {
+    "rules.py": '''
+        def match(stderr):
+            """Whether git says the pathspec did not match."""
+            return ('did not match' in stderr
+                    and "forget to 'git add'?" in stderr)
+    ''',
+    "tests/test_rules.py": '''
+        from rules import match
+
+
+        def test_match():
+            assert match("error: pathspec 'x' did not match any file(s) known to git.")
+
+
+        def test_not_match():
+            assert not match("error: something else")
+    ''',
+    "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n",
+}
+
+
+def test_of_the_passing_edits_of_a_statement_the_one_that_only_removes_code_is_reported(make_repo):
+    # `in` -> `not in` on the second test passes too, and comes first by prior; dropping it is the fix
+    result, _, _ = repair(make_repo, OVERFIT_BAIT)
+    assert result.status == "fixed", result.description
+    assert "operand_deletion" in result.description
+    assert "+    return ('did not match' in stderr)" in result.patch
+    assert result.details["search"]["removal_rivals"] >= 1
+
+
+def test_only_removals_inside_the_winners_statement_are_its_rivals():
+    from swebot.engines.simplest import removes_only, statement_span
+
+    source = "def f(a, b):\n    if a and b:\n        return (a\n                + b)\n    return 0\n"
+    assert statement_span(source, 4) == (3, 4)
+    assert statement_span(source, 2) == (2, 2)  # a compound statement's header only
+    assert statement_span("def broken(:\n", 1) is None
+    assert removes_only(source, source.replace("a and b", "a"))
+    assert not removes_only(source, source.replace("a and b", "a or b"))
+    assert not removes_only(source, source.replace("a and b", "a and not b"))
+    assert not removes_only(source, source)

@@ -43,12 +43,16 @@ SAMPLE = code(
             total += chunk[i] * 2
         ok = any(x > LIMIT for x in chunk) and not total
         return sorted(chunk, key=abs) if ok else math.floor(total / size)
+
+
+    def words(text):
+        return re.findall(r"^\\w+", text)
     '''
 )
 ALL_LINES = range(1, SAMPLE.count("\n") + 2)
 # what failing tests could say about SAMPLE: the slice raised, and a message the test expects
 SAMPLE_HINTS = Hints(raised={SAMPLE.splitlines().index("    chunk = items[start:end]") + 1: ("IndexError", "TypeError")},
-                     strings=("a bad amount!",))
+                     strings=("a bad amount!",), keywords={"min": ("default=0",)})
 
 
 @pytest.fixture(scope="module")

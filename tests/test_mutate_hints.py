@@ -8,10 +8,12 @@ import pytest
 
 from swebot.engines.hints import crash_lines, exception_name, mutation_hints, raised_lines, literal_strings
 from swebot.mutate import Hints, mutations_at
-from swebot.mutate.literals import extended_words, quoted
+from swebot.mutate.literals import extended_phrases, extended_words, quoted
 from swebot.sandbox.local import LocalSandbox
 from swebot.types import Frame, TestCase
-from tests.mutate_tables import assert_absent, assert_produces, code
+from swebot.mutate.calls import call_keywords
+from swebot.mutate.model import ANY_CALLEE
+from tests.mutate_tables import assert_absent, assert_produces, code, produced
 
 # -- operand_deletion ----------------------------------------------------------------------------
 
@@ -99,8 +101,23 @@ def test_a_literal_grows_into_the_word_of_the_tests_string_that_holds_it() -> No
     assert extended_words("absent", strings) == []
     source = "def fix(command):\n    return command.replace('push', 'push --force')\n"
     found = [m.source for m in mutations_at(source, [2], hints=Hints(strings=strings)) if m.template == "word_from_tests"]
-    assert found == ["def fix(command):\n    return command.replace('push', 'push --force-with-lease')\n"]
+    assert "def fix(command):\n    return command.replace('push', 'push --force-with-lease')\n" in found
     assert not [m for m in mutations_at(source, [2]) if m.template == "word_from_tests"]
+
+
+def test_a_literal_grows_into_a_phrase_of_the_tests_string_by_up_to_two_words_each_side() -> None:
+    strings = ("fatal: run git push --set-upstream origin master", "other")
+    grown = extended_phrases("set-upstream", strings)
+    assert grown[0] == "--set-upstream"  # the word first
+    assert {"push --set-upstream", "git push --set-upstream", "--set-upstream origin"} <= set(grown)
+    assert "run git push --set-upstream" not in grown  # three words more: too far
+    assert len(grown) <= 8
+    # a quote or a bracket ends a phrase as it ends a word
+    assert extended_phrases("set-upstream", ("try 'git push --set-upstream' (or not)",)) == [
+        "--set-upstream", "push --set-upstream", "git push --set-upstream"]
+    source = "def match(command):\n    return 'set-upstream' in command.output\n"
+    found = [m.source for m in mutations_at(source, [2], hints=Hints(strings=strings)) if m.template == "word_from_tests"]
+    assert "def match(command):\n    return 'git push --set-upstream' in command.output\n" in found
 
 
 def test_grown_literals_keep_prefix_and_quotes_and_escape_what_they_must() -> None:
@@ -201,9 +218,42 @@ def test_a_statement_the_traceback_raises_through_is_wrapped_in_a_test_of_a_loca
         ''') in found
     assert any("        if unit_scale is not None:\n            total *= unit_scale  # scaled\n" in s for s in found)
     assert not [m for m in mutations_at(code(SCALE), [3]) if m.template == "condition_wrap"]  # no traceback
-    # an IndexError is not about a missing value: the try/except guard is offered there instead
-    assert not [m for m in mutations_at(code(SCALE), [3], hints=Hints({3: ("IndexError",)}))
+    # an IndexError is an empty sequence, not a missing value: a truth test only
+    empty = [m.description for m in mutations_at(code(SCALE), [3], hints=Hints({3: ("IndexError",)}))
+             if m.template == "condition_wrap"]
+    assert empty and all("is not None" not in d for d in empty)
+    assert not [m for m in mutations_at(code(SCALE), [3], hints=Hints({3: ("KeyError",)}))
                 if m.template == "condition_wrap"]
+
+
+REALISE = '''
+class Commands:
+    def realise(self):
+        """Sorts the commands."""
+        commands = self.unique(self.found)
+        self.cached = [self.cached[0]] + sorted(
+            commands, key=lambda c: c.priority)
+        self.done = True
+'''
+
+
+def test_an_attribute_the_statement_indexes_is_tested_around_it_and_the_statement_feeding_it() -> None:
+    wraps = {m.description: m.source for m in mutations_at(code(REALISE), [5], hints=Hints({5: ("IndexError",)}))
+             if m.template == "condition_wrap"}
+    assert code('''
+        class Commands:
+            def realise(self):
+                """Sorts the commands."""
+                if self.cached:
+                    commands = self.unique(self.found)
+                    self.cached = [self.cached[0]] + sorted(
+                        commands, key=lambda c: c.priority)
+                self.done = True
+        ''') in wraps.values()
+    assert "line 5: wrap in `if self.cached:`" in wraps  # the statement alone too
+    assert "line 5: wrap in `if commands:`" in wraps
+    # a method called is no value to test; nor is an attribute the statement only assigns
+    assert not any("self.unique" in d or "self.done" in d for d in wraps)
 
 
 def test_the_line_a_failing_test_crashed_on_is_its_innermost_frame_in_the_ranked_code() -> None:
@@ -214,3 +264,73 @@ def test_the_line_a_failing_test_crashed_on_is_its_innermost_frame_in_the_ranked
     custom = TestCase("tests/test_x.py::test_c", "failed", message="shop.CartError: empty", frames=(Frame("shop.py", 30),))
     assert crash_lines([crashed, asserted, custom], {"shop.py"}) == {("shop.py", 3)}
     assert crash_lines([crashed], {"other.py"}) == set()
+
+
+# -- regex_anchor --------------------------------------------------------------------------------
+
+def test_an_anchor_of_a_re_pattern_becomes_a_word_boundary_or_goes() -> None:
+    source = "import re\n\n\ndef fix(script):\n    return re.sub('^mkdir (.*)', 'mkdir -p \\\\1', script)\n"
+    assert_produces("regex_anchor", source, 5,
+                    "import re\n\n\ndef fix(script):\n    return re.sub('\\\\bmkdir (.*)', 'mkdir -p \\\\1', script)\n")
+    assert_produces("regex_anchor", source, 5,
+                    "import re\n\n\ndef fix(script):\n    return re.sub('mkdir (.*)', 'mkdir -p \\\\1', script)\n")
+    ends = "import re\nWORD = re.compile(r'\\w+$', re.M)\n"
+    assert_produces("regex_anchor", ends, 2, "import re\nWORD = re.compile(r'\\w+\\b', re.M)\n")
+    assert_produces("regex_anchor", ends, 2, "import re\nWORD = re.compile(r'\\w+', re.M)\n")
+    # the replacement is no pattern; an escaped dollar is no anchor; other calls' strings are left alone
+    assert len(produced("regex_anchor", source, 5)) == 2
+    assert_absent("regex_anchor", "import re\nPRICE = re.compile(r'\\d+\\$')\n", 2)
+    assert_absent("regex_anchor", "x = text.startswith('^a$')\n", 1)
+    assert_absent("regex_anchor", "import re\nX = re.compile(b'^a')\n", 2)
+
+
+# -- keyword_argument ----------------------------------------------------------------------------
+
+PROMPT = '''
+import click
+
+
+def read_choice(prompt, choices, default):
+    return click.prompt(prompt, type=click.Choice(choices), default=default)
+
+
+def read_flag(prompt):
+    return click.prompt(prompt, type=bool, show_default=False)
+'''
+
+
+def test_a_call_gets_a_keyword_other_calls_of_its_callee_pass_as_given_or_flipped() -> None:
+    keywords = call_keywords([code(PROMPT)])
+    # a call as the value is left out: its meaning depends on where it runs
+    assert keywords["prompt"] == ("default=default", "type=bool", "show_default=False")
+    found = {m.source for m in mutations_at(code(PROMPT), [5], hints=Hints(keywords=keywords))
+             if m.template == "keyword_argument"}
+    assert code(PROMPT).replace("default=default)", "default=default, show_default=False)") in found
+    assert code(PROMPT).replace("default=default)", "default=default, show_default=True)") in found
+    assert all("type=bool" not in s.splitlines()[4] for s in found)  # `type` is passed already
+    assert not [m for m in mutations_at(code(PROMPT), [5]) if m.template == "keyword_argument"]  # no hints
+
+
+def test_a_failing_tests_mock_assertion_names_keywords_any_suspicious_call_may_lack() -> None:
+    test = ("def test_choice(mocker):\n    prompt = mocker.patch('click.prompt')\n    read_choice('v', [1], 1)\n"
+            "    prompt.assert_called_once_with('v', type=click.Choice([1]), default=1, show_choices=False,\n"
+            "                                   key=some_local)\n")
+    keywords = call_keywords([code(PROMPT)], [test])
+    assert keywords[ANY_CALLEE] == ("default=1", "show_choices=False")  # literal values only, from a test
+    found = {m.source for m in mutations_at(code(PROMPT), [5], hints=Hints(keywords=keywords))
+             if m.template == "keyword_argument"}
+    assert code(PROMPT).replace("default=default)", "default=default, show_choices=False)") in found
+    # a test's own calls name its helpers' keywords, not the code's
+    assert "type" not in call_keywords([], ["read_choice(prompt, type=1)\n"]).get("read_choice", ())
+
+
+def test_mutation_hints_carry_the_keywords_of_the_suspicious_code_and_the_failing_tests(tmp_path) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_x.py").write_text("def test_a(m):\n    m.assert_called_with(flag=True)\n")
+    sandbox = LocalSandbox(tmp_path)
+    try:
+        hints = mutation_hints(sandbox, [], ["tests/test_x.py::test_a"], [code(PROMPT)])
+    finally:
+        sandbox.close()
+    assert hints.for_path("cli.py").keywords[ANY_CALLEE] == ("flag=True",)
+    assert "show_default=False" in hints.for_path("cli.py").keywords["prompt"]

@@ -63,6 +63,7 @@ PROJECTS: dict[str, dict[str, object]] = {
                                             "pathspec", "mypy_extensions", "aiohttp"]},
     "tornado": {"repo": "tornadoweb+tornado", "deps": ["pycurl"]},
     "youtube-dl": {"repo": "ytdl-org+youtube-dl", "deps": []},
+    "PySnooper": {"repo": "cool-RR+PySnooper", "deps": ["python-toolbox", "six"]},
 }
 
 
@@ -99,7 +100,9 @@ def pytest_ids(run_test: str) -> list[str]:
         if "unittest" in tokens:
             for dotted in (t for t in tokens[tokens.index("unittest") + 1:] if not t.startswith("-")):
                 parts = dotted.split(".")
-                split = next(i for i, p in enumerate(parts) if p[:1].isupper() or p.startswith("test_") and i)
+                # The module is what precedes the class (``test.test_utils.TestUtil.test_x``) or the
+                # last name (a module-level test function).
+                split = next((i for i, p in enumerate(parts) if p[:1].isupper()), len(parts) - 1)
                 ids.append("/".join(parts[:split]) + ".py::" + "::".join(parts[split:]))
         else:
             ids.extend(t for t in tokens if "::" in t or t.endswith(".py"))
@@ -108,7 +111,7 @@ def pytest_ids(run_test: str) -> list[str]:
 
 def read_bug(project: str, number: int) -> Bug | None:
     try:
-        info = dict(re.findall(r'^(\w+)="(.*)"', bug_file(project, number, "bug.info"), re.M))
+        info = dict(re.findall(r'^(\w+)\s*=\s*"(.*)"', bug_file(project, number, "bug.info"), re.M))
         patch = bug_file(project, number, "bug_patch.txt")
         tests = pytest_ids(bug_file(project, number, "run_test.sh"))
     except (subprocess.CalledProcessError, StopIteration):
@@ -365,6 +368,7 @@ def template_for_fix(bug: Bug, folder: Path, lines: dict[str, set[int]]) -> str:
     sys.path.insert(0, str(SWEBOT_ROOT))
     from swebot.engines.hints import TestHints, literal_strings, raised_lines
     from swebot.mutate import mutations_at
+    from swebot.mutate.calls import call_keywords
 
     if len(lines) != 1:
         return ""
@@ -375,7 +379,8 @@ def template_for_fix(bug: Bug, folder: Path, lines: dict[str, set[int]]) -> str:
     except (OSError, SyntaxError, ValueError):
         return ""
     tests = [(folder / "buggy" / f).read_text() for f in bug.test_files if (folder / "buggy" / f).exists()]
-    hints = TestHints(literal_strings(tests), raised_lines(test_cases(bug, folder / "buggy", bug.tests, 300)))
+    hints = TestHints(literal_strings(tests), raised_lines(test_cases(bug, folder / "buggy", bug.tests, 300)),
+                      call_keywords([buggy], tests))
     for mutation in mutations_at(buggy, wanted, hints=hints.for_path(path)):
         try:
             if ast.dump(ast.parse(mutation.source)) == fixed:

@@ -17,6 +17,7 @@ from typing import Iterable, Iterator, Sequence
 from swebot.engines.focus import focus_ranking, widen_spectrum
 from swebot.engines.hints import CRASH_BOOST, TestHints, crash_lines, mutation_hints
 from swebot.engines.regressions import RegressionGuard
+from swebot.engines.simplest import removal_rivals
 from swebot.engines.validation import Change, Validator, Verdict, default_lanes
 from swebot.errors import LimitReached
 from swebot.localize.sbfl import SuspiciousLine, boost_lines, rank_lines
@@ -48,6 +49,7 @@ class SearchState:
     tried: int = 0
     seen: set[tuple[str, ...]] = field(default_factory=set)
     partial: list[tuple[Candidate, Verdict]] = field(default_factory=list)
+    plausible: list[Candidate] = field(default_factory=list)  # in the order they were found
     ranks: dict[tuple[str, int], int] = field(default_factory=dict)  # suspicious line -> rank, 1 first
     depth: dict[str, int] = field(default_factory=dict)  # how far down the ranking the search got
 
@@ -119,7 +121,7 @@ class BuiltinEngine:
                            # for the run log: how far down a known fix's lines sat (bench/realbugs `why`)
                            "ranking": [f"{s.path}:{s.line}" for s in ranking[:RANKING_LOGGED]]})
         originals, encodings, skipped = self._read_sources(sandbox, ranking, progress)
-        self._hints = mutation_hints(sandbox, report.cases, failing)
+        self._hints = mutation_hints(sandbox, report.cases, failing, originals.values())
         # A mutant that loops forever must not cost the whole test timeout.
         candidate_timeout = min(task.test_timeout, max(10.0, 5 * report.duration))
         validator = Validator(sandbox, runner, failing, originals, candidate_timeout, lanes=self.lanes,
@@ -136,6 +138,8 @@ class BuiltinEngine:
             singles = self._single_candidates(originals, ranking)
             state.depth["single_edit_candidates"] = len(singles)
             winner = self._search(singles, validator, state, progress)
+            if winner is not None:
+                winner = self._prefer_removal(winner, singles, originals, validator, state, progress)
             if winner is None:
                 progress("stage", {"name": "search", "detail": "two-edit combinations"})
                 winner = self._search(self._pair_candidates(singles, state, len(failing), originals, ranking),
@@ -251,13 +255,14 @@ class BuiltinEngine:
     def _fresh(self, candidates: Iterable[Candidate], state: SearchState) -> Iterator[Candidate]:
         """Candidates not seen before (by normalized code), while the budget lasts."""
         for candidate in candidates:
-            key = tuple(sorted(f"{p}\0{normalized(s)}" for p, s in candidate.changes))
-            if state.first_visit(key):
+            if state.first_visit(_key(candidate)):
                 state.check()
                 yield candidate
 
     def _validate(self, batch: list[Candidate], validator: "Validator", state: SearchState,
                   progress: ProgressCallback) -> Candidate | None:
+        """The first candidate of ``batch`` that passes (every verdict of the batch is recorded)."""
+        passed: list[Candidate] = []
         while batch:
             state.check()
             verdicts = validator.validate_batch(batch, state.time_left())
@@ -274,9 +279,33 @@ class BuiltinEngine:
                     if best else "none yet",
                 })
                 if verdict.plausible:
-                    return candidate
+                    state.plausible.append(candidate)
+                    passed.append(candidate)
+            if passed:
+                for unchecked in batch[len(verdicts):]:  # free to come up again (as a rival, say)
+                    state.seen.discard(_key(unchecked))
+                return passed[0]
             batch = batch[len(verdicts):] if verdicts else []
         return None
+
+    def _prefer_removal(self, winner: Candidate, singles: Sequence[Candidate], originals: dict[str, str],
+                        validator: "Validator", state: SearchState, progress: ProgressCallback) -> Candidate:
+        """Of the edits of the winner's statement that pass, one that only removes code (see
+        swebot.engines.simplest); the rivals are checked within the time left, and the winner
+        stands when time runs out."""
+        rivals = [c for c in removal_rivals(winner, singles, originals) if isinstance(c, Candidate)]
+        if not rivals:
+            return winner
+        found = [c for c in rivals if c in state.plausible]
+        if not found:
+            before = len(state.plausible)
+            try:
+                self._search(rivals, validator, state, progress)
+            except LimitReached:
+                pass
+            found = [c for c in state.plausible[before:] if c in rivals]
+        state.depth["removal_rivals"] = len(rivals)
+        return found[0] if found else winner
 
     def _result(self, sandbox: Sandbox, validator: "Validator", failing: tuple[str, ...],
                 state: SearchState, winner: Candidate | None,
@@ -312,6 +341,11 @@ class BuiltinEngine:
         return EngineResult(status="not_fixed", patch=patch, failing_before=failing,
                             failing_after=still_failing, candidates_tried=state.tried,
                             limit_hit=limit_hit, description=description, details=details)
+
+
+def _key(candidate: Candidate) -> tuple[str, ...]:
+    """What tells candidates apart: their files' normalized code."""
+    return tuple(sorted(f"{p}\0{normalized(s)}" for p, s in candidate.changes))
 
 
 def _no_fix_description(state: SearchState, skipped: dict[str, str]) -> str:

@@ -11,6 +11,7 @@ from typing import Collection, Iterable, Mapping
 
 from swebot.engines.focus import test_files
 from swebot.mutate import Hints
+from swebot.mutate.calls import call_keywords
 from swebot.types import Sandbox, TestCase
 
 _EXCEPTION = re.compile(r"\b([A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration))\b")
@@ -64,19 +65,23 @@ class TestHints:
     __test__ = False  # not a pytest class
     strings: tuple[str, ...] = ()
     raised: Mapping[str, Mapping[int, tuple[str, ...]]] = field(default_factory=dict)
+    keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def for_path(self, path: str) -> Hints:
-        return Hints(self.raised.get(path, {}), self.strings)
+        return Hints(self.raised.get(path, {}), self.strings, self.keywords)
 
 
-def mutation_hints(sandbox: Sandbox, cases: Iterable[TestCase], failing: Iterable[str]) -> TestHints:
-    sources = []
+def mutation_hints(sandbox: Sandbox, cases: Iterable[TestCase], failing: Iterable[str],
+                   code: Iterable[str] = ()) -> TestHints:
+    """The hints of the failing tests (their files, tracebacks) and of ``code``, the texts of the
+    suspicious files (the calls made there)."""
+    tests = []
     for path in test_files(tuple(failing)):
         try:
-            sources.append(sandbox.read_file(path).decode("utf-8", errors="replace"))
+            tests.append(sandbox.read_file(path).decode("utf-8", errors="replace"))
         except OSError:
             continue
-    return TestHints(literal_strings(sources), raised_lines(cases))
+    return TestHints(literal_strings(tests), raised_lines(cases), call_keywords(code, tests))
 
 
 CRASH_BOOST = 0.5  # added to the line a failing test crashed on (sbfl's innermost frame boost is 0.3)

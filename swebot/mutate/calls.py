@@ -3,12 +3,13 @@ order flag, and a call replaced by one of its arguments."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import ast
+from collections.abc import Iterable, Iterator
 
 import libcst as cst
 import libcst.matchers as m
 
-from swebot.mutate.model import Proposal
+from swebot.mutate.model import ANY_CALLEE, Proposal
 from swebot.mutate.source import Site
 from swebot.mutate.syntax import replacement
 
@@ -122,3 +123,81 @@ def open_encoding(site: Site) -> Iterator[Proposal]:
                        equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                                              whitespace_after=cst.SimpleWhitespace("")))
     yield site.replace(node, node.with_changes(args=[*args, encoding]))
+
+
+# A mock's record of the call the test expects: its keywords are what some call should pass.
+_MOCK_ASSERTIONS = frozenset({"assert_called_with", "assert_called_once_with", "assert_any_call", "call"})
+_MAX_KEYWORD_TEXT = 40
+_MAX_KEYWORDS = 8  # per call: the first found
+
+
+def _callee(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _plain_value(value: ast.expr, constants_only: bool) -> bool:
+    """A value that means the same wherever it is written: a literal, or (from code) a dotted name."""
+    if isinstance(value, ast.Constant):
+        return True
+    if isinstance(value, (ast.Tuple, ast.List)):
+        return all(_plain_value(item, True) for item in value.elts)
+    if constants_only:
+        return False
+    return isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name) or isinstance(value, ast.Name)
+
+
+def call_keywords(sources: Iterable[str], tests: Iterable[str] = ()) -> dict[str, tuple[str, ...]]:
+    """callee name -> ``name=value`` keyword arguments its calls pass in ``sources`` (and in
+    ``tests``); the keywords of the tests' mock assertions under ``ANY_CALLEE`` (literal values only:
+    a test's local names mean nothing in the code)."""
+    found: dict[str, dict[str, None]] = {}
+    for text, from_tests in [*((t, False) for t in sources), *((t, True) for t in tests)]:
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            callee = _callee(node.func)
+            if callee is None:
+                continue
+            mock = callee in _MOCK_ASSERTIONS
+            for keyword in node.keywords:
+                if keyword.arg is None or not _plain_value(keyword.value, constants_only=from_tests):
+                    continue
+                written = f"{keyword.arg}={ast.unparse(keyword.value)}"
+                if len(written) <= _MAX_KEYWORD_TEXT:
+                    found.setdefault(ANY_CALLEE if mock else callee, {})[written] = None
+    return {callee: tuple(written) for callee, written in found.items()}
+
+
+def keyword_argument(site: Site) -> Iterator[Proposal]:
+    """A call gets a keyword argument it lacks that other calls of the same callee pass (or a
+    failing test's mock assertion expects), as given there or with a boolean flipped."""
+    node = site.node
+    assert isinstance(node, cst.Call)
+    pool = site.parsed.hints.keywords
+    func = node.func
+    callee = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else None
+    if callee is None or callee in _MOCK_ASSERTIONS or any(arg.star == "**" for arg in node.args):
+        return
+    present = {arg.keyword.value for arg in node.args if arg.keyword is not None}
+    offered: list[str] = []
+    for written in (*pool.get(callee, ()), *pool.get(ANY_CALLEE, ())):
+        name, value = written.split("=", 1)
+        if name in present:
+            continue
+        flipped = {"True": "False", "False": "True"}.get(value)
+        for text in (written, f"{name}={flipped}" if flipped else None):
+            if text is not None and text not in offered:
+                offered.append(text)
+    last = node.args[-1] if node.args else None
+    args = [*node.args[:-1], last.with_changes(comma=cst.MaybeSentinel.DEFAULT)] if last is not None else []
+    for text in offered[:_MAX_KEYWORDS]:
+        added = cst.ensure_type(cst.parse_expression(f"f({text})"), cst.Call).args[0]
+        yield site.replace(node, node.with_changes(args=[*args, added]))

@@ -1,6 +1,6 @@
 """String literals the failing tests suggest: a literal of the code that is part of a longer word
 of a test's string (``'push --force'`` where the test expects ``git push --force-with-lease``)
-becomes that whole word."""
+becomes that whole word, or that word with a word or two of the test's string around it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from swebot.mutate.model import Proposal
 from swebot.mutate.source import Site
 
 _MAX_WORDS = 3  # per literal: the first words found, in the tests' order
+_MAX_MORE_WORDS = 2  # a literal grown into a phrase: at most this many words more on each side
+_MAX_PHRASES = 8
 _MIN_LENGTH = 2  # a one-character literal is part of almost every word
 _STRUCTURAL_PARENTS = m.Expr() | m.Index()  # docstrings, subscripts by key
 _BOUNDARY = frozenset("'\"`()[]{},;")  # besides whitespace: a quoted or listed word ends there
@@ -38,6 +40,50 @@ def extended_words(value: str, strings: tuple[str, ...]) -> list[str]:
     return words
 
 
+def _word_starts(text: str, left: int) -> list[int]:
+    """Where the up to ``_MAX_MORE_WORDS`` words before position ``left`` start, nearest first,
+    across single spaces only (a quote or bracket ends the phrase)."""
+    starts: list[int] = []
+    while len(starts) < _MAX_MORE_WORDS and left > 1 and text[left - 1] == " " and not _ends(text[left - 2]):
+        left -= 1
+        while left > 0 and not _ends(text[left - 1]):
+            left -= 1
+        starts.append(left)
+    return starts
+
+
+def _word_ends(text: str, right: int) -> list[int]:
+    ends: list[int] = []
+    while len(ends) < _MAX_MORE_WORDS and right + 1 < len(text) and text[right] == " " and not _ends(text[right + 1]):
+        right += 1
+        while right < len(text) and not _ends(text[right]):
+            right += 1
+        ends.append(right)
+    return ends
+
+
+def extended_phrases(value: str, strings: tuple[str, ...]) -> list[str]:
+    """The longer forms of ``value`` in ``strings``: the words that hold it (``extended_words``),
+    then those words with up to two more words of the string before or after them
+    (``'set-upstream'`` -> ``'git push --set-upstream'``)."""
+    phrases = extended_words(value, strings)
+    for text in strings:
+        start = text.find(value)
+        if start == -1 or len(phrases) >= _MAX_PHRASES:
+            continue
+        left, right = start, start + len(value)
+        while left > 0 and not _ends(text[left - 1]):
+            left -= 1
+        while right < len(text) and not _ends(text[right]):
+            right += 1
+        for begin in [left, *_word_starts(text, left)]:
+            for end in [right, *_word_ends(text, right)]:
+                phrase = text[begin:end]
+                if (begin, end) != (left, right) and phrase not in phrases and len(phrases) < _MAX_PHRASES:
+                    phrases.append(phrase)
+    return phrases
+
+
 def _ends(char: str) -> bool:
     return char.isspace() or char in _BOUNDARY
 
@@ -61,7 +107,7 @@ def word_from_tests(site: Site) -> Iterator[Proposal]:
     value = node.evaluated_value
     if not isinstance(value, str) or len(value.strip()) < _MIN_LENGTH:
         return
-    for word in extended_words(value, strings):
+    for word in extended_phrases(value, strings):
         literal = quoted(word, node.prefix, node.quote)
         if literal is not None:
             yield site.replace(node, node.with_changes(value=literal))

@@ -78,11 +78,16 @@ class Hints:
 
     ``raised``: line -> names of the builtin exceptions the failing tests' tracebacks pass through
     that line with; ``strings``: the string literals of the failing tests' files (the values the
-    tests expect are often a longer form of a literal the code has).
+    tests expect are often a longer form of a literal the code has); ``keywords``: callee name ->
+    keyword arguments (``show_choices=False``) other calls of it pass in the project's suspicious
+    files and the failing tests' files, and under ``ANY_CALLEE`` those a test's mock assertion
+    (``assert_called_once_with``) expects of a call.
     """
 
     raised: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     strings: tuple[str, ...] = ()
+    keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+ANY_CALLEE = "*"
 NO_HINTS = Hints()

@@ -81,14 +81,14 @@ def attribute_replacement(site: Site) -> Iterator[Proposal]:
         yield site.replace(node, node.with_changes(attr=node.attr.with_changes(value=other)))
 
 
-_NESTED_SCOPES = m.Lambda() | m.ListComp() | m.SetComp() | m.DictComp() | m.GeneratorExp()
+NESTED_SCOPES = m.Lambda() | m.ListComp() | m.SetComp() | m.DictComp() | m.GeneratorExp()
 
 
 def read_names(nodes: list[cst.CSTNode], parents: tuple[cst.CSTNode, ...]) -> list[str]:
     """Names read in ``nodes`` (in order, once each, nested scopes left out); ``parents`` are above them."""
     names: list[str] = []
     for top in nodes:
-        for node, ancestors in walk(top, into=lambda node: not m.matches(node, _NESTED_SCOPES)):
+        for node, ancestors in walk(top, into=lambda node: not m.matches(node, NESTED_SCOPES)):
             if (
                 m.matches(node, m.Name())
                 and node.value not in names  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type

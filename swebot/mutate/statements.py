@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import libcst as cst
 import libcst.matchers as m
 
 from swebot.mutate.model import Proposal
-from swebot.mutate.names import read_names
+from swebot.mutate.names import NESTED_SCOPES, is_read_in, read_names
 from swebot.mutate.scopes import RECEIVERS
 from swebot.mutate.source import Site, header_parts, shorten
+from swebot.mutate.walk import walk
 
 _DOCSTRING = m.SimpleStatementLine(body=[m.Expr(value=m.SimpleString() | m.ConcatenatedString())])
 _PASS = m.SimpleStatementLine(body=[m.Pass()])
@@ -148,14 +149,7 @@ def _nested_text(site: Site) -> str | None:
         return None
     if not m.matches(node, m.SimpleStatementLine()) or m.matches(node, _PASS | _DECLARATION | _LOOP_JUMP):
         return None
-    text = site.parsed.statement_text(node)
-    if '"""' in text or "'''" in text:
-        return None  # continuation lines are re-indented: not where a string could span them
-    inner = site.parsed.indentation(node) + site.parsed.indent_unit
-    newline = site.parsed.newline
-    body = inner + text.replace("\r\n", "\n").replace("\n", newline + site.parsed.indent_unit)
-    comment = node.trailing_whitespace.comment  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
-    return body + ("  " + comment.value if comment is not None else "")
+    return _indented(site, node)
 
 
 def exception_guard(site: Site) -> Iterator[Proposal]:
@@ -176,23 +170,98 @@ def exception_guard(site: Site) -> Iterator[Proposal]:
 
 # What using a missing value (None) raises; a test of the value, not a try, is the usual fix.
 _MISSING_VALUE = frozenset({"TypeError", "AttributeError"})
+# What an empty sequence raises when indexed: a truth test of the sequence is the usual fix.
+_EMPTY_VALUE = frozenset({"IndexError"})
+_MAX_FEEDERS = 2  # statements before the site that compute what it reads, wrapped with it
+
+
+def _tested_values(site: Site, scope_binds: Callable[[str], bool]) -> list[str]:
+    """What a wrapping ``if`` may test: the locals the site statement reads, then the one-level
+    attributes it reads on a local or the receiver (``self._cached``, ``command.parts``)."""
+    node = site.node
+    values = [name for name in read_names([node], site.ancestors) if scope_binds(name) and name not in RECEIVERS]
+    for found, ancestors in walk(node, into=lambda n: not m.matches(n, NESTED_SCOPES)):
+        if not m.matches(found, m.Attribute(value=m.Name(), attr=m.Name())):
+            continue
+        root = found.value.value  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+        parent = ancestors[-1] if ancestors else None
+        if parent is not None and m.matches(parent, m.Call()) and parent.func is found:  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+            continue  # a method: testing it is always true
+        if not (root in RECEIVERS or scope_binds(root)) or not is_read_in((*site.ancestors, *ancestors, found)):
+            continue
+        text = site.parsed.code(found).strip()
+        if text not in values:
+            values.append(text)
+    return values
+
+
+def _feeders(site: Site) -> int:
+    """How many statements just before the site (same block) bind a name the site or a later one
+    of them reads: wrapping the site alone would leave them computing a value nothing uses."""
+    if site.block is None:
+        return 0
+    block, index = site.block
+    body = list(block.body)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+    wanted = set(read_names([site.node], site.ancestors))
+    count = 0
+    while count < _MAX_FEEDERS and index - count - 1 >= 0:
+        before = body[index - count - 1]
+        if not m.matches(before, m.SimpleStatementLine(body=[m.Assign() | m.AnnAssign() | m.AugAssign()])):
+            break
+        if not _bound_names(before) & wanted:
+            break
+        wanted |= set(read_names([before], (*site.ancestors[:-1], block)))
+        count += 1
+    return count
+
+
+def _bound_names(statement: cst.CSTNode) -> set[str]:
+    """The plain names an assignment statement binds."""
+    targets = [t.target for small in statement.body  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+               for t in (getattr(small, "targets", None) or [small])]
+    return {node.value for target in targets for node, _ in walk(target) if isinstance(node, cst.Name)}
+
+
+def _indented(site: Site, statement: cst.CSTNode) -> str | None:
+    """``statement`` (a simple statement of the site's block) one level deeper, comment kept."""
+    text = site.parsed.statement_text(statement)
+    if '"""' in text or "'''" in text:
+        return None  # continuation lines are re-indented: not where a string could span them
+    inner = site.parsed.indentation(statement) + site.parsed.indent_unit
+    newline = site.parsed.newline
+    body = inner + text.replace("\r\n", "\n").replace("\n", newline + site.parsed.indent_unit)
+    comment = statement.trailing_whitespace.comment  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+    return body + ("  " + comment.value if comment is not None else "")
 
 
 def condition_wrap(site: Site) -> Iterator[Proposal]:
     """``if x: <statement>`` (or ``if x is not None:``) around a statement the failing tests'
-    traceback raises a TypeError or AttributeError through, for a local ``x`` it reads."""
-    body = _nested_text(site) if _MISSING_VALUE.intersection(_raised_here(site)) else None
-    if body is None or site.function is None:
+    traceback raises a TypeError or AttributeError through, for a local ``x`` or an attribute
+    ``x.y`` it reads; ``if x:`` only for an IndexError (an empty sequence). The statements just
+    before it that compute what it reads are offered inside the ``if`` too."""
+    raised = set(_raised_here(site))
+    body = _nested_text(site) if raised & (_MISSING_VALUE | _EMPTY_VALUE) else None
+    if body is None or site.function is None or site.block is None:
         return
     scope = site.parsed.scopes.scope(site.function)
-    names = [name for name in read_names([site.node], site.ancestors) if scope.binds(name) and name not in RECEIVERS]
     indent, newline = site.parsed.indentation(site.node), site.parsed.newline
-    for name in names[:_MAX_GUARDED_NAMES]:
-        for condition in (name, f"{name} is not None"):
-            wrapped = f"{indent}if {condition}:{newline}{body}"
-            yield from _some(
-                site.change_block(offset=0, removed=1, inserted=[wrapped], description=f"wrap in `if {condition}:`")
-            )
+    block, index = site.block
+    statements = list(block.body)  # type: ignore[attr-defined]  # libcst matchers do not narrow the node type
+    runs: list[tuple[int, str]] = [(0, body)]
+    for count in range(1, _feeders(site) + 1):
+        texts = [_indented(site, statement) for statement in statements[index - count:index]]
+        if all(text is not None for text in texts):
+            runs.append((count, newline.join([*texts, body])))  # type: ignore[list-item]  # None ruled out above
+    conditions: list[str] = []
+    for value in _tested_values(site, scope.binds)[:_MAX_GUARDED_NAMES + 1]:
+        conditions.append(value)
+        if raised & _MISSING_VALUE:
+            conditions.append(f"{value} is not None")
+    for condition in conditions:
+        for count, text in runs:
+            wrapped = f"{indent}if {condition}:{newline}{text}"
+            what = f"wrap in `if {condition}:`" + (f" with the {count} statement(s) before" if count else "")
+            yield from _some(site.change_block(offset=-count, removed=count + 1, inserted=[wrapped], description=what))
 
 
 KINDS_STATEMENTS: tuple[type[cst.CSTNode], ...] = (cst.SimpleStatementLine,)
