@@ -18,6 +18,8 @@ from swebot.batch.dataset import Instance
 from swebot.batch.repos import RepoCache
 from swebot.batch.specenv import (
     choose_python,
+    context_files,
+    constraints,
     environment_yml_requirements,
     ensure_spec_env,
     package_requirements,
@@ -43,6 +45,9 @@ def test_conda_specs_become_pip_requirements() -> None:
     yml = ("name: xarray-tests\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.10\n  - numpy=1.23\n"
            "  - pandas>=1.4\n  - conda-forge::scipy\n  - pip\n  - pip:\n      - pytest-env\n")
     assert environment_yml_requirements(yml) == ["numpy==1.23.*", "pandas>=1.4", "scipy", "pytest-env"]
+    # conda names PyPI spells otherwise, and C libraries the wheels bundle
+    renamed = "dependencies:\n  - matplotlib-base>=3.3\n  - iris\n  - hdf5\n  - cdms2\n"
+    assert environment_yml_requirements(renamed) == ["matplotlib>=3.3", "scitools-iris", "cdms2"]
     spec = harness.HarnessSpec("acme/x", "1", "3.9", "pytest", packages="numpy scipy=1.5.2 'pytest<8'")
     assert package_requirements(spec, Path("/nonexistent"), "c0ffee") == ["numpy", "scipy==1.5.2", "pytest<8"]
 
@@ -80,6 +85,22 @@ def test_the_setup_follows_the_spec() -> None:
                                               "python -m pip install -e .[test] --no-deps --no-build-isolation "
                                               "--config-settings editable_mode=compat"]
     assert harness.offline_install("python setup.py install") == "python setup.py install"
+
+
+def test_an_environment_file_is_installed_under_the_spec_s_pins_without_what_pypi_lacks() -> None:
+    xarray = harness.spec_for("pydata/xarray", "0.12")
+    script = setup_script(xarray, ["numpy", "cdms2"])
+    assert ("python /tmp/swebot-setup/pipretry.py /tmp/swebot-setup/requirements.txt --progress-bar off "
+            "-c /tmp/swebot-setup/constraints.txt") in script
+    files = context_files(xarray)
+    assert "numpy==1.23.0" in files["setup/constraints.txt"].split("\n")
+    assert "def install(" in files["setup/pipretry.py"]
+    odd = harness.HarnessSpec("acme/x", "1", "3.9", "pytest", packages="environment.yml",
+                              pip_packages=("dask[array]==2022.8.1", "git+https://example.invalid/x.git", "pint"))
+    assert constraints(odd) == ["dask==2022.8.1", "pint"]
+    # a requirements.txt spec is installed as before (its images keep their tags)
+    flask = harness.spec_for("pallets/flask", "2.0")
+    assert context_files(flask) == {} and "pipretry" not in setup_script(flask, ["click"])
 
 
 def test_a_version_the_harness_has_no_spec_for_runs_in_the_requested_sandbox(tmp_path: Path) -> None:

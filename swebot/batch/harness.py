@@ -169,21 +169,59 @@ class LocalService:
 
     install: tuple[str, ...]  # environment build steps (as root, with network)
     start: str  # shell run before the tests; exports what points the tests at it
+    # Names the tests call literally, answered on 127.0.0.1 inside the sandbox (ports 80 and 443,
+    # TLS with a CA made at build time): the image is labelled with them (LOOPBACK_HOSTS_LABEL).
+    hosts: tuple[str, ...] = ()
 
 
 _HTTPBIN_PORT = 8765
-# requests' tests read HTTPBIN_URL (2.x) and otherwise call httpbin.org.
+_HTTPBIN_HOSTS = ("httpbin.org", "www.google.co.uk")
+_TLS = "/opt/httpbin/tls"
+
+
+def certificate_commands(folder: str, hosts: Sequence[str]) -> str:
+    """Shell making ``folder``/{ca.pem, cert.pem, key.pem}: a CA that signs one certificate for
+    ``hosts`` (and 127.0.0.1) and is then thrown away, so nothing else can pass for them."""
+    names = ",".join([*(f"DNS:{h}" for h in hosts), "IP:127.0.0.1"])
+    return (f"mkdir -p {folder} && cd {folder} && "
+            "openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -subj '/CN=swebot loopback CA' "
+            "-keyout ca.key -out ca.pem && "
+            f"openssl req -newkey rsa:2048 -nodes -subj '/CN={hosts[0]}' -keyout key.pem -out host.csr && "
+            f"printf 'subjectAltName={names}\\n' > host.ext && "
+            "openssl x509 -req -in host.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 36500 -extfile host.ext "
+            "-out cert.pem && rm -f ca.key ca.srl host.csr host.ext && cd /")
+
+
+_WAIT = ("for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do "
+         "/opt/httpbin/bin/python -c 'import socket, urllib.request as u; u.urlopen(\"{url}\"){also}' "
+         "2>/dev/null && {then} && break; sleep 0.5; done")
+# gunicorn's threaded worker answers HTTP/1.1 and keeps connections alive unless the client
+# asks to close, as httpbin.org did (requests 0.14's tests check both); the development server
+# of httpbin's own __main__ closes every connection.
+_GUNICORN = "/opt/httpbin/bin/gunicorn -k gthread --threads 8 --keep-alive 30 --timeout 120"
+# requests' tests read HTTPBIN_URL (2.x) and otherwise call httpbin.org; some call
+# https://httpbin.org and http://www.google.co.uk literally. Where the sandbox answers those
+# names on loopback (ports 80/443) the tests get them; else a plain httpbin on a high port.
 LOCAL_SERVICES: dict[str, LocalService] = {
     "psf/requests": LocalService(
         install=("python3 -m venv /opt/httpbin",
-                 "/opt/httpbin/bin/python -m pip install --progress-bar off httpbin==0.10.4"),
-        start=(f"if [ -x /opt/httpbin/bin/python ]; then "
+                 "/opt/httpbin/bin/python -m pip install --progress-bar off httpbin==0.10.4 gunicorn==23.0.0",
+                 certificate_commands(_TLS, _HTTPBIN_HOSTS)),
+        start=("if [ -x /opt/httpbin/bin/python ]; then "
+               "if [ -x /opt/httpbin/bin/gunicorn ] && [ -f {tls}/cert.pem ] && grep -q 'httpbin.org' /etc/hosts; then "
+               "({g} -b 127.0.0.1:80 httpbin:app >/tmp/httpbin.log 2>&1 &); "
+               "({g} -b 127.0.0.1:443 --certfile {tls}/cert.pem --keyfile {tls}/key.pem httpbin:app "
+               ">/tmp/httpbin-tls.log 2>&1 &); ".format(g=_GUNICORN, tls=_TLS)
+               + _WAIT.format(url="http://127.0.0.1:80/get", also='; socket.create_connection((\"127.0.0.1\", 443))',
+                              then=f"export HTTPBIN_URL=http://httpbin.org/ REQUESTS_CA_BUNDLE={_TLS}/ca.pem")
+               + "; fi; "
+               "if [ -z \"${HTTPBIN_URL:-}\" ]; then "
                f"(/opt/httpbin/bin/python -m httpbin.core --host 127.0.0.1 --port {_HTTPBIN_PORT} "
-               f">/tmp/httpbin.log 2>&1 &); "
-               f"for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do "
-               f"/opt/httpbin/bin/python -c 'import urllib.request as u; u.urlopen(\"http://127.0.0.1:{_HTTPBIN_PORT}/get\")' "
-               f"2>/dev/null && break; sleep 0.5; done; "
-               f"export HTTPBIN_URL=http://127.0.0.1:{_HTTPBIN_PORT}/; fi")),
+               f">>/tmp/httpbin.log 2>&1 &); "
+               + _WAIT.format(url=f"http://127.0.0.1:{_HTTPBIN_PORT}/get", also="",
+                              then=f"export HTTPBIN_URL=http://127.0.0.1:{_HTTPBIN_PORT}/")
+               + "; fi; fi"),
+        hosts=_HTTPBIN_HOSTS),
 }
 
 

@@ -112,6 +112,10 @@ def requirements_text(repo: str, bare: Path, commit: str) -> str:
 
 
 _NOT_ON_PYPI = {"python", "pip", "setuptools-scm-git-archive"}
+# conda packages whose PyPI distribution has another name, or that are no Python package at all
+# (C libraries the PyPI wheels bundle). Names PyPI lacks entirely are left out at install time
+# (``pipretry``).
+_CONDA_NAMES: dict[str, str | None] = {"matplotlib-base": "matplotlib", "iris": "scitools-iris", "hdf5": None}
 
 
 def _conda_to_pip(spec: str) -> str | None:
@@ -123,7 +127,9 @@ def _conda_to_pip(spec: str) -> str | None:
     match = re.match(r"([A-Za-z0-9_.\-]+)\s*(.*)", spec)
     if not match or match[1].lower() in _NOT_ON_PYPI:
         return None
-    name, rest = match[1], match[2].replace(" ", "")
+    name, rest = _CONDA_NAMES.get(match[1].lower(), match[1]), match[2].replace(" ", "")
+    if name is None:
+        return None
     if re.fullmatch(r"=[^=<>!]+", rest):  # conda's single = is a prefix match
         rest = f"=={rest[1:]}" if rest.count(".") >= 2 or "*" in rest else f"=={rest[1:]}.*"
     return name + rest
@@ -200,6 +206,12 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
         # A requirement without a wheel for this Python is compiled: the harness's base image has
         # build-essential, ours gets it (and the Python headers) only when a build needs them.
         requirements_line = f"{pip} -r /tmp/swebot-setup/requirements.txt"
+        if spec.packages == "environment.yml":
+            # conda solved the environment file and the pins together; pip gets the pins as
+            # constraints (else it takes today's releases, built against another numpy) and
+            # leaves out the conda packages PyPI does not have.
+            requirements_line = ("python /tmp/swebot-setup/pipretry.py /tmp/swebot-setup/requirements.txt "
+                                 "--progress-bar off -c /tmp/swebot-setup/constraints.txt")
         lines.append(f"{requirements_line} || {{ apt-get update && apt-get install -y --no-install-recommends "
                      f"build-essential python3-dev && {requirements_line}; }}")
     if spec.pip_packages:
@@ -264,6 +276,33 @@ sys.stdout.write("".join(repr(r)[1:-1].join("''") + "\\n" for r in requires))
 def scm_version(version: str) -> str:
     """A version setuptools_scm accepts for the spec's X.Y: X.Y.0."""
     return f"{version}.0" if re.fullmatch(r"\d+\.\d+", version) else version or "0.0.0"
+
+
+def constraints(spec: harness.HarnessSpec) -> list[str]:
+    """The spec's pip_packages as pip constraints (which take no extras)."""
+    return [re.sub(r"\[[^\]]*\]", "", p) for p in spec.pip_packages if not p.startswith(("-", "git+", "http"))]
+
+
+def context_files(spec: harness.HarnessSpec) -> dict[str, str]:
+    """Files some environments' build steps need beside the repository: installing an
+    environment.yml with pip needs ``pipretry`` and the pins as constraints (see setup_script)."""
+    if spec.packages != "environment.yml":
+        return {}
+    from swebot.batch import pipretry
+
+    return {"setup/pipretry.py": Path(pipretry.__file__).read_text(encoding="utf-8"),
+            "setup/constraints.txt": "\n".join(constraints(spec)) + "\n"}
+
+
+def dockerfile(spec: harness.HarnessSpec) -> str:
+    """The environment's Dockerfile; an image serving names on loopback says which (the sandbox
+    resolves them there)."""
+    from swebot.sandbox.images import LOOPBACK_HOSTS_LABEL
+
+    service = harness.LOCAL_SERVICES.get(spec.repo)
+    if service is None or not service.hosts:
+        return _DOCKERFILE
+    return _DOCKERFILE + f'LABEL {LOOPBACK_HOSTS_LABEL}="{" ".join(service.hosts)}"\n'
 
 
 def _archive(bare: Path, commit: str) -> bytes:
@@ -396,8 +435,11 @@ def _version_env(instance: Instance, cache: RepoCache, *, client: DockerClient, 
         raise EnvironmentProblem(
             f"the Debian {python.suite} base image {base} (Python {python.version}) is missing",
             hint=f"build it once: `sudo env SUITE={python.suite} sandboxes/build-base-image.sh {base}`") from None
-    digest = hashlib.sha256(json.dumps([_DOCKERFILE, BUILD_REQUIRES, script, requirements, base_id, commit,
-                                        spec.key]).encode())
+    extra_files = context_files(spec)
+    hashed: list[object] = [dockerfile(spec), BUILD_REQUIRES, script, requirements, base_id, commit, spec.key]
+    if extra_files:  # only then: the images of the other specs keep their tags
+        hashed.append(sorted(extra_files.items()))
+    digest = hashlib.sha256(json.dumps(hashed).encode())
     deps = digest.hexdigest()
     slug = re.sub(r"[^a-z0-9_.-]+", "_", f"{spec.repo}-{spec.version}".lower())
     tag = f"{SPECENV_REPOSITORY}:{slug}-{deps[:12]}"
@@ -409,10 +451,11 @@ def _version_env(instance: Instance, cache: RepoCache, *, client: DockerClient, 
             return SpecEnv(tag, "; ".join([f"environment {tag} (reused)", *notes]))
         if on_progress:
             on_progress(f"building the environment of {spec.key} (Python {python.version}) as {tag}")
-        files = {"Dockerfile": _DOCKERFILE.encode(), "setup/setup.sh": script.encode(),
+        files = {"Dockerfile": dockerfile(spec).encode(), "setup/setup.sh": script.encode(),
                  "setup/build_requires.py": BUILD_REQUIRES.encode(),
                  "setup/requirements.txt": ("\n".join(requirements) + "\n").encode(),
-                 "setup/repo.tar": _archive(bare, commit)}
+                 "setup/repo.tar": _archive(bare, commit),
+                 **{name: text.encode() for name, text in extra_files.items()}}
         ca = host_ca_bundle()
         if ca is not None:
             files["setup/ca-bundle.crt"] = ca.read_bytes()

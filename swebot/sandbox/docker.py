@@ -186,11 +186,16 @@ class DockerSandbox:
         uid: int = SANDBOX_UID,
         env: Mapping[str, str] | None = None,
         activate: str = "",
+        loopback_hosts: Sequence[str] = (),
     ) -> None:
         """``root``/``uid``/``env`` suit images laid out differently (SWE-bench: /testbed, root);
         ``env`` replaces BASE_ENV entries, ``env_allowlist`` names host variables to pass.
         ``activate`` is a bash snippet every command runs after (SWE-bench: ``source
-        /opt/miniconda3/bin/activate && conda activate testbed``, as its harness does)."""
+        /opt/miniconda3/bin/activate && conda activate testbed``, as its harness does).
+        ``loopback_hosts``: names that resolve to 127.0.0.1 inside, where the image serves them
+        itself (requests' tests call https://httpbin.org): the sandbox may then listen on ports
+        below 1024, a setting of its own network namespace; no capability is given and nothing
+        leaves the container."""
         self.root = posixpath.normpath(root)
         self._activate = activate
         self._uid = uid
@@ -198,6 +203,7 @@ class DockerSandbox:
         self._image = image
         self._network = network
         self._limits = limits
+        self._loopback_hosts = tuple(loopback_hosts)
         # A secret swebot holds stays out even when the allowlist names its variable.
         self._env = sandbox_environment(
             {**BASE_ENV, **(env or {}), **{k: os.environ[k] for k in env_allowlist if k in os.environ}})
@@ -233,6 +239,7 @@ class DockerSandbox:
                 pids_limit=self._limits.pids,
                 cap_drop=["ALL"],
                 security_opt=["no-new-privileges"],
+                **self._loopback_settings(),
             )
         except docker.errors.ImageNotFound:
             raise EnvironmentProblem(f"the sandbox image {self._image} is missing") from None
@@ -244,6 +251,13 @@ class DockerSandbox:
             container.remove(force=True)
             raise
         return container
+
+    def _loopback_settings(self) -> dict[str, dict[str, str]]:
+        if not self._loopback_hosts:
+            return {}
+        # Docker >= 20.10 sets this sysctl by default; older engines need it said.
+        return {"extra_hosts": {name: "127.0.0.1" for name in self._loopback_hosts},
+                "sysctls": {"net.ipv4.ip_unprivileged_port_start": "0"}}
 
     def _install_helper(self, container: "docker.models.containers.Container") -> None:
         # Shipped with every container rather than baked into the image, so any image with
@@ -271,7 +285,7 @@ class DockerSandbox:
             self.copy_out(holder / "workspace")
             twin = DockerSandbox(self._client, self._image, network=self._network, limits=self._limits,
                                  output_limit=self._output_limit, root=self.root, uid=self._uid, env=self._env,
-                                 activate=self._activate)
+                                 activate=self._activate, loopback_hosts=self._loopback_hosts)
         except BaseException:
             shutil.rmtree(holder, ignore_errors=True)
             raise

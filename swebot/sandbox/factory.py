@@ -167,8 +167,18 @@ def open_swebench(
         raise EnvironmentProblem(f"the SWE-bench image {image} is not present locally",
                                  hint="build it with the SWE-bench harness, or run with --sandbox docker")
     sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env(),
-                            env_allowlist=env_allowlist(), root=SWEBENCH_ROOT, uid=0, env=env, activate=activate)
+                            env_allowlist=env_allowlist(), root=SWEBENCH_ROOT, uid=0, env=env, activate=activate,
+                            loopback_hosts=loopback_hosts(client, image))
     return _filled(sandbox, workspace, on_warning)
+
+
+def loopback_hosts(client: "docker.DockerClient", image: str) -> tuple[str, ...]:
+    """The names the image serves on loopback itself (its LOOPBACK_HOSTS_LABEL); none for images
+    swebot did not build."""
+    from swebot.sandbox.images import LOOPBACK_HOSTS_LABEL
+
+    labels = client.images.get(image).labels or {}
+    return tuple(labels.get(LOOPBACK_HOSTS_LABEL, "").split())
 
 
 def open_sandbox(

@@ -27,6 +27,9 @@ KIND_LABEL = "swebot.kind"
 OWNER_LABEL = "swebot.owner"  # host:pid of the swebot process, so prune can spot orphans
 OWNER_START_LABEL = "swebot.owner_start"  # when that pid started: a reused pid is not the owner
 DEPS_LABEL = "swebot.deps"
+# Host names an image's tests reach on the internet, served inside the sandbox on loopback
+# instead (space-separated); see DockerSandbox's ``loopback_hosts``.
+LOOPBACK_HOSTS_LABEL = "swebot.loopback_hosts"
 # Values of KIND_LABEL for images that cache an environment (a repository's dependencies, or one
 # built from SWE-bench specs by swebot.batch.specenv): `sandbox prune` may remove them.
 ENV_IMAGE_KIND = "env"
