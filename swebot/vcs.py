@@ -12,22 +12,26 @@ gives all of them, through one seam.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Literal, Mapping, overload
+from typing import BinaryIO, Iterator, Literal, Mapping, overload
 
 # GitPython checks for a git executable at import; without one swebot must still start (and say
-# "git is not installed" when it first needs git), so that check is made quiet for the import alone
-# (left set, the variable would reach the tests swebot runs).
+# "git is not installed" when it first needs git), so that check is quiet for the import alone: the
+# user's value comes back after it (left set, the variable would reach the tests swebot runs).
 _USERS_REFRESH = os.environ.get("GIT_PYTHON_REFRESH")
-os.environ["GIT_PYTHON_REFRESH"] = _USERS_REFRESH or "quiet"
-from git.cmd import Git  # noqa: E402
-from git.exc import GitCommandNotFound  # noqa: E402
-
-if _USERS_REFRESH is None:
-    del os.environ["GIT_PYTHON_REFRESH"]
+os.environ["GIT_PYTHON_REFRESH"] = "quiet"
+try:
+    from git.cmd import Git
+    from git.exc import GitCommandNotFound
+finally:
+    if _USERS_REFRESH is None:
+        del os.environ["GIT_PYTHON_REFRESH"]
+    else:
+        os.environ["GIT_PYTHON_REFRESH"] = _USERS_REFRESH
 
 from swebot.errors import EnvironmentProblem  # noqa: E402
 
@@ -51,43 +55,58 @@ class GitFailed(EnvironmentProblem):
 
 
 @overload
-def run(cwd: Path | None, *args: str, input: str | None = None, env: Mapping[str, str] | None = None,
+def run(cwd: Path | str | None, *args: str, input: str | None = None, env: Mapping[str, str] | None = None,
         timeout: float | None = None, identity: Mapping[str, str] = BOT_IDENTITY,
         text: Literal[True] = True) -> subprocess.CompletedProcess[str]: ...
 
 
 @overload
-def run(cwd: Path | None, *args: str, input: str | None = None, env: Mapping[str, str] | None = None,
+def run(cwd: Path | str | None, *args: str, input: str | None = None, env: Mapping[str, str] | None = None,
         timeout: float | None = None, identity: Mapping[str, str] = BOT_IDENTITY,
         text: Literal[False]) -> subprocess.CompletedProcess[bytes]: ...
 
 
-def run(cwd: Path | None, *args: str, input: str | None = None, env: Mapping[str, str] | None = None,
+def run(cwd: Path | str | None, *args: str, input: str | None = None, env: Mapping[str, str] | None = None,
         timeout: float | None = None, identity: Mapping[str, str] = BOT_IDENTITY,
         text: bool = True) -> subprocess.CompletedProcess[str] | subprocess.CompletedProcess[bytes]:
     """git ``args`` in ``cwd`` as ``identity`` (swebot by default) and never prompting (``env`` on
-    top); the completed process whatever its exit status."""
+    top); the completed process whatever its exit status.
+
+    Text is git's bytes as UTF-8 with surrogate escapes: patches of files in legacy encodings and
+    with CRLF line ends keep every byte. Git and what it starts (hooks, aliases, helpers) run under
+    GitPython's ``LC_ALL=C``, so git's messages are English whatever the user's locale (``env``
+    may set another)."""
     if cwd is not None and not Path(cwd).is_dir():
-        # GitPython would quietly run in the current directory instead: a git command in the wrong repository.
         raise EnvironmentProblem(f"git {_subcommand(args)}: {cwd} is not a directory")
-    with tempfile.TemporaryFile() as stdin:
-        if input is not None:
-            # Text as UTF-8 with surrogate escapes: patches of files in legacy encodings keep their bytes.
-            stdin.write(input.encode("utf-8", "surrogateescape"))
-            stdin.seek(0)
+    # ``git -C``, not GitPython's working directory, which falls back to the current directory when
+    # it cannot enter the one given (and expands ``$VAR`` and ``~`` in it): git must refuse instead.
+    command = ["git", *(("-C", os.fspath(cwd)) if cwd is not None else ()), *args]
+    with _stdin(input) as stdin:
         try:
-            status, out, err = Git(cwd).execute(
-                ["git", *args], istream=stdin if input is not None else None, with_extended_output=True,
-                with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
-                kill_after_timeout=timeout, env={**identity, **NO_PROMPT, **(env or {})})
+            status, out, err = Git(None).execute(
+                command, istream=stdin, with_extended_output=True, with_exceptions=False,
+                stdout_as_string=False, strip_newline_in_stdout=False, kill_after_timeout=timeout,
+                env={**identity, **NO_PROMPT, **(env or {})})
         except GitCommandNotFound as exc:
             raise EnvironmentProblem("git is not installed", hint="install git and retry") from exc
-    if timeout is not None and status < 0 and err.startswith("Timeout:"):
+    if timeout is not None and err.startswith("Timeout:"):
         raise EnvironmentProblem(f"git {_subcommand(args)} took longer than {timeout:.0f}s")
-    command = ["git", *args]
     if not text:
         return subprocess.CompletedProcess(command, status, out, err.encode("utf-8", "surrogateescape"))
     return subprocess.CompletedProcess(command, status, out.decode("utf-8", "surrogateescape"), err)
+
+
+@contextlib.contextmanager
+def _stdin(text: str | None) -> Iterator[BinaryIO | None]:
+    """``text`` as a file git can read its stdin from (a pipe would need a writer thread); None
+    for no input, which GitPython turns into /dev/null."""
+    if text is None:
+        yield None
+        return
+    with tempfile.TemporaryFile() as file:
+        file.write(text.encode("utf-8", "surrogateescape"))
+        file.seek(0)
+        yield file
 
 
 def _subcommand(args: tuple[str, ...]) -> str:
@@ -95,7 +114,7 @@ def _subcommand(args: tuple[str, ...]) -> str:
     return next((a for a in args if not a.startswith("-") and "=" not in a and "/" not in a), args[0])
 
 
-def git(cwd: Path | None, *args: str, input: str | None = None, env: Mapping[str, str] | None = None,
+def git(cwd: Path | str | None, *args: str, input: str | None = None, env: Mapping[str, str] | None = None,
         timeout: float | None = None, identity: Mapping[str, str] = BOT_IDENTITY) -> str:
     """stdout of git ``args`` in ``cwd``; ``GitFailed`` with git's message when it fails."""
     proc = run(cwd, *args, input=input, env=env, timeout=timeout, identity=identity)
@@ -105,6 +124,6 @@ def git(cwd: Path | None, *args: str, input: str | None = None, env: Mapping[str
     return proc.stdout
 
 
-def succeeds(cwd: Path | None, *args: str, env: Mapping[str, str] | None = None) -> bool:
+def succeeds(cwd: Path | str | None, *args: str, env: Mapping[str, str] | None = None) -> bool:
     """Whether git ``args`` exits 0 (a probe: ``rev-parse --verify``, ``check-ref-format``...)."""
     return run(cwd, *args, env=env).returncode == 0

@@ -36,6 +36,27 @@ def test_a_patch_of_a_latin1_file_keeps_its_bytes_through_diff_and_apply(repo: P
     assert vcs.run(repo, "diff", text=False).stdout == patch.encode("utf-8", "surrogateescape")
 
 
+def test_crlf_line_ends_survive_a_patch_round_trip(repo: Path) -> None:
+    (repo / "dos.txt").write_bytes(b"one\r\ntwo\r\n")
+    vcs.git(repo, "add", "-A")
+    vcs.git(repo, "commit", "-q", "-m", "start")
+    (repo / "dos.txt").write_bytes(b"one\r\n2\r\n")
+    patch = vcs.git(repo, "diff")
+    assert "-two\r\n+2\r\n" in patch
+    vcs.git(repo, "checkout", "--", "dos.txt")
+
+    vcs.git(repo, "apply", "-", input=patch)
+
+    assert (repo / "dos.txt").read_bytes() == b"one\r\n2\r\n"
+
+
+def test_git_reads_no_stdin_unless_given_and_speaks_english(repo: Path) -> None:
+    # an alias that would hang reading a terminal's stdin must see end of file at once
+    assert vcs.git(repo, "-c", "alias.readin=!cat", "readin", timeout=30) == ""
+    said = vcs.run(repo, "-c", "alias.locale=!echo $LC_ALL", "locale", env={"LANG": "de_DE.UTF-8"})
+    assert said.stdout == "C\n"
+
+
 def test_commits_are_made_as_the_bot_unless_told_otherwise(repo: Path) -> None:
     (repo / "a").write_text("a\n")
     vcs.git(repo, "add", "-A")
@@ -61,12 +82,21 @@ def test_a_missing_working_directory_is_refused_not_replaced_by_the_current_one(
         vcs.run(tmp_path / "gone", "status")
 
 
-def test_without_git_swebot_still_imports_and_says_git_is_missing(tmp_path: Path) -> None:
+def test_the_working_directory_is_taken_literally(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    literal = tmp_path / "$HOME"
+    literal.mkdir()
+    vcs.git(str(literal), "init", "-q")
+    monkeypatch.setenv("HOME", str(tmp_path / "elsewhere"))
+    assert vcs.git(str(literal), "rev-parse", "--show-toplevel").strip() == str(literal)
+
+
+@pytest.mark.parametrize("users_refresh", [None, "error"])
+def test_without_git_swebot_still_imports_and_says_git_is_missing(tmp_path: Path, users_refresh: str | None) -> None:
     probe = (
         "import os\n"
         "from swebot import vcs\n"
         "from swebot.errors import EnvironmentProblem\n"
-        "assert 'GIT_PYTHON_REFRESH' not in os.environ\n"
+        f"assert os.environ.get('GIT_PYTHON_REFRESH') == {users_refresh!r}\n"
         "try:\n"
         "    vcs.git(None, 'status')\n"
         "except EnvironmentProblem as exc:\n"
@@ -74,6 +104,8 @@ def test_without_git_swebot_still_imports_and_says_git_is_missing(tmp_path: Path
     )
     env = {**os.environ, "PATH": str(tmp_path)}  # a PATH without git
     env.pop("GIT_PYTHON_REFRESH", None)
+    if users_refresh is not None:  # the user's own value: swebot's import must neither fail on it nor keep it
+        env["GIT_PYTHON_REFRESH"] = users_refresh
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "said: git is not installed" in done.stdout
@@ -82,10 +114,10 @@ def test_without_git_swebot_still_imports_and_says_git_is_missing(tmp_path: Path
 def test_a_timeout_ends_git_and_the_processes_it_started(repo: Path, tmp_path: Path) -> None:
     marker = tmp_path / "still-running"
     # A shell alias stands for a slow helper git starts (ssh, a remote helper): it must die with git.
-    slow = f"!sleep 5; touch {marker}"
+    slow = f"!sleep 3; touch {marker}"
     started = time.monotonic()
     with pytest.raises(EnvironmentProblem, match="git slow took longer than 1s"):
         vcs.run(repo, "-c", f"alias.slow={slow}", "slow", timeout=1)
     assert time.monotonic() - started < 4
-    time.sleep(5)
+    time.sleep(3)
     assert not marker.exists()

@@ -83,7 +83,8 @@ def choose_python(wanted: str) -> PythonChoice:
 
 def _git_show(bare: Path, commit: str, path: str) -> str | None:
     proc = vcs.run(None, "--git-dir", str(bare), "show", f"{commit}:{path}")
-    return proc.stdout if proc.returncode == 0 else None
+    # the file as pip reads it: a requirements file committed with CRLF line ends is still lines
+    return proc.stdout.replace("\r\n", "\n") if proc.returncode == 0 else None
 
 
 def requirements_text(repo: str, bare: Path, commit: str) -> str:
