@@ -21,33 +21,29 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_a_patch_of_a_latin1_file_keeps_its_bytes_through_diff_and_apply(repo: Path) -> None:
-    (repo / "legacy.txt").write_bytes(b"caf\xe9\n")
+def diff_then_reapply(repo: Path, name: str, committed: bytes, edited: bytes) -> str:
+    """The patch ``git diff`` gives for ``name`` edited from ``committed`` to ``edited``, after
+    checking that ``git apply`` of it (as text, on stdin) rebuilds ``edited`` byte for byte."""
+    (repo / name).write_bytes(committed)
     vcs.git(repo, "add", "-A")
     vcs.git(repo, "commit", "-q", "-m", "start")
-    (repo / "legacy.txt").write_bytes(b"caf\xe9 cr\xe8me\n")
+    (repo / name).write_bytes(edited)
     patch = vcs.git(repo, "diff")
-    assert patch.endswith("+caf\udce9 cr\udce8me\n")  # the trailing newline is git's, kept
-    vcs.git(repo, "checkout", "--", "legacy.txt")
-
+    vcs.git(repo, "checkout", "--", name)
     vcs.git(repo, "apply", "-", input=patch)
+    assert (repo / name).read_bytes() == edited
+    return patch
 
-    assert (repo / "legacy.txt").read_bytes() == b"caf\xe9 cr\xe8me\n"
+
+def test_a_patch_of_a_latin1_file_keeps_its_bytes_through_diff_and_apply(repo: Path) -> None:
+    patch = diff_then_reapply(repo, "legacy.txt", b"caf\xe9\n", b"caf\xe9 cr\xe8me\n")
+    assert patch.endswith("+caf\udce9 cr\udce8me\n")  # the trailing newline is git's, kept
     assert vcs.run(repo, "diff", text=False).stdout == patch.encode("utf-8", "surrogateescape")
 
 
 def test_crlf_line_ends_survive_a_patch_round_trip(repo: Path) -> None:
-    (repo / "dos.txt").write_bytes(b"one\r\ntwo\r\n")
-    vcs.git(repo, "add", "-A")
-    vcs.git(repo, "commit", "-q", "-m", "start")
-    (repo / "dos.txt").write_bytes(b"one\r\n2\r\n")
-    patch = vcs.git(repo, "diff")
+    patch = diff_then_reapply(repo, "dos.txt", b"one\r\ntwo\r\n", b"one\r\n2\r\n")
     assert "-two\r\n+2\r\n" in patch
-    vcs.git(repo, "checkout", "--", "dos.txt")
-
-    vcs.git(repo, "apply", "-", input=patch)
-
-    assert (repo / "dos.txt").read_bytes() == b"one\r\n2\r\n"
 
 
 def test_git_reads_no_stdin_unless_given_and_speaks_english(repo: Path) -> None:
