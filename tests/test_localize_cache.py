@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -131,7 +134,7 @@ def test_cached_ranking_is_the_cold_ranking(tmp_path: Path, private_cache: Path,
         for entry in private_cache.glob("*.pkl"):
             entry.unlink()
         cold.append(localize(root, issue, top=20))
-        assert not load_or_build(root, use_cache=False).from_cache
+        assert list(private_cache.glob("*.pkl"))  # the cold query built and stored the entry
     warm = [localize(root, issue, top=20) for issue in issues]
     assert load_or_build(root).from_cache
     for c, w in zip(cold, warm):
@@ -149,8 +152,8 @@ def test_python_files_come_sorted_by_path(tmp_path: Path) -> None:
 
 def test_git_is_asked_only_about_trees_it_could_see(tmp_path: Path, make_repo: Callable[..., Path],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """A plain tree is keyed without starting git; a folder inside a work tree, or git pointed
-    elsewhere by its variables, is keyed by git."""
+    """A plain tree is keyed without starting git (nor importing its runner); a folder inside a work
+    tree, or git pointed elsewhere by its variables, is keyed by git."""
     from swebot.localize.index_cache import _in_git_work_tree
 
     monkeypatch.delenv("GIT_DIR", raising=False)
@@ -158,7 +161,33 @@ def test_git_is_asked_only_about_trees_it_could_see(tmp_path: Path, make_repo: C
     plain = tmp_path / "plain"
     write_files(plain, FILES)
     assert not _in_git_work_tree(plain.resolve())
+    probe = ("import sys\nfrom pathlib import Path\nfrom swebot.localize.index_cache import tree_key\n"
+             f"tree_key(Path({str(plain)!r}))\n"
+             "assert 'git' not in sys.modules and 'swebot.vcs' not in sys.modules, 'git runner imported'\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PATH": str(tmp_path / "no-git-here")})
+    assert done.returncode == 0, done.stderr
     repo = make_repo(FILES)
     assert _in_git_work_tree((repo / "pkg").resolve())
     monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
     assert _in_git_work_tree(plain.resolve())
+
+
+def test_an_edit_to_an_ignored_python_file_in_a_work_tree_changes_the_key(make_repo: Callable[..., Path]) -> None:
+    repo = make_repo({**FILES, ".gitignore": "vendor/\ngenerated.py\n.venv/\n"})
+    write_files(repo, {"vendor/t/m.py": "def vendored():\n    return 1\n", "generated.py": "X = 1\n",
+                       ".venv/lib/v.py": "V = 1\n"})
+    keys = {tree_key(repo), tree_key(repo / "vendor" / "t")}
+    assert "vendored" in names(load_or_build(repo))
+
+    (repo / "vendor" / "t" / "m.py").write_text("def vendored_again():\n    return 2\n")
+    after_vendor = {tree_key(repo), tree_key(repo / "vendor" / "t")}
+    assert not after_vendor & keys
+    assert "vendored_again" in names(load_or_build(repo))
+
+    (repo / "generated.py").write_text("X = 2\n")
+    assert tree_key(repo) not in after_vendor
+    # a folder the index never reads (a virtualenv) does not move the key
+    same = tree_key(repo)
+    (repo / ".venv" / "lib" / "v.py").write_text("V = 2\n")
+    assert tree_key(repo) == same

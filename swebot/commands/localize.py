@@ -56,13 +56,9 @@ def format_text(result: Localization) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    import gc
-
+    from swebot.localize.index_cache import no_gc
     from swebot.localize.rank import localize
 
-    # One query, then the process ends: the index it loads is a few hundred thousand live objects
-    # that the cyclic collector would otherwise walk several times over (a third of a cached query).
-    gc.disable()
     root: Path = args.path
     if not root.exists():
         raise BadInput(f"{root} does not exist")
@@ -71,7 +67,10 @@ def run(args: argparse.Namespace) -> int:
     if args.issue is None and not args.test_command:
         raise BadInput("say what is wrong: --issue TEXT, --issue @FILE, or a failing --test CMD")
     issue = read_issue_arg(args.issue) if args.issue is not None else ""
-    result = localize(root, issue, test_command=args.test_command, top=args.top)
+    # The index a query loads is a few hundred thousand live objects that the cyclic collector would
+    # otherwise walk several times over (a third of a cached query); it is back on for whoever called.
+    with no_gc():
+        result = localize(root, issue, test_command=args.test_command, top=args.top)
     text = json.dumps(result.to_json(), indent=2) if args.json else (format_text(result) or "no candidates")
     try:
         print(text)

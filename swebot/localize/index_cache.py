@@ -14,11 +14,11 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from swebot.errors import EnvironmentProblem
 from swebot.localize.retrieval import LexicalIndex, build_indexes
-from swebot.localize.symbols import Symbol, SymbolIndex, python_file_entries
+from swebot.localize.symbols import SKIP_DIRS, Symbol, SymbolIndex, python_file_entries
 
 FORMAT_VERSION = "7"  # bump when SymbolIndex/LexicalIndex change shape
 KEEP_PER_ROOT = 3  # older entries for the same tree are pruned
@@ -80,18 +80,44 @@ def tree_key(root: Path) -> str:
             rel = item[3:].decode("utf-8", "replace")
             h.update(item)
             _hash_file(h, toplevel / rel)
-        return h.hexdigest()
+        # git status does not see ignored files, yet the index reads the Python ones among them
+        ignored = _git(root, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory")
+        if ignored is not None:
+            _hash_ignored(h, root, ignored)
+            return h.hexdigest()
     # Not a git work tree: each file's size and change time stand for its content. Any write moves
     # ctime (no user-level tool can set it back), and reading every file would cost more than the
     # rest of a cached query.
     h.update(b"stat:" + str(root).encode())
-    for rel, entry in python_file_entries(root):
-        try:
-            st = entry.stat()
-            h.update(f"{rel}\x00{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}\x00".encode("utf-8", "surrogateescape"))
-        except OSError:
-            h.update(rel.encode() + b"\x00missing")
+    _hash_stats(h, python_file_entries(root))
     return h.hexdigest()
+
+
+def _hash_stat(h: "hashlib.blake2b", rel: str, stat: Callable[[], os.stat_result]) -> None:
+    try:
+        st = stat()
+        key = f"{rel}\x00{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}\x00"
+    except OSError:
+        key = f"{rel}\x00missing\x00"
+    h.update(key.encode("utf-8", "surrogateescape"))
+
+
+def _hash_stats(h: "hashlib.blake2b", entries: list[tuple[str, os.DirEntry[str]]], prefix: str = "") -> None:
+    for rel, entry in entries:
+        _hash_stat(h, prefix + rel, entry.stat)
+
+
+def _hash_ignored(h: "hashlib.blake2b", root: Path, listed: bytes) -> None:
+    """Stat keys of the Python files the index reads under the ignored paths git listed (relative to
+    ``root``; a wholly ignored folder comes as one entry ending in ``/``)."""
+    for item in listed.split(b"\x00"):
+        rel = item.decode("utf-8", "surrogateescape")
+        if rel.endswith("/"):
+            parts = rel.rstrip("/").split("/")
+            if not any(p in SKIP_DIRS or p.endswith(".egg-info") for p in parts):  # the index skips those
+                _hash_stats(h, python_file_entries(root / rel), prefix=rel)
+        elif rel.endswith(".py"):
+            _hash_stat(h, rel, (root / rel).lstat)
 
 
 def _entry_path(root: Path, key: str) -> Path:
