@@ -87,6 +87,14 @@ def test_the_setup_follows_the_spec() -> None:
     assert harness.offline_install("python setup.py install") == "python setup.py install"
 
 
+def test_tox_current_env_s_interpreter_link_sees_the_environment_s_packages() -> None:
+    sphinx = setup_script(harness.spec_for("sphinx-doc/sphinx", "3.5"), [])
+    assert "/usr/bin/python3 -c 'import site; print(site.getsitepackages()[0])'" in sphinx
+    assert "site.addsitedir('$SWEBOT_VENV_SITE')" in sphinx
+    assert sphinx.index("swebot-testbed.pth") < sphinx.index("tox==4.16.0")
+    assert "swebot-testbed.pth" not in setup_script(harness.spec_for("pytest-dev/pytest", "5.4"), [])
+
+
 def test_an_environment_file_is_installed_under_the_spec_s_pins_without_what_pypi_lacks() -> None:
     xarray = harness.spec_for("pydata/xarray", "0.12")
     script = setup_script(xarray, ["numpy", "cdms2"])

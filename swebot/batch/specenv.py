@@ -200,6 +200,8 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
         lines.append("apt-get update && apt-get install -y locales && sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen"
                      " && locale-gen")
     lines += [f"python3 -m venv {VENV}", f". {VENV}/bin/activate"]
+    if "--current-env" in spec.test_cmd:
+        lines += _BASE_SEES_VENV
     if requirements or spec.pip_packages or "pip install" in spec.install:
         # A conda env has setuptools and wheel; pins below may move them.
         lines += [f"{pip} --upgrade pip", f"{pip} --upgrade setuptools wheel"]
@@ -226,6 +228,18 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
     lines.append(f"{pip} coverage || echo 'swebot: coverage could not be installed'")
     lines += _TREE_GONE
     return "\n".join(lines) + "\n"
+
+
+# tox-current-env runs the tests with {envpython}, a symlink to the interpreter tox runs under.
+# A conda env's python is a real installation and works through a symlink; a venv's is not: a
+# link outside the venv starts the bare Debian Python without the venv's packages (sphinx's
+# conftest: "No module named 'docutils'"). So the base Python is made to see the venv's packages.
+_BASE_SEES_VENV = [
+    "SWEBOT_VENV_SITE=$(python -c 'import sysconfig; print(sysconfig.get_paths()[\"purelib\"])')",
+    "SWEBOT_BASE_SITE=$(/usr/bin/python3 -c 'import site; print(site.getsitepackages()[0])')",
+    "mkdir -p \"$SWEBOT_BASE_SITE\" && echo \"import site; site.addsitedir('$SWEBOT_VENV_SITE')\" "
+    "> \"$SWEBOT_BASE_SITE/swebot-testbed.pth\"",
+]
 
 
 def _tree_install(spec: harness.HarnessSpec, pip: str, *, pep660: bool = False) -> list[str]:
