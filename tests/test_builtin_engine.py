@@ -393,3 +393,16 @@ def test_only_removals_inside_the_winners_statement_are_its_rivals():
     assert not removes_only(source, source.replace("a and b", "a or b"))
     assert not removes_only(source, source.replace("a and b", "a and not b"))
     assert not removes_only(source, source)
+
+
+def test_only_a_winner_that_negates_a_clause_gives_way_to_a_removal():
+    from swebot.engines.simplest import negates_only
+
+    source = "def f(a, s):\n    return a == 1 and 'x' in s\n"
+    assert negates_only(source, source.replace("'x' in s", "'x' not in s"))
+    assert negates_only(source, source.replace("a == 1", "a != 1"))
+    assert negates_only(source, source.replace("return a", "return not a"))
+    assert not negates_only(source, source.replace("a == 1", "a >= 1"))  # a boundary: a change of meaning
+    assert not negates_only(source, source.replace("a == 1", "a == 2"))
+    assert not negates_only(source, source.replace(" and 'x' in s", ""))
+    assert not negates_only(source, source.replace("'x' in s", "'x' not in s").replace("==", "!="))

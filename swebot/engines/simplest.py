@@ -1,9 +1,12 @@
-"""Choosing among edits of one statement that all pass: the one that only removes code.
+"""Choosing among edits of one statement that all pass: a removal over a disguised one.
 
-Where an edit that drops part of an expression (a condition's operand, a wrapping call) passes, so
-do rival edits of the same statement that add code (``in`` -> ``not in``) and merely overfit the
-failing tests more often: of the plausible edits of a statement the smaller program is preferred.
-Whole-statement deletions are excluded: skipping a statement is the classic overfitting patch.
+An edit that negates part of a condition (``in`` -> ``not in``, ``==`` -> ``!=``, ``x`` -> ``not x``)
+and passes mostly makes that clause vacuous for the failing tests: it is the removal of the clause
+in disguise, and it reads as a deliberate rule that the developer never wrote. When dropping the
+clause (or another part of the statement) passes too, that plainer edit is reported. Any other
+winner stands: a boundary fix (``>`` -> ``>=``) is a real change of meaning, and preferring the
+deletion of its clause would trade a likely fix for the commonest overfitting patch. Whole-statement
+deletions are never preferred.
 """
 
 from __future__ import annotations
@@ -50,8 +53,7 @@ def statement_span(source: str, line: int) -> tuple[int, int] | None:
     return best
 
 
-def removes_only(original: str, mutated: str) -> bool:
-    """Whether ``mutated`` is ``original`` with some tokens removed and none added or changed."""
+def _changed_lines(original: str, mutated: str) -> tuple[list[str], list[str]]:
     removed: list[str] = []
     added: list[str] = []
     diff = difflib.unified_diff(original.splitlines(), mutated.splitlines(), n=0, lineterm="")
@@ -60,11 +62,31 @@ def removes_only(original: str, mutated: str) -> bool:
             removed.append(line[1:])
         elif line.startswith("+"):
             added.append(line[1:])
+    return removed, added
+
+
+def removes_only(original: str, mutated: str) -> bool:
+    """Whether ``mutated`` is ``original`` with some tokens removed and none added or changed."""
+    removed, added = _changed_lines(original, mutated)
     before, after = _TOKEN.findall("\n".join(removed)), _TOKEN.findall("\n".join(added))
     if len(after) >= len(before):
         return False
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     return all(tag in ("equal", "delete") for tag, *_ in matcher.get_opcodes())
+
+
+def negates_only(original: str, mutated: str) -> bool:
+    """Whether ``mutated`` is ``original`` with one ``not`` added or dropped, or one ``==``/``!=``
+    turned into the other, and nothing else changed."""
+    removed, added = _changed_lines(original, mutated)
+    before, after = _TOKEN.findall("\n".join(removed)), _TOKEN.findall("\n".join(added))
+    changes = [(tag, before[i1:i2], after[j1:j2]) for tag, i1, i2, j1, j2
+               in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes() if tag != "equal"]
+    if len(changes) != 1:
+        return False
+    tag, gone, new = changes[0]
+    return (tag == "insert" and new == ["not"]) or (tag == "delete" and gone == ["not"]) \
+        or (tag == "replace" and {tuple(gone), tuple(new)} == {("=",), ("!",)})  # "==" and "!=" are two tokens each
 
 
 def same_statement(first: Edited, other: Edited, originals: dict[str, str]) -> bool:
@@ -85,8 +107,11 @@ def is_removal(candidate: Edited, originals: dict[str, str]) -> bool:
 
 def removal_rivals(winner: Edited, candidates: Sequence[Edited], originals: dict[str, str]) -> list[Edited]:
     """The edits of ``candidates`` that could replace ``winner`` if they pass too: removals inside
-    its statement, when ``winner`` itself is not one."""
-    if len(winner.changes) != 1 or is_removal(winner, originals):
+    its statement, when ``winner`` negates part of it."""
+    if len(winner.changes) != 1:
+        return []
+    (path, source), = winner.changes
+    if not negates_only(originals[path], source):
         return []
     return [candidate for candidate in candidates if candidate is not winner
             and same_statement(winner, candidate, originals) and is_removal(candidate, originals)]
