@@ -95,6 +95,21 @@ def test_tox_current_env_s_interpreter_link_sees_the_environment_s_packages() ->
     assert "swebot-testbed.pth" not in setup_script(harness.spec_for("pytest-dev/pytest", "5.4"), [])
 
 
+def test_drift_pins_bind_every_pip_call_of_the_build(tmp_path: Path) -> None:
+    import subprocess
+
+    sphinx = setup_script(harness.spec_for("sphinx-doc/sphinx", "3.5"), [])
+    lines = sphinx.splitlines()
+    export = lines.index("export PIP_CONSTRAINT=/tmp/swebot-drift-pins.txt")
+    first_pip = next(i for i, line in enumerate(lines) if "pip install" in line)
+    assert export < first_pip
+    # the pins file the script writes is what pip reads: run the line that writes it
+    writer = lines[export - 1].replace("/tmp/swebot-drift-pins.txt", str(tmp_path / "pins.txt"))
+    subprocess.run(["bash", "-c", writer], check=True)
+    assert (tmp_path / "pins.txt").read_text() == "docutils<0.22\n"
+    assert "PIP_CONSTRAINT" not in setup_script(harness.spec_for("pytest-dev/pytest", "5.4"), [])
+
+
 def test_an_environment_file_is_installed_under_the_spec_s_pins_without_what_pypi_lacks() -> None:
     xarray = harness.spec_for("pydata/xarray", "0.12")
     script = setup_script(xarray, ["numpy", "cdms2"])

@@ -225,6 +225,17 @@ LOCAL_SERVICES: dict[str, LocalService] = {
 }
 
 
+# Releases made after the harness's images were built (2024) that drop what a repository's old
+# versions import. The harness pins such drift itself where it met it (its sphinx specs sed
+# Jinja2<3.0, alabaster<0.7.12, markupsafe<=2.0.1 into setup.py); these are the same kind of pin
+# for drift that came later, so an environment built today gets what the images got.
+DRIFT_PINS: dict[str, tuple[str, ...]] = {
+    # docutils 0.22 (2025) removed docutils.utils.roman, which Sphinx 3.x's LaTeX writer imports
+    # (ModuleNotFoundError in every 3.x instance); Sphinx 4+ caps docutils below 0.18 itself.
+    "sphinx-doc/sphinx": ("docutils<0.22",),
+}
+
+
 def eval_script(instance: Instance, spec: HarnessSpec | None = None, *, setup: bool = True) -> str:
     """The harness's eval script from the point where the repository is in place: the spec's
     eval_commands (locale exports and the like), the instance setup and local services
