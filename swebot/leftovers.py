@@ -141,7 +141,9 @@ def stale_containers(client: "docker.DockerClient") -> list:
     """swebot's sandbox containers (running or not) whose owning process is dead."""
     from swebot.sandbox.images import LABEL
 
-    return [c for c in client.containers.list(all=True, filters={"label": f"{LABEL}=1"})
+    # Another run may remove a container between the listing and its inspection: gone, not an error.
+    return [c for c in client.containers.list(all=True, filters={"label": f"{LABEL}=1"},
+                                                ignore_removed=True)
             if container_owner_alive(c.labels) is False]
 
 

@@ -68,5 +68,6 @@ def containers_of_this_process(client: "docker.DockerClient") -> list:  # noqa: 
     from swebot.sandbox.docker import OWNER_LABEL
 
     owner = f"{socket.gethostname()}:{os.getpid()}"
-    return client.containers.list(all=True, filters={"label": f"{OWNER_LABEL}={owner}"})
+    return client.containers.list(all=True, filters={"label": f"{OWNER_LABEL}={owner}"},
+                                  ignore_removed=True)
 

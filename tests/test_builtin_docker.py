@@ -24,7 +24,7 @@ def my_containers() -> list[str]:
     from swebot.sandbox.docker import OWNER_LABEL, connect
 
     owner = f"{OWNER_LABEL}={socket.gethostname()}:{os.getpid()}"
-    return [c.id for c in connect().containers.list(all=True, filters={"label": owner})]
+    return [c.id for c in connect().containers.list(all=True, filters={"label": owner}, ignore_removed=True)]
 
 
 def test_builtin_fix_in_docker_checks_candidates_in_two_containers(make_repo: Callable[..., Path], tmp_path: Path,

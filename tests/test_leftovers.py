@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 
 import pytest
 
-from swebot.leftovers import OWNER_FILE, owned_tempdir, stale_folders
+from swebot.leftovers import OWNER_FILE, owned_tempdir, remove_stale_containers, stale_folders
 from tests.conftest import REPO_ROOT
 from tests.docker_support import require_docker
 
@@ -71,7 +71,7 @@ def _containers_of(pid: int) -> list:
     from swebot.sandbox.docker import OWNER_LABEL, connect
 
     label = f"{OWNER_LABEL}={socket.gethostname()}:{pid}"
-    return connect().containers.list(all=True, filters={"label": label})
+    return connect().containers.list(all=True, filters={"label": label}, ignore_removed=True)
 
 
 def _wait_for(condition: Callable[[], object], proc: subprocess.Popen[str], what: str, limit: float = 180) -> None:
@@ -161,3 +161,38 @@ def test_a_reused_pid_is_not_the_owner(tmp_path: Path) -> None:
     assert stale_folders(tmp_path) == [folder]
     (folder / OWNER_FILE).write_text(json.dumps({**owner, "host": "elsewhere", "start": "1"}))
     assert stale_folders(tmp_path) == []  # another host's: cannot be known, left alone
+
+
+@pytest.mark.docker
+def test_a_container_removed_by_another_run_while_listing_is_skipped() -> None:
+    """Concurrent runs clean up too: a container gone between the listing and its inspection is no crash."""
+    require_docker()
+    from swebot.sandbox.docker import OWNER_LABEL, connect
+    from swebot.sandbox.images import BASE_IMAGE, LABEL
+
+    client = connect()
+    dead = {LABEL: "1", OWNER_LABEL: f"{socket.gethostname()}:999999998"}
+    first, second = (client.containers.create(BASE_IMAGE, ["true"], labels=dead) for _ in range(2))
+    inspect = client.api.inspect_container
+    vanished: list[str] = []
+
+    def inspect_after_another_run_removed_it(container_id: str) -> dict:
+        if not vanished:  # the other run is quicker for the first container inspected
+            vanished.append(container_id)
+            client.api.remove_container(container_id, force=True)
+        return inspect(container_id)
+
+    client.api.inspect_container = inspect_after_another_run_removed_it  # type: ignore[method-assign]
+    try:
+        removed = remove_stale_containers(client)
+    finally:
+        client.api.inspect_container = inspect  # type: ignore[method-assign]
+        for container in (first, second):
+            try:
+                container.remove(force=True)
+            except Exception:
+                pass
+    assert vanished and vanished[0] in (first.id, second.id)
+    survivor = second if vanished[0] == first.id else first
+    assert survivor.short_id in removed
+    assert client.containers.list(all=True, filters={"id": survivor.id}) == []

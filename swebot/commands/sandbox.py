@@ -96,7 +96,8 @@ def run_prune(args: argparse.Namespace) -> int:
         print(f"{'would remove' if args.dry_run else 'removed'} {removed} folder(s); "
               "containers and images not checked (no Docker)")
         raise
-    for container in client.containers.list(all=True, filters={"label": f"{LABEL}=1"}):
+    # ignore_removed: a container another run removes between the listing and its inspection is gone, not an error.
+    for container in client.containers.list(all=True, filters={"label": f"{LABEL}=1"}, ignore_removed=True):
         if not (args.force or _stale(container.status, container.labels)):
             continue
         print(f"container {container.short_id} ({container.status})")
