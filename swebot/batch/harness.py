@@ -172,6 +172,9 @@ class LocalService:
     # Names the tests call literally, answered on 127.0.0.1 inside the sandbox (ports 80 and 443,
     # TLS with a CA made at build time): the image is labelled with them (LOOPBACK_HOSTS_LABEL).
     hosts: tuple[str, ...] = ()
+    # IPv4 addresses the tests connect to expecting a timeout: the image is labelled with them
+    # (TARPIT_ADDRESSES_LABEL) and the sandbox drops what is sent there (swebot.sandbox.tarpit).
+    tarpits: tuple[str, ...] = ()
 
 
 _HTTPBIN_PORT = 8765
@@ -221,7 +224,9 @@ LOCAL_SERVICES: dict[str, LocalService] = {
                + _WAIT.format(url=f"http://127.0.0.1:{_HTTPBIN_PORT}/get", also="",
                               then=f"export HTTPBIN_URL=http://127.0.0.1:{_HTTPBIN_PORT}/")
                + "; fi; fi"),
-        hosts=_HTTPBIN_HOSTS),
+        hosts=_HTTPBIN_HOSTS,
+        # requests 2.x's TARPIT = "http://10.255.255.1" (test_connect_timeout, test_total_timeout_connect)
+        tarpits=("10.255.255.1",)),
 }
 
 
