@@ -209,7 +209,13 @@ LOCAL_SERVICES: dict[str, LocalService] = {
     "psf/requests": LocalService(
         install=("python3 -m venv /opt/httpbin",
                  "/opt/httpbin/bin/python -m pip install --progress-bar off httpbin==0.10.4 gunicorn==23.0.0",
-                 certificate_commands(_TLS, _HTTPBIN_HOSTS)),
+                 certificate_commands(_TLS, _HTTPBIN_HOSTS),
+                 # requests >= 2.4 verifies against certifi's bundle when certifi is installed (as
+                 # in the harness's conda environments), else its own cacert.pem; Session.send
+                 # ignores REQUESTS_CA_BUNDLE. certifi's bundle, in the environment and not the
+                 # tree under test, also trusts the loopback CA. (requests 2.3 knows only its own.)
+                 "python -m pip install --progress-bar off certifi && "
+                 f"cat {_TLS}/ca.pem >> \"$(python -c 'import certifi; print(certifi.where())')\""),
         start=("if [ -x /opt/httpbin/bin/python ]; then "
                "if [ -x /opt/httpbin/bin/gunicorn ] && [ -f {tls}/cert.pem ] && grep -q 'httpbin.org' /etc/hosts; then "
                "({g} -b 127.0.0.1:80 httpbin:app >/tmp/httpbin.log 2>&1 &); "
