@@ -12,6 +12,7 @@ import http.server
 import socket
 import ssl
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,3 +121,33 @@ def test_a_sandbox_resolves_its_image_s_names_to_loopback_and_may_serve_low_port
         assert "httpbin.org" not in out, out
     finally:
         plain.close()
+
+
+def test_certifi_s_bundle_in_the_environment_trusts_the_loopback_ca_after_the_build(served, tmp_path: Path) -> None:
+    """requests >= 2.4 verifies against certifi's bundle (Session.send ignores REQUESTS_CA_BUNDLE):
+    the build step appends the loopback CA to it. Run here with a stand-in certifi package whose
+    bundle starts with one unrelated certificate, and the TLS folder the fixture made."""
+    tls, port = served
+    install = harness.LOCAL_SERVICES["psf/requests"].install
+    step = next(s for s in install if "certifi" in s)
+    assert install.index(step) > next(i for i, s in enumerate(install) if "-keyout ca.key" in s)
+    fake = tmp_path / "site" / "certifi"
+    fake.mkdir(parents=True)
+    bundle = fake / "cacert.pem"
+    other = tmp_path / "other"
+    made = subprocess.run(["sh", "-c", harness.certificate_commands(str(other), ("example.org",))],
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    bundle.write_text((other / "ca.pem").read_text())
+    (fake / "__init__.py").write_text(f"def where():\n    return {str(bundle)!r}\n")
+    with pytest.raises(ssl.SSLCertVerificationError):  # before the step
+        _get_over_tls(ssl.create_default_context(cafile=str(bundle)), port, "httpbin.org", "/get")
+    appended = step.split(" && ", 1)[1].replace("/opt/httpbin/tls", str(tls))  # the pip install needs PyPI
+    bin_dir = tmp_path / "bin"  # `python` is the environment's
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    subprocess.run(["bash", "-c", appended], check=True, env={"PATH": f"{bin_dir}:/usr/bin:/bin",
+                                                            "PYTHONPATH": str(tmp_path / "site")})
+    trusting = ssl.create_default_context(cafile=str(bundle))
+    assert _get_over_tls(trusting, port, "httpbin.org", "/get").endswith(b"httpbin.org /get")
+    assert (other / "ca.pem").read_text() in bundle.read_text()  # what was there stays

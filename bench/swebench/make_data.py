@@ -47,26 +47,62 @@ def main() -> int:
         repos[row["repo"]] = repos.get(row["repo"], 0) + 1
     print(f"wrote {len(rows)} instances to {args.out}/lite_full.json(l): "
           + ", ".join(f"{r} {n}" for r, n in sorted(repos.items())))
-    linked, missing = link_mirrors(sorted(repos), args.mirrors, args.out / "mirrors")
+    needed: dict[str, set[str]] = {}
+    for row in rows:
+        needed.setdefault(row["repo"], set()).update(
+            c for c in (row["base_commit"], row["environment_setup_commit"]) if c)
+    linked, missing = link_mirrors(sorted(repos), args.mirrors, args.out / "mirrors", needed)
     print(f"mirrors under {args.out}/mirrors (owner/name, the gold bench's --repo-source): "
           f"{', '.join(linked) or 'none'}; not mirrored: {', '.join(missing) or 'none'}")
     return 0
 
 
-# Repositories mirrored under another owner (a fork holding the same commits).
-FORKS = {"django/django": ("apprent1c3/django",), "matplotlib/matplotlib": ("williamlus/matplotlib",),
+# Repositories mirrored under another owner (forks holding the same commits). The upstream
+# django/django snapshot is too large for the fetch tool; apprent1c3/django lacks the
+# environment_setup_commit of Django 3.0 (419a78300f7c) and 3.2 (65dfb06a1ab5), codeflash-ai/django
+# holds every commit Lite names.
+FORKS = {"django/django": ("codeflash-ai/django", "apprent1c3/django"),
+         "matplotlib/matplotlib": ("williamlus/matplotlib",),
          "scikit-learn/scikit-learn": ("Agent-Benchmarking/scikit-learn",)}
 
 
-def link_mirrors(repos: list[str], mirrors: Path, farm: Path) -> tuple[list[str], list[str]]:
-    """Symlinks farm/owner/name -> the bare mirror of each repository (or of a known fork)."""
+def missing_commits(git_dir: Path, commits: set[str]) -> set[str]:
+    """The commits of ``commits`` that the repository at ``git_dir`` does not hold."""
+    if not commits:
+        return set()
+    ordered = sorted(commits)
+    out = subprocess.run(["git", "--git-dir", str(git_dir), "cat-file", "--batch-check"],
+                         input="".join(f"{c}^{{commit}}\n" for c in ordered), capture_output=True, text=True)
+    if out.returncode != 0:
+        return set(commits)
+    lines = out.stdout.splitlines()
+    return {c for c, line in zip(ordered, lines) if line.endswith(" missing")} | set(ordered[len(lines):])
+
+
+def link_mirrors(repos: list[str], mirrors: Path, farm: Path,
+                 needed: dict[str, set[str]] | None = None) -> tuple[list[str], list[str]]:
+    """Symlinks farm/owner/name -> the bare mirror of each repository (or of a known fork).
+
+    Of the mirrors present (the repository's own, then its forks in FORKS order), the first one
+    holding every commit of ``needed[repo]`` is taken, else the one missing fewest (said on stderr).
+    """
     linked, missing = [], []
     for repo in repos:
-        found = next((mirrors / c.replace("/", "+") / "repo" for c in (repo, *FORKS.get(repo, ()))
-                      if (mirrors / c.replace("/", "+") / "repo").is_dir()), None)
-        if found is None:
+        present = [mirrors / c.replace("/", "+") / "repo" for c in (repo, *FORKS.get(repo, ()))
+                   if (mirrors / c.replace("/", "+") / "repo").is_dir()]
+        if not present:
             missing.append(repo)
             continue
+        wanted = (needed or {}).get(repo, set())
+        gaps = {}
+        for candidate in present:
+            gaps[candidate] = missing_commits(candidate, wanted)
+            if not gaps[candidate]:
+                break
+        found = min(gaps, key=lambda c: len(gaps[c]))
+        if gaps[found]:
+            print(f"{repo}: the best mirror ({found}) lacks {len(gaps[found])} commit(s) the instances name: "
+                  + ", ".join(sorted(c[:12] for c in gaps[found])), file=sys.stderr)
         link = farm / repo
         link.parent.mkdir(parents=True, exist_ok=True)
         if link.is_symlink() or link.exists():

@@ -172,6 +172,9 @@ class LocalService:
     # Names the tests call literally, answered on 127.0.0.1 inside the sandbox (ports 80 and 443,
     # TLS with a CA made at build time): the image is labelled with them (LOOPBACK_HOSTS_LABEL).
     hosts: tuple[str, ...] = ()
+    # IPv4 addresses the tests connect to expecting a timeout: the image is labelled with them
+    # (TARPIT_ADDRESSES_LABEL) and the sandbox drops what is sent there (swebot.sandbox.tarpit).
+    tarpits: tuple[str, ...] = ()
 
 
 _HTTPBIN_PORT = 8765
@@ -206,7 +209,13 @@ LOCAL_SERVICES: dict[str, LocalService] = {
     "psf/requests": LocalService(
         install=("python3 -m venv /opt/httpbin",
                  "/opt/httpbin/bin/python -m pip install --progress-bar off httpbin==0.10.4 gunicorn==23.0.0",
-                 certificate_commands(_TLS, _HTTPBIN_HOSTS)),
+                 certificate_commands(_TLS, _HTTPBIN_HOSTS),
+                 # requests >= 2.4 verifies against certifi's bundle when certifi is installed (as
+                 # in the harness's conda environments), else its own cacert.pem; Session.send
+                 # ignores REQUESTS_CA_BUNDLE. certifi's bundle, in the environment and not the
+                 # tree under test, also trusts the loopback CA. (requests 2.3 knows only its own.)
+                 "python -m pip install --progress-bar off certifi && "
+                 f"cat {_TLS}/ca.pem >> \"$(python -c 'import certifi; print(certifi.where())')\""),
         start=("if [ -x /opt/httpbin/bin/python ]; then "
                "if [ -x /opt/httpbin/bin/gunicorn ] && [ -f {tls}/cert.pem ] && grep -q 'httpbin.org' /etc/hosts; then "
                "({g} -b 127.0.0.1:80 httpbin:app >/tmp/httpbin.log 2>&1 &); "
@@ -221,7 +230,9 @@ LOCAL_SERVICES: dict[str, LocalService] = {
                + _WAIT.format(url=f"http://127.0.0.1:{_HTTPBIN_PORT}/get", also="",
                               then=f"export HTTPBIN_URL=http://127.0.0.1:{_HTTPBIN_PORT}/")
                + "; fi; fi"),
-        hosts=_HTTPBIN_HOSTS),
+        hosts=_HTTPBIN_HOSTS,
+        # requests 2.x's TARPIT = "http://10.255.255.1" (test_connect_timeout, test_total_timeout_connect)
+        tarpits=("10.255.255.1",)),
 }
 
 
@@ -231,8 +242,12 @@ LOCAL_SERVICES: dict[str, LocalService] = {
 # for drift that came later, so an environment built today gets what the images got.
 DRIFT_PINS: dict[str, tuple[str, ...]] = {
     # docutils 0.22 (2025) removed docutils.utils.roman, which Sphinx 3.x's LaTeX writer imports
-    # (ModuleNotFoundError in every 3.x instance); Sphinx 4+ caps docutils below 0.18 itself.
-    "sphinx-doc/sphinx": ("docutils<0.22",),
+    # (ModuleNotFoundError in every 3.x instance), and 0.21 (2024-04) changed the HTML and man page
+    # output the datasets' PASS_TO_PASS lists (recorded with 0.20) expect: footnote references,
+    # scaled images, captioned code blocks (sphinx-8474, -8273); Sphinx 4+ caps docutils below
+    # 0.18 itself. sphinxcontrib-jsmath 2.0 (2026-10) refuses Sphinx < 5 (VersionRequirementError
+    # in the math renderer tests of 3.x).
+    "sphinx-doc/sphinx": ("docutils<0.21", "sphinxcontrib-jsmath<2"),
 }
 
 

@@ -315,13 +315,14 @@ def context_files(spec: harness.HarnessSpec) -> dict[str, str]:
 
 def dockerfile(spec: harness.HarnessSpec) -> str:
     """The environment's Dockerfile; an image serving names on loopback says which (the sandbox
-    resolves them there)."""
-    from swebot.sandbox.images import LOOPBACK_HOSTS_LABEL
+    resolves them there), one whose tests expect connects to some addresses to time out names
+    those (the sandbox drops what is sent there)."""
+    from swebot.sandbox.images import LOOPBACK_HOSTS_LABEL, TARPIT_ADDRESSES_LABEL
 
     service = harness.LOCAL_SERVICES.get(spec.repo)
-    if service is None or not service.hosts:
-        return _DOCKERFILE
-    return _DOCKERFILE + f'LABEL {LOOPBACK_HOSTS_LABEL}="{" ".join(service.hosts)}"\n'
+    labels = [(LOOPBACK_HOSTS_LABEL, service.hosts if service else ()),
+              (TARPIT_ADDRESSES_LABEL, service.tarpits if service else ())]
+    return _DOCKERFILE + "".join(f'LABEL {name}="{" ".join(values)}"\n' for name, values in labels if values)
 
 
 def _archive(bare: Path, commit: str) -> bytes:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 from swebot.errors import EnvironmentProblem, SandboxError
 from swebot.leftovers import owned_tempdir, owner_tag
 from swebot.sandbox.images import KIND_LABEL, LABEL, OWNER_LABEL, OWNER_START_LABEL
+from swebot.sandbox.tarpit import checked_addresses, route_tarpits
 from swebot.secrets import is_secret_variable, sandbox_environment
 from swebot.types import ExecResult
 
@@ -187,6 +188,7 @@ class DockerSandbox:
         env: Mapping[str, str] | None = None,
         activate: str = "",
         loopback_hosts: Sequence[str] = (),
+        tarpits: Sequence[str] = (),
     ) -> None:
         """``root``/``uid``/``env`` suit images laid out differently (SWE-bench: /testbed, root);
         ``env`` replaces BASE_ENV entries, ``env_allowlist`` names host variables to pass.
@@ -195,7 +197,9 @@ class DockerSandbox:
         ``loopback_hosts``: names that resolve to 127.0.0.1 inside, where the image serves them
         itself (requests' tests call https://httpbin.org): the sandbox may then listen on ports
         below 1024, a setting of its own network namespace; no capability is given and nothing
-        leaves the container."""
+        leaves the container. ``tarpits``: IPv4 addresses a connect to must hang until its timeout
+        (requests' tests expect that of 10.255.255.1), routed to loopback and dropped there
+        (swebot.sandbox.tarpit); still no capability and no way out."""
         self.root = posixpath.normpath(root)
         self._activate = activate
         self._uid = uid
@@ -204,6 +208,7 @@ class DockerSandbox:
         self._network = network
         self._limits = limits
         self._loopback_hosts = tuple(loopback_hosts)
+        self._tarpits = checked_addresses(tarpits)
         # A secret swebot holds stays out even when the allowlist names its variable.
         self._env = sandbox_environment(
             {**BASE_ENV, **(env or {}), **{k: os.environ[k] for k in env_allowlist if k in os.environ}})
@@ -247,6 +252,7 @@ class DockerSandbox:
             raise SandboxError(f"could not start a sandbox container from {self._image}: {exc}") from None
         try:
             self._install_helper(container)
+            route_tarpits(self._client, container, self._image, self._tarpits)
         except BaseException:
             container.remove(force=True)
             raise
@@ -285,7 +291,8 @@ class DockerSandbox:
             self.copy_out(holder / "workspace")
             twin = DockerSandbox(self._client, self._image, network=self._network, limits=self._limits,
                                  output_limit=self._output_limit, root=self.root, uid=self._uid, env=self._env,
-                                 activate=self._activate, loopback_hosts=self._loopback_hosts)
+                                 activate=self._activate, loopback_hosts=self._loopback_hosts,
+                                 tarpits=self._tarpits)
         except BaseException:
             shutil.rmtree(holder, ignore_errors=True)
             raise

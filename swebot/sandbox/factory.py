@@ -168,7 +168,7 @@ def open_swebench(
                                  hint="build it with the SWE-bench harness, or run with --sandbox docker")
     sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env(),
                             env_allowlist=env_allowlist(), root=SWEBENCH_ROOT, uid=0, env=env, activate=activate,
-                            loopback_hosts=loopback_hosts(client, image))
+                            loopback_hosts=loopback_hosts(client, image), tarpits=tarpit_addresses(client, image))
     return _filled(sandbox, workspace, on_warning)
 
 
@@ -179,6 +179,14 @@ def loopback_hosts(client: "docker.DockerClient", image: str) -> tuple[str, ...]
 
     labels = client.images.get(image).labels or {}
     return tuple(labels.get(LOOPBACK_HOSTS_LABEL, "").split())
+
+
+def tarpit_addresses(client: "docker.DockerClient", image: str) -> tuple[str, ...]:
+    """The addresses the image's tests expect a connect to time out on (its TARPIT_ADDRESSES_LABEL)."""
+    from swebot.sandbox.images import TARPIT_ADDRESSES_LABEL
+
+    labels = client.images.get(image).labels or {}
+    return tuple(labels.get(TARPIT_ADDRESSES_LABEL, "").split())
 
 
 def open_sandbox(

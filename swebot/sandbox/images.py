@@ -30,6 +30,9 @@ DEPS_LABEL = "swebot.deps"
 # Host names an image's tests reach on the internet, served inside the sandbox on loopback
 # instead (space-separated); see DockerSandbox's ``loopback_hosts``.
 LOOPBACK_HOSTS_LABEL = "swebot.loopback_hosts"
+# IPv4 addresses an image's tests expect a connect to time out on (space-separated): the sandbox
+# routes them to loopback, where they are dropped (swebot.sandbox.tarpit).
+TARPIT_ADDRESSES_LABEL = "swebot.tarpit_addresses"
 # Values of KIND_LABEL for images that cache an environment (a repository's dependencies, or one
 # built from SWE-bench specs by swebot.batch.specenv): `sandbox prune` may remove them.
 ENV_IMAGE_KIND = "env"
