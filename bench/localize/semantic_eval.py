@@ -130,7 +130,7 @@ def sem_column(n: int, sims: dict, rows: list[int], shape: str) -> np.ndarray:
 
 def evaluate(recs: list[dict], f_w: float = 0.0, f_shape: str = "minmax", f_cands: int = 30, s_w: float = 0.0,
              s_shape: str = "minmax", s_cands: int = 50, s_file_w: float = 0.0,
-             query: str = "head") -> tuple[list[int], list[int]]:
+             query: str = "head", f_margin: float = 0.0, s_margin: float = 0.0) -> tuple[list[int], list[int]]:
     """Per instance, the rank of every gold file and of the best gold function when the semantic
     columns (``f_w`` on files, ``s_w`` on symbols, ``s_file_w`` the file's on its symbols) are added."""
     franks, sranks = [], []
@@ -139,6 +139,8 @@ def evaluate(recs: list[dict], f_w: float = 0.0, f_shape: str = "minmax", f_cand
         n = len(fs)
         fsim = r["file_sims"][query]
         cands = semantic.top_code_rows(fs, f_cands, r["code"])
+        if f_margin and cands:  # only the files within f_margin of the best
+            cands = [i for i in cands if fs[i] >= fs[cands[0]] - f_margin]
         fcol = sem_column(n, fsim, cands, f_shape)
         fs2 = fs + f_w * fcol
         present = [i for i in r["gold_files"] if i is not None]
@@ -151,6 +153,10 @@ def evaluate(recs: list[dict], f_w: float = 0.0, f_shape: str = "minmax", f_cand
                 ssim = r["sym_sims"][query]
                 # the candidates: the best s_cands by the other signals (the order kept at collection)
                 srows_c = list(ssim)[:s_cands]
+                if s_margin and srows_c:
+                    full = dict(zip(rows.tolist(), r["ss"]))
+                    top = full[srows_c[0]]
+                    srows_c = [i for i in srows_c if full[i] >= top - s_margin]
                 col = sem_column(r["n_syms"], ssim, srows_c, s_shape)
                 ss = ss + s_w * col[rows]
             if s_file_w and r["sym_file"] is not None:
@@ -193,8 +199,9 @@ def by_repo(recs: list[dict], **kw: object) -> None:
         print(line(f"{repo} n={len(rs)} after", *evaluate(rs, **kw)))  # type: ignore[arg-type]
 
 
-PRODUCT = dict(f_w=rank.SEM_FILE, f_shape="rr", f_cands=semantic.CANDIDATE_FILES, s_w=rank.SEM_SYMBOL,
-               s_shape="rr", s_cands=semantic.CANDIDATE_SYMBOLS, s_file_w=rank.SEM_FILE_ON_SYMBOL)
+PRODUCT = dict(f_w=rank.SEM_FILE, f_shape="rr", f_cands=semantic.CANDIDATE_FILES, f_margin=semantic.FILE_MARGIN,
+               s_w=rank.SEM_SYMBOL, s_shape="rr", s_cands=semantic.CANDIDATE_SYMBOLS,
+               s_file_w=rank.SEM_FILE_ON_SYMBOL)
 
 
 def _mrr(ranks: list[int]) -> float:

