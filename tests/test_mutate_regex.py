@@ -112,3 +112,9 @@ def test_characters_added_to_a_class_need_escaping_where_the_class_reads_them() 
     variants = [text for text, _ in pattern_variants(r"[ab]x", ["-", "]", "'"])]
     assert r"[ab\-]x" in variants and r"[ab\]]x" in variants
     assert not any("'" in text for text in variants)  # a quote would end the literal
+
+
+def test_every_kind_of_edit_gets_its_turn_before_a_cap_cuts_the_list() -> None:
+    variants = [what for _, what in pattern_variants(r"[abcdefgh]+(x|y)", [])]
+    # eight members could be dropped, yet a quantifier and a group edit come second and third
+    assert [what.split(" ")[0] for what in variants[:4]] == ["drop", "quantifier", "`\\b`", "drop"]

@@ -117,3 +117,26 @@ def test_the_empty_value_follows_the_kind_of_value_returned() -> None:
     assert not any("return []" in d for d in descriptions)
     scalar = "def f(d, k):\n    v = d.get(k)\n    return v + 1\n"
     assert not any("return []" in m.description or "return {}" in m.description for m in produced("guard", scalar, 3))
+
+
+FINAL_RETURN = '''
+def unified_strdate(date_str):
+    upload_date = parse(date_str)
+    return compat_str(upload_date)
+'''
+
+
+def test_a_final_return_runs_only_when_its_value_exists() -> None:
+    assert_produces("return_wrap", FINAL_RETURN, 3, '''
+    def unified_strdate(date_str):
+        upload_date = parse(date_str)
+        if upload_date is not None:
+            return compat_str(upload_date)
+    ''')
+
+
+def test_return_wrap_is_for_the_last_statement_of_a_function_only() -> None:
+    assert_absent("return_wrap", "def f(x):\n    if x:\n        return g(x)\n    return 1\n", 3)
+    assert_absent("return_wrap", "def f(x):\n    return g(x)\n    y = 1\n", 2)
+    assert_absent("return_wrap", "def f(x):\n    return x\n", 2)  # nothing computed from it
+    assert_absent("return_wrap", "return_value = g(x)\n", 1)

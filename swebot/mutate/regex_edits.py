@@ -183,17 +183,22 @@ def structure_variants(pattern: str, found: Scan) -> list[tuple[str, str]]:
 
 
 def pattern_variants(pattern: str, extra: list[str]) -> list[tuple[str, str]]:
-    """Every one-spot edit of ``pattern``, classes first (see the module docstring); [] when the
-    scanner cannot read it."""
+    """Every one-spot edit of ``pattern``, the kinds taken in turn (a class loses a member, gains
+    one, a quantifier, then a dot, ``\\b``, alternative, optional group), so that a cap on the
+    number kept leaves each kind its share; [] when the scanner cannot read it."""
     found = scan(pattern)
     if found is None:
         return []
-    variants = [*class_variants(pattern, found, extra), *quantifier_variants(pattern, found),
-                *structure_variants(pattern, found)]
+    dropped: list[tuple[str, str]] = []
+    added: list[tuple[str, str]] = []
+    for text, what in class_variants(pattern, found, extra):
+        (dropped if what.startswith("drop") else added).append((text, what))
+    kinds = [dropped, added, quantifier_variants(pattern, found), structure_variants(pattern, found)]
     seen: set[str] = {pattern}
     out = []
-    for text, what in variants:
-        if text not in seen:
-            seen.add(text)
-            out.append((text, what))
+    for turn in range(max(map(len, kinds))):
+        for kind in kinds:
+            if turn < len(kind) and kind[turn][0] not in seen:
+                seen.add(kind[turn][0])
+                out.append(kind[turn])
     return out

@@ -42,6 +42,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template("type_check", 0.4, typeguards.KINDS_IF, typeguards.type_check),
     Template("call_completion", 0.35, typeguards.KINDS_NAMES, typeguards.call_completion),
     Template("decode_bytes", 0.35, typeguards.KINDS_TESTING, typeguards.decode_bytes),
+    Template("return_wrap", 0.55, typeguards.KINDS_STATEMENTS, typeguards.return_wrap),
     Template("platform_constant", 0.4, (cst.SimpleString,), constants.platform_constant),
     Template("name_replacement", 0.4, (cst.Name,), names.name_replacement),
     Template("attribute_replacement", 0.4, (cst.Attribute,), names.attribute_replacement),

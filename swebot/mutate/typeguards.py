@@ -2,7 +2,8 @@
 arguments (``lambda attr, value: not str_op`` -> ``not str_op(attr, value)``); a ``None`` test
 guarding an early return widens to a type test (``if x is None: return None`` ->
 ``if not isinstance(x, str): return x``); text given as bytes is decoded before a statement tests
-it for text (``if isinstance(path, bytes): path = path.decode('utf-8')``)."""
+it for text (``if isinstance(path, bytes): path = path.decode('utf-8')``); a function's final
+``return f(x)`` runs only when ``x is not None``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import libcst as cst
 import libcst.matchers as m
 
 from swebot.mutate.model import Proposal
-from swebot.mutate.names import is_read
+from swebot.mutate.names import is_read, read_names
+from swebot.mutate.scopes import RECEIVERS
 from swebot.mutate.source import Site
 from swebot.mutate.walk import walk
 
@@ -106,6 +108,34 @@ def decode_bytes(site: Site) -> Iterator[Proposal]:
             yield proposal
 
 
+_FINAL_RETURN = m.SimpleStatementLine(body=[m.Return(value=m.Call() | m.Subscript() | m.Attribute() | m.BinaryOperation())])
+
+
+def return_wrap(site: Site) -> Iterator[Proposal]:
+    """The last statement of a function, ``return f(x)``, runs only when its value exists:
+    ``if x is not None: return f(x)`` (the function falls through to ``None`` otherwise), for the
+    locals it reads."""
+    node = site.node
+    function = site.function
+    if function is None or site.block is None or not m.matches(node, _FINAL_RETURN):
+        return
+    block, index = site.block
+    if block is not function.body or index != len(block.body) - 1:
+        return
+    scope = site.parsed.scopes.scope(function)
+    names = [name for name in read_names([node], site.ancestors) if scope.binds(name) and name not in RECEIVERS]
+    indent, newline = site.parsed.indentation(node), site.parsed.newline
+    body = indent + site.parsed.indent_unit + site.parsed.statement_text(node)
+    if "\n" in body or "\r" in body:
+        return
+    for name in names[:_MAX_TYPES]:
+        text = f"{indent}if {name} is not None:{newline}{body}"
+        proposal = site.change_block(offset=0, removed=1, inserted=[text], description=f"wrap in `if {name} is not None:`")
+        if proposal is not None:
+            yield proposal
+
+
 KINDS_NAMES: tuple[type[cst.CSTNode], ...] = (cst.Name,)
 KINDS_IF: tuple[type[cst.CSTNode], ...] = (cst.If,)
 KINDS_TESTING: tuple[type[cst.CSTNode], ...] = (cst.SimpleStatementLine, cst.If, cst.While)
+KINDS_STATEMENTS: tuple[type[cst.CSTNode], ...] = (cst.SimpleStatementLine,)
