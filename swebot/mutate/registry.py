@@ -40,7 +40,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template("regex_anchor", 0.45, patterns.KINDS, patterns.regex_anchor),
     Template("regex_interior", 0.45, patterns.KINDS, patterns.regex_interior),
     Template("type_check", 0.4, typeguards.KINDS_IF, typeguards.type_check),
-    Template("call_completion", 0.35, typeguards.KINDS_NAMES, typeguards.call_completion),
+    Template("call_completion", 0.55, typeguards.KINDS_NAMES, typeguards.call_completion),
     Template("decode_bytes", 0.35, typeguards.KINDS_TESTING, typeguards.decode_bytes),
     Template("return_wrap", 0.55, typeguards.KINDS_STATEMENTS, typeguards.return_wrap),
     Template("platform_constant", 0.4, (cst.SimpleString,), constants.platform_constant),
