@@ -153,7 +153,11 @@ def checkout(bug: Bug, commit: str, into: Path, tests_from: str | None = None) -
                                                  check=True, capture_output=True).stdout)
     env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@localhost",
            "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@localhost"}
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "buggy", "--no-verify"]):
+    extra = list(dict(PROJECTS[bug.project].get("files", {})))  # type: ignore[call-overload]
+    # the extra files may be git-ignored (black ignores _black_version.py): swebot's snapshot
+    # leaves ignored files out, so they are committed
+    for args in (["init", "-q"], ["add", "-A"], ["add", "-f", "--", *extra],
+                 ["commit", "-q", "-m", "buggy", "--no-verify"]):
         subprocess.run(["git", *args], cwd=into, check=True, capture_output=True, env=env)
 
 
