@@ -406,3 +406,73 @@ def test_only_a_winner_that_negates_a_clause_gives_way_to_a_removal():
     assert not negates_only(source, source.replace("a == 1", "a == 2"))
     assert not negates_only(source, source.replace(" and 'x' in s", ""))
     assert not negates_only(source, source.replace("'x' in s", "'x' not in s").replace("==", "!="))
+
+
+ENTITY_BUG = {
+    "entities.py": '''
+        import re
+
+        ENTITIES = {"quot": '"', "amp": "&", "lt": "<"}
+
+
+        def unescape(text):
+            """``&quot;`` and friends replaced by the characters they stand for."""
+            return re.sub(r'&([^;]+);', lambda m: ENTITIES.get(m.group(1), m.group(0)), text)
+    ''',
+    "tests/test_entities.py": '''
+        from entities import unescape
+
+
+        def test_entity():
+            assert unescape("a &lt; b") == "a < b"
+
+
+        def test_stray_ampersand_before_an_entity():
+            assert unescape("&a&quot;") == '&a"'
+    ''',
+    "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n",
+}
+
+
+def test_a_character_missing_from_a_regex_class_is_added_from_the_tests_strings(make_repo, monkeypatch):
+    monkeypatch.setenv("SWEBOT_LANES", "1")  # candidates in rank order: the first that passes is reported
+    result, _, _ = repair(make_repo, ENTITY_BUG)
+    assert result.status == "fixed", result.description
+    assert "regex_interior" in result.description
+    assert "+    return re.sub(r'&([^&;]+);'" in result.patch
+
+
+DATED = {
+    "dates.py": '''
+        def parse(text):
+            parts = text.split("-")
+            if len(parts) != 3:
+                return None
+            return "".join(parts)
+
+
+        def as_text(text):
+            parsed = parse(text)
+            return str(parsed)
+    ''',
+    "tests/test_dates.py": '''
+        from dates import as_text
+
+
+        def test_a_date():
+            assert as_text("2020-01-02") == "20200102"
+
+
+        def test_no_date_gives_none():
+            assert as_text("soon") is None
+    ''',
+    "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n",
+}
+
+
+def test_a_final_return_is_made_conditional_on_its_value(make_repo, monkeypatch):
+    monkeypatch.setenv("SWEBOT_LANES", "1")  # candidates in rank order: the first that passes is reported
+    result, _, _ = repair(make_repo, DATED)
+    assert result.status == "fixed", result.description
+    assert "return_wrap" in result.description
+    assert "+    if parsed is not None:\n+        return str(parsed)" in result.patch

@@ -46,7 +46,15 @@ SAMPLE = code(
 
 
     def words(text):
-        return re.findall(r"^\\w+", text)
+        return re.findall(r"^[\\w.]+", text)
+
+
+    def pick(ops, name):
+        op = lambda a, b: not ops
+        if name is None:
+            return name
+        if isinstance(name, str):
+            return op
     '''
 )
 ALL_LINES = range(1, SAMPLE.count("\n") + 2)

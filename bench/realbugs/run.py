@@ -60,9 +60,13 @@ PROJECTS: dict[str, dict[str, object]] = {
                                                  "flask<2.1", "itsdangerous<2.1", "jinja2<3.1", "markupsafe<2.1"],
                "pytest": OLD_PYTEST_PINS},  # its conftest re-applies pytest.fixture (an error from pytest 4)
     "black": {"repo": "psf+black", "deps": ["attrs", "click<8.1", "appdirs", "toml", "typed-ast", "regex",
-                                            "pathspec", "mypy_extensions", "aiohttp"]},
+                                            "pathspec", "mypy_extensions", "aiohttp<3.8", "aiohttp-cors"],
+              # written by setuptools_scm when black is installed; a checkout lacks it
+              "files": {"_black_version.py": 'version = "19.10b0"\n'}},
     "tornado": {"repo": "tornadoweb+tornado", "deps": ["pycurl"]},
     "youtube-dl": {"repo": "ytdl-org+youtube-dl", "deps": []},
+    "luigi": {"repo": "spotify+luigi", "deps": ["tornado>=5,<6", "python-daemon<3", "python-dateutil", "psutil", "hdfs",
+                                                "nose", "requests", "sqlalchemy<1.4", "boto3"]},
     "PySnooper": {"repo": "cool-RR+PySnooper", "deps": ["python-toolbox", "six"]},
 }
 
@@ -124,12 +128,12 @@ def read_bug(project: str, number: int) -> Bug | None:
 
 def test_side(bug: Bug, mirror: Path, fixed: str) -> list[str]:
     """The bug's test files plus what the fix commit adds or changes next to them (data files such
-    as ``tests/test-generate-context/non_ascii.json``: without them the failing test fails on the
+    as ``tests/test-generate-context/non_ascii.json``, or black's ``tests/data/*.py``: without them the failing test fails on the
     buggy checkout for a missing file, which no code edit fixes)."""
     roots = {path.split("/", 1)[0] + "/" for path in bug.test_files if "/" in path}
     changed = git(mirror, "diff", "--name-only", "--diff-filter=AM", bug.buggy, fixed).split()
     extra = [path for path in changed if any(path.startswith(root) for root in roots)
-             and path not in bug.source_files and not path.endswith(".py")]
+             and path not in bug.source_files and (not path.endswith(".py") or "/data/" in path)]
     return list(dict.fromkeys([*bug.test_files, *extra]))
 
 
@@ -140,13 +144,20 @@ def checkout(bug: Bug, commit: str, into: Path, tests_from: str | None = None) -
     mirror = MIRRORS / str(PROJECTS[bug.project]["repo"]) / "repo"
     archive = subprocess.run(["git", f"--git-dir={mirror}", "archive", commit], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    for name, text in dict(PROJECTS[bug.project].get("files", {})).items():  # type: ignore[call-overload]
+        if not (into / name).exists():
+            (into / name).write_text(text)
     for path in test_side(bug, mirror, tests_from) if tests_from else ():
         (into / path).parent.mkdir(parents=True, exist_ok=True)
         (into / path).write_bytes(subprocess.run(["git", f"--git-dir={mirror}", "show", f"{tests_from}:{path}"],
                                                  check=True, capture_output=True).stdout)
     env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@localhost",
            "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@localhost"}
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "buggy", "--no-verify"]):
+    extra = list(dict(PROJECTS[bug.project].get("files", {})))  # type: ignore[call-overload]
+    # the extra files may be git-ignored (black ignores _black_version.py): swebot's snapshot
+    # leaves ignored files out, so they are committed
+    for args in (["init", "-q"], ["add", "-A"], ["add", "-f", "--", *extra],
+                 ["commit", "-q", "-m", "buggy", "--no-verify"]):
         subprocess.run(["git", *args], cwd=into, check=True, capture_output=True, env=env)
 
 

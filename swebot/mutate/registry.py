@@ -16,6 +16,7 @@ from swebot.mutate import (
     returns,
     statements,
     swaps,
+    typeguards,
 )
 from swebot.mutate.model import Template
 
@@ -37,6 +38,11 @@ TEMPLATES: tuple[Template, ...] = (
     Template("open_encoding", 0.4, (cst.Call,), calls.open_encoding),
     Template("keyword_argument", 0.4, (cst.Call,), calls.keyword_argument),
     Template("regex_anchor", 0.45, patterns.KINDS, patterns.regex_anchor),
+    Template("regex_interior", 0.45, patterns.KINDS, patterns.regex_interior),
+    Template("type_check", 0.4, typeguards.KINDS_IF, typeguards.type_check),
+    Template("call_completion", 0.55, typeguards.KINDS_NAMES, typeguards.call_completion),
+    Template("decode_bytes", 0.35, typeguards.KINDS_TESTING, typeguards.decode_bytes),
+    Template("return_wrap", 0.55, typeguards.KINDS_STATEMENTS, typeguards.return_wrap),
     Template("platform_constant", 0.4, (cst.SimpleString,), constants.platform_constant),
     Template("name_replacement", 0.4, (cst.Name,), names.name_replacement),
     Template("attribute_replacement", 0.4, (cst.Attribute,), names.attribute_replacement),

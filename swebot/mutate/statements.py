@@ -95,7 +95,37 @@ def statement_insertion(site: Site) -> Iterator[Proposal]:
             )
 
 
+# The empty value of what a function returns elsewhere: a guard returning it keeps callers that
+# iterate, index or concatenate the result working (``if param is None: return []``).
+_EMPTY_OF = (
+    (m.List() | m.ListComp(), "[]"),
+    (m.Dict() | m.DictComp(), "{}"),
+    (m.Tuple(), "()"),
+    (m.Set() | m.SetComp(), "set()"),
+    (m.SimpleString() | m.ConcatenatedString() | m.FormattedString(), "''"),
+)
+
+
+def empty_values(returned: list[cst.BaseExpression]) -> list[str]:
+    """The empty values (``[]``, ``{}``, ``()``, ``set()``, ``''``) of the kinds of value the
+    returned expressions build (both branches of a conditional expression counted), in order."""
+    out: list[str] = []
+    pending = list(returned)
+    while pending:
+        value = pending.pop(0)
+        if isinstance(value, cst.IfExp):
+            pending[:0] = [value.body, value.orelse]
+            continue
+        for kind, empty in _EMPTY_OF:
+            if m.matches(value, kind) and empty not in out:
+                out.append(empty)
+    return out
+
+
 def guard(site: Site) -> Iterator[Proposal]:
+    """``if x is None: <exit>`` / ``if not x: <exit>`` before a statement reading a local ``x``:
+    the exit returns None, a literal the function returns elsewhere, or the empty value of what it
+    returns (``[]`` in a function returning lists), or continues a loop."""
     node = site.node
     if site.block is None or site.function is None or not m.matches(node, _GUARDABLE) or _is_docstring(site):
         return
@@ -116,8 +146,9 @@ def guard(site: Site) -> Iterator[Proposal]:
             text = site.parsed.code(value)
             if m.matches(value, _LITERAL) and text not in defaults:
                 defaults.append(text)
-        falsy_exits = [f"return {default}" for default in defaults]
-        none_exits = ["return None"]
+        empties = [empty for empty in empty_values(scope.returned) if empty not in defaults]
+        falsy_exits = [f"return {default}" for default in [*defaults, *empties]]
+        none_exits = [f"return {default}" for default in ["None", *empties]]
     else:
         falsy_exits = none_exits = ["return"]
     if site.in_loop:
