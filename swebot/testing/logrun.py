@@ -6,8 +6,12 @@ with the ``NO_RESULT`` message, as in pytest runs.
 
 Per-test coverage comes from coverage.py itself, started in every Python process of the run by a
 ``sitecustomize`` on PYTHONPATH (``COVERAGE_PROCESS_START``; SymPy's bin/test re-executes itself
-for hash randomization), with ``dynamic_context = test_function``: each line is filed under the
-test function running when it executed, which the reader turns back into a test id.
+for hash randomization, and coverage 7 may start itself from its own ``.pth``), with a dynamic
+context plugin: each line is filed under the test function running when it executed, which the
+reader turns back into a test id. coverage.py's own ``test_function`` contexts open at the
+outermost function named test*, and SymPy's runner drives every test from one named ``test``
+(``sympy/utilities/runtests.py``), which then claimed every line: the plugin opens a context only
+at a test function defined in a test file.
 """
 
 from __future__ import annotations
@@ -46,6 +50,32 @@ if os.environ.get("COVERAGE_PROCESS_START"):
             fh.write(sys.executable)
         coverage.process_startup()
 '''
+CONTEXT_PLUGIN = "swebot_test_contexts"
+CONTEXT_PLUGIN_SOURCE = b'''\
+# Written by swebot: coverage.py dynamic contexts, one per test function defined in a test file.
+import os
+
+from coverage import CoveragePlugin
+from coverage.context import qualname_from_frame
+
+
+def _in_test_file(path):
+    path = path.replace(os.sep, "/")
+    name = path.rsplit("/", 1)[-1]
+    return name.startswith("test") or name.endswith("_test.py") or "/tests/" in path
+
+
+class TestFunctionContexts(CoveragePlugin):
+    def dynamic_context(self, frame):
+        code = frame.f_code
+        if (code.co_name.startswith("test") or code.co_name == "runTest") and _in_test_file(code.co_filename):
+            return qualname_from_frame(frame)
+        return None
+
+
+def coverage_init(reg, options):
+    reg.add_dynamic_context(TestFunctionContexts())
+'''
 
 
 def run_log(sandbox: Sandbox, reader: LogReader, command: str, ids: Sequence[str] | None, *, cwd: str,
@@ -56,6 +86,7 @@ def run_log(sandbox: Sandbox, reader: LogReader, command: str, ids: Sequence[str
     root = sandbox.root
     if coverage:
         sandbox.write_file(f"{STARTUP_DIR}/sitecustomize.py", SITECUSTOMIZE)
+        sandbox.write_file(f"{STARTUP_DIR}/{CONTEXT_PLUGIN}.py", CONTEXT_PLUGIN_SOURCE)
         sandbox.write_file(f"{stem}.coveragerc", _rcfile(root, stem).encode())
         env.update(COVERAGE_PROCESS_START=f"{root}/{stem}.coveragerc", SWEBOT_COVERAGE_ERROR=f"{root}/{stem}.coverr",
                    SWEBOT_COVERAGE_PYTHON=f"{root}/{stem}.python")
@@ -89,7 +120,7 @@ def _case(cases: dict[str, TestCase], reader: LogReader, test_id: str) -> TestCa
 def _rcfile(root: str, stem: str) -> str:
     return "\n".join([
         "[run]",
-        "dynamic_context = test_function",
+        f"plugins = {CONTEXT_PLUGIN}",
         "parallel = True",
         f"data_file = {root}/{stem}.coverage",
         f"source = {root}",
@@ -121,7 +152,7 @@ def _coverage(sandbox: Sandbox, reader: LogReader, stem: str, cwd: str) -> Cover
     combined = sandbox.execute(
         f"{interpreter} -m coverage combine -q --rcfile={shlex.quote(rc)} && "
         f"{interpreter} -m coverage json -q --show-contexts --rcfile={shlex.quote(rc)} -o {shlex.quote(out)}",
-        timeout=600, cwd=cwd, env={})
+        timeout=600, cwd=cwd, env={"PYTHONPATH": posixpath.join(root, STARTUP_DIR)})  # the rcfile names the plugin
     data = _read(sandbox, f"{stem}.json")
     if combined.exit_code != 0 or not data:
         return {}
