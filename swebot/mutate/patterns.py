@@ -122,7 +122,7 @@ def _nested_repeat(compiled: re.Pattern[str]) -> bool:
         try:
             import re._parser as parser  # type: ignore[import-not-found,unused-ignore]  # Python >= 3.11
         except ImportError:  # pragma: no cover - Python 3.10
-            import sre_parse as parser  # type: ignore[no-redef,unused-ignore]
+            import sre_parse as parser  # type: ignore[no-redef,unused-ignore]  # the same module, older name
         try:
             tree = parser.parse(compiled.pattern, compiled.flags)
         except Exception:  # noqa: BLE001 -- any failure to read it back means "do not search with it"
