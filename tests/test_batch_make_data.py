@@ -77,3 +77,47 @@ def test_without_named_commits_the_first_mirror_present_is_linked_and_absent_one
 
     assert (linked, missing) == (["up/stream"], ["gone/repo"])
     assert (tmp_path / "farm" / "up" / "stream").resolve() == first.resolve()
+
+
+def _make_verified_data() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "make_verified_data", ROOT / "bench" / "swebench" / "make_verified_data.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _csv(rows: list[dict[str, str]]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_verified_rows_keep_multiline_patches_and_refuse_a_malformed_test_list() -> None:
+    import json
+
+    make_verified = _make_verified_data()
+    row = {"repo": "acme/x", "instance_id": "acme__x-1", "base_commit": "b" * 40,
+           "patch": 'diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a = "1"\n+a = "2"\n',
+           "test_patch": "diff --git a/t.py b/t.py\n", "problem_statement": "x, with a comma\nand a line",
+           "hints_text": "", "created_at": "2020-01-01T00:00:00Z", "version": "1.0",
+           "FAIL_TO_PASS": json.dumps(["t.py::test_a"]), "PASS_TO_PASS": "[]", "environment_setup_commit": "e" * 40}
+    parsed = make_verified.parse_rows(_csv([row]))
+    assert parsed == [row]
+    assert json.loads(parsed[0]["FAIL_TO_PASS"]) == ["t.py::test_a"]
+
+    for field, value in (("FAIL_TO_PASS", '"t.py::test_a"'), ("FAIL_TO_PASS", ""), ("PASS_TO_PASS", "[t.py"),
+                         ("test_patch", "")):
+        broken = {**row, field: value}
+        try:
+            make_verified.parse_rows(_csv([broken]))
+        except ValueError as exc:
+            assert "acme__x-1" in str(exc)
+        else:
+            raise AssertionError(f"a row with {field}={value!r} was accepted")

@@ -33,12 +33,10 @@ def main() -> int:
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"),
                         help="where the fetch tool keeps its mirrors (owner+name/repo)")
     args = parser.parse_args()
-    shown = subprocess.run(["git", "--git-dir", str(args.mirror), "show", f"{COMMIT}:{PATH}"],
-                           capture_output=True, text=True)
-    if shown.returncode != 0:
-        print(f"cannot read {PATH} at {COMMIT} from {args.mirror}: {shown.stderr.strip()}", file=sys.stderr)
+    text = show_file(args.mirror, COMMIT, PATH)
+    if text is None:
         return 3
-    rows = [{k: row.get(k) for k in FIELDS} for row in json.loads(shown.stdout)]
+    rows = [{k: row.get(k) for k in FIELDS} for row in json.loads(text)]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "lite_full.json").write_text(json.dumps(rows, indent=1))
     (args.out / "lite_full.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -55,6 +53,16 @@ def main() -> int:
     print(f"mirrors under {args.out}/mirrors (owner/name, the gold bench's --repo-source): "
           f"{', '.join(linked) or 'none'}; not mirrored: {', '.join(missing) or 'none'}")
     return 0
+
+
+def show_file(mirror: Path, commit: str, path: str) -> str | None:
+    """``path`` at ``commit`` of the bare mirror, or None (said on stderr) when it cannot be read."""
+    shown = subprocess.run(["git", "--git-dir", str(mirror), "show", f"{commit}:{path}"],
+                           capture_output=True, text=True)
+    if shown.returncode != 0:
+        print(f"cannot read {path} at {commit} from {mirror}: {shown.stderr.strip()}", file=sys.stderr)
+        return None
+    return shown.stdout
 
 
 # Repositories mirrored under another owner (forks holding the same commits). The upstream
