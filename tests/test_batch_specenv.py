@@ -22,6 +22,7 @@ from swebot.batch.specenv import (
     constraints,
     environment_yml_requirements,
     ensure_spec_env,
+    extension_sources,
     package_requirements,
     requirements_text,
     setup_script,
@@ -85,6 +86,29 @@ def test_the_setup_follows_the_spec() -> None:
                                               "python -m pip install -e .[test] --no-deps --no-build-isolation "
                                               "--config-settings editable_mode=compat"]
     assert harness.offline_install("python setup.py install") == "python setup.py install"
+
+
+def test_a_tree_with_extension_modules_gets_a_compiler_before_anything_is_installed(tmp_path: Path) -> None:
+    """astropy, matplotlib and scikit-learn compile C/C++/Cython when installed (and again in each
+    instance's offline reinstall); the Debian base has no compiler. A .pyx under tests/ is a
+    fixture (sphinx's autodoc tests), not a reason for one."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    fixture_only = _commit(repo, {"setup.py": "", "tests/roots/target/cython.pyx": "", "docs/ex.c": "",
+                                  "pkg/__init__.py": ""}, "pure")
+    compiled = _commit(repo, {"pkg/_fast.pyx": "", "src/wrap.cpp": ""}, "extensions")
+    assert extension_sources(repo / ".git", fixture_only) == []
+    assert extension_sources(repo / ".git", compiled) == ["pkg/_fast.pyx", "src/wrap.cpp"]
+    assert extension_sources(repo / ".git", "0" * 40) == []  # an unknown commit: nothing known to compile
+
+    astropy = harness.spec_for("astropy/astropy", "5.1")
+    script = setup_script(astropy, [], compiles=True).splitlines()
+    compiler = script.index("apt-get update && apt-get install -y --no-install-recommends build-essential python3-dev")
+    assert compiler < script.index("python3 -m venv /opt/testbed")
+    assert compiler < next(i for i, line in enumerate(script) if "pip install" in line)
+    # a pure tree's script is as before: its image keeps its tag
+    assert "build-essential" not in setup_script(astropy, [])
 
 
 def test_tox_current_env_s_interpreter_link_sees_the_environment_s_packages() -> None:

@@ -186,15 +186,35 @@ WORKDIR /testbed
 
 
 _PIP = "python -m pip install --progress-bar off"
+_COMPILER = "apt-get update && apt-get install -y --no-install-recommends build-essential python3-dev"
+# Sources of extension modules; under a tests or docs folder they are fixtures (sphinx's
+# autodoc tests read a .pyx), not something the install compiles.
+_EXTENSION_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".pyx", ".f", ".f90")
+_FIXTURE_FOLDERS = {"tests", "test", "testing", "doc", "docs"}
+
+
+def extension_sources(bare: Path, commit: str) -> list[str]:
+    """The tree's sources of extension modules (C, C++, Cython, Fortran) outside tests and docs:
+    installing such a tree compiles, in the environment build and again in each instance's
+    offline reinstall, so the image needs a compiler and the Python headers."""
+    proc = vcs.run(None, "--git-dir", str(bare), "ls-tree", "-r", "--name-only", commit)
+    if proc.returncode != 0:
+        return []
+    return [name for name in proc.stdout.splitlines()
+            if name.endswith(_EXTENSION_SUFFIXES) and not _FIXTURE_FOLDERS & set(name.split("/")[:-1])]
 _PIP_CERT = '[ -f /tmp/swebot-setup/ca-bundle.crt ] && export PIP_CERT=/tmp/swebot-setup/ca-bundle.crt || true'
 
 
-def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: bool = False) -> str:
+def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: bool = False,
+                 compiles: bool = False) -> str:
     """The environment's build steps. ``pep660``: the tree has no setup.py, so an editable install
-    needs a build backend with PEP 660's hooks (see ``_tree_install``)."""
+    needs a build backend with PEP 660's hooks (see ``_tree_install``). ``compiles``: the tree has
+    extension modules to build (``extension_sources``), so the image gets a compiler."""
     q = shlex.quote
     pip = _PIP
     lines = ["set -eux", "export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1", _PIP_CERT]
+    if compiles:  # the harness's base image has build-essential; ours has no compiler
+        lines.append(_COMPILER)
     lines += [c for c in spec.pre_install if harness.is_apt(c)]
     if any("locale" in c for c in spec.eval_commands):  # Django's eval commands run locale-gen
         lines.append("apt-get update && apt-get install -y locales && sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen"
@@ -219,8 +239,7 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
             # leaves out the conda packages PyPI does not have.
             requirements_line = ("python /tmp/swebot-setup/pipretry.py /tmp/swebot-setup/requirements.txt "
                                  "--progress-bar off -c /tmp/swebot-setup/constraints.txt")
-        lines.append(f"{requirements_line} || {{ apt-get update && apt-get install -y --no-install-recommends "
-                     f"build-essential python3-dev && {requirements_line}; }}")
+        lines.append(f"{requirements_line} || {{ {_COMPILER} && {requirements_line}; }}")
     if spec.pip_packages:
         lines.append(f"{pip} " + " ".join(q(p) for p in spec.pip_packages))
     service = harness.LOCAL_SERVICES.get(spec.repo)
@@ -447,7 +466,8 @@ def _version_env(instance: Instance, cache: RepoCache, *, client: DockerClient, 
     commit = instance.environment_setup_commit or instance.base_commit
     bare = cache.ensure(instance.repo, commit)
     requirements = package_requirements(spec, bare, commit)
-    script = setup_script(spec, requirements, pep660=_git_show(bare, commit, "setup.py") is None)
+    script = setup_script(spec, requirements, pep660=_git_show(bare, commit, "setup.py") is None,
+                          compiles=bool(extension_sources(bare, commit)))
     base = base_image_for(python.suite)
     try:
         base_id = client.images.get(base).id
