@@ -130,8 +130,14 @@ def test_drift_pins_bind_every_pip_call_of_the_build(tmp_path: Path) -> None:
     # the pins file the script writes is what pip reads: run the line that writes it
     writer = lines[export - 1].replace("/tmp/swebot-drift-pins.txt", str(tmp_path / "pins.txt"))
     subprocess.run(["bash", "-c", writer], check=True)
-    assert (tmp_path / "pins.txt").read_text().splitlines() == list(harness.DRIFT_PINS["sphinx-doc/sphinx"])
-    assert "docutils<0.21" in harness.DRIFT_PINS["sphinx-doc/sphinx"]
+    assert (tmp_path / "pins.txt").read_text().splitlines() == list(harness.drift_pins("sphinx-doc/sphinx", "3.5"))
+    assert "docutils<0.21" in harness.drift_pins("sphinx-doc/sphinx", "3.5")
+    # a pin bound to old versions: Sphinx 6.0.1 adapted its tests to Pygments 2.14's output
+    assert "Pygments<2.14" in (tmp_path / "pins.txt").read_text().splitlines()
+    assert "Pygments<2.14" in harness.drift_pins("sphinx-doc/sphinx", "5.0")
+    assert harness.drift_pins("sphinx-doc/sphinx", "7.2") == ("docutils<0.21", "sphinxcontrib-jsmath<2")
+    assert "Pygments" not in setup_script(harness.spec_for("sphinx-doc/sphinx", "7.2"), [])
+    assert harness.drift_pins("pytest-dev/pytest", "5.4") == ()
     assert "PIP_CONSTRAINT" not in setup_script(harness.spec_for("pytest-dev/pytest", "5.4"), [])
 
 

@@ -240,15 +240,35 @@ LOCAL_SERVICES: dict[str, LocalService] = {
 # versions import. The harness pins such drift itself where it met it (its sphinx specs sed
 # Jinja2<3.0, alabaster<0.7.12, markupsafe<=2.0.1 into setup.py); these are the same kind of pin
 # for drift that came later, so an environment built today gets what the images got.
-DRIFT_PINS: dict[str, tuple[str, ...]] = {
+@dataclass(frozen=True)
+class DriftPin:
+    requirement: str
+    before: str | None = None  # only for the repository's versions below this one (X.Y)
+
+
+DRIFT_PINS: dict[str, tuple[DriftPin, ...]] = {
     # docutils 0.22 (2025) removed docutils.utils.roman, which Sphinx 3.x's LaTeX writer imports
     # (ModuleNotFoundError in every 3.x instance), and 0.21 (2024-04) changed the HTML and man page
     # output the datasets' PASS_TO_PASS lists (recorded with 0.20) expect: footnote references,
     # scaled images, captioned code blocks (sphinx-8474, -8273); Sphinx 4+ caps docutils below
     # 0.18 itself. sphinxcontrib-jsmath 2.0 (2026-10) refuses Sphinx < 5 (VersionRequirementError
-    # in the math renderer tests of 3.x).
-    "sphinx-doc/sphinx": ("docutils<0.21", "sphinxcontrib-jsmath<2"),
+    # in the math renderer tests of 3.x). Pygments 2.14 writes whitespace as its own token
+    # (``<span class="w"> </span>``, ``\PYG{w}{ }``); the tests of Sphinx 5.x and older expect the
+    # output before it (6.0.1 adapted them: Verified's sphinx-10323 test_linenothreshold, -10435
+    # test_latex_code_role).
+    "sphinx-doc/sphinx": (DriftPin("docutils<0.21"), DriftPin("sphinxcontrib-jsmath<2"),
+                          DriftPin("Pygments<2.14", before="6.0")),
 }
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", version))
+
+
+def drift_pins(repo: str, version: str) -> tuple[str, ...]:
+    """The DRIFT_PINS requirements that apply to the repository's ``version``."""
+    return tuple(pin.requirement for pin in DRIFT_PINS.get(repo, ())
+                 if pin.before is None or _version_key(version) < _version_key(pin.before))
 
 
 def eval_script(instance: Instance, spec: HarnessSpec | None = None, *, setup: bool = True) -> str:

@@ -220,7 +220,7 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
         lines.append("apt-get update && apt-get install -y locales && sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen"
                      " && locale-gen")
     lines += [f"python3 -m venv {VENV}", f". {VENV}/bin/activate"]
-    pins = harness.DRIFT_PINS.get(spec.repo, ())
+    pins = harness.drift_pins(spec.repo, spec.version)
     if pins:  # every pip call of the build keeps to them (harness.DRIFT_PINS)
         lines += [f"printf '%s\\n' {' '.join(q(p) for p in pins)} > /tmp/swebot-drift-pins.txt",
                   "export PIP_CONSTRAINT=/tmp/swebot-drift-pins.txt"]
