@@ -141,3 +141,10 @@ def test_environment_reports_are_not_read_as_clues() -> None:
     # A dict in an example has no versions for values: its lines are still code to look up.
     assert '"ENGINE": "sqlite3",' in s.quoted_lines
     assert "ENGINE" in words
+
+
+def test_modules_in_strings_are_configuration_not_prose() -> None:
+    s = parse_issue("conf.py:\n\nextensions = ['sphinx.ext.autodoc', \"sphinx.ext.napoleon\"]\n\n"
+                    "The bug is in sphinx.ext.napoleon.docstring, which `sphinx.ext.autodoc` calls.")
+    assert {"sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.napoleon.docstring"} <= set(s.dotted)
+    assert set(s.prose_dotted) == {"sphinx.ext.napoleon.docstring", "sphinx.ext.autodoc"}

@@ -74,6 +74,7 @@ def code_regions(text: str) -> list[str]:
 
 _IMPORT_FROM = re.compile(r"^\s*(?:>>>\s*)?from\s+([\w.]+)\s+import\s+\(?([\w\s,*]+)\)?", re.M)
 _IMPORT = re.compile(r"^\s*(?:>>>\s*)?import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)", re.M)
+_QUOTED_NAME = re.compile(r"""(['"])[\w.]+\1""")
 _PROMPT = re.compile(r"^\s*(?:>>>|\.\.\.|In \[\d+\]:|\$)\s?")
 MAX_QUOTED_LINES = 300
 
@@ -204,7 +205,9 @@ def parse_issue(text: str) -> IssueSignals:
     node_paths = {m.group(1) for m in _NODE_ID.finditer(text)}
     paths = [p for p in _PATH.findall(no_frames) if p not in frame_paths and p not in node_paths]
     dotted = _dotted_names(no_frames)
-    outside_imports = set(_dotted_names(_IMPORT.sub(" ", _IMPORT_FROM.sub(" ", no_frames))))
+    # A module in a string (`extensions = ['sphinx.ext.autodoc']`, INSTALLED_APPS) is configuration,
+    # written as deliberately as an import.
+    outside_imports = set(_dotted_names(_QUOTED_NAME.sub(" ", _IMPORT.sub(" ", _IMPORT_FROM.sub(" ", no_frames)))))
     code = code_regions(text)
     idents: list[str] = []
     for region in code:
