@@ -50,6 +50,7 @@ class IssueSignals:
     # dotted names written outside import statements: a module an example merely imports from is
     # named less deliberately than one the reporter writes about
     prose_dotted: tuple[str, ...] = ()
+    title: str = ""  # the first line of an issue of several lines: what it is about, in few words
 
     @property
     def has_clues(self) -> bool:
@@ -238,7 +239,19 @@ def parse_issue(text: str) -> IssueSignals:
         imports=tuple(extract_imports(full_text)),
         backticks=tuple(backticked(full_text)),
         prose_dotted=tuple(d for d in dict.fromkeys(dotted) if d in outside_imports),
+        title=issue_title(full_text),
     )
+
+
+_HEADING = re.compile(r"^\s*(?:#+|\*\*|Title:)\s*")
+
+
+def issue_title(text: str) -> str:
+    """The first line of prose, when more follows: trackers put the issue's title there."""
+    lines = [ln.strip() for ln in text.strip().splitlines()]
+    if len(lines) < 2:
+        return ""
+    return _HEADING.sub("", lines[0]).strip("* ")[:200]
 
 
 def _dotted_names(text: str) -> list[str]:
