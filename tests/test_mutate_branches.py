@@ -187,3 +187,30 @@ def test_a_condition_raising_on_a_missing_value_first_tests_the_value() -> None:
 def test_clause_guard_needs_a_type_or_attribute_error_at_the_condition() -> None:
     assert raised_mutants("clause_guard", GUARD, 4, {}) == []
     assert raised_mutants("clause_guard", GUARD, 4, {4: ("ValueError",)}) == []
+
+
+STATUS = '''
+def set_status(task, new_status):
+    if new_status == DISABLED and task.running:
+        return
+    if task.disabled:
+        if new_status == DONE:
+            enable(task)
+        elif task.disable_time is not None:
+            return
+'''
+
+
+def test_a_condition_gains_a_clause_another_test_of_the_function_makes_or_its_opposite() -> None:
+    assert_produces("clause_addition", STATUS, 7, STATUS.replace(
+        "elif task.disable_time is not None:", "elif task.disable_time is not None and new_status != DISABLED:"))
+    assert_produces("clause_addition", STATUS, 7, STATUS.replace(
+        "elif task.disable_time is not None:", "elif task.disable_time is not None and task.running:"))
+    assert_produces("clause_addition", STATUS, 7, STATUS.replace(
+        "elif task.disable_time is not None:", "elif task.disable_time is not None and not task.running:"))
+
+
+def test_clause_addition_draws_only_on_other_tests_of_the_same_function() -> None:
+    assert_absent("clause_addition", STATUS, 2, STATUS.replace(
+        "if new_status == DISABLED and task.running:", "if new_status == DISABLED and task.running and task.running:"))
+    assert_absent("clause_addition", "def f(a):\n    if a:\n        return 1\n\ndef g(b):\n    if b:\n        return 2\n", 2)

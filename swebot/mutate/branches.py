@@ -16,7 +16,7 @@ from swebot.mutate.model import BlockEdit, NodeEdit, Proposal
 from swebot.mutate.names import NESTED_SCOPES, is_read_in, read_names
 from swebot.mutate.scopes import RECEIVERS
 from swebot.mutate.source import Site
-from swebot.mutate.syntax import parenthesized, precedence
+from swebot.mutate.syntax import negated, parenthesized, precedence, swap_operator
 from swebot.mutate.walk import walk
 
 _TRIPLE_QUOTES = ('"""', "'''")
@@ -242,3 +242,57 @@ def clause_guard(site: Site) -> Iterator[Proposal]:
 KINDS_IF: tuple[type[cst.CSTNode], ...] = (cst.If,)
 KINDS_CONDITIONS: tuple[type[cst.CSTNode], ...] = (cst.If, cst.While)
 KINDS_STATEMENTS: tuple[type[cst.CSTNode], ...] = (cst.SimpleStatementLine,)
+
+
+_MAX_CLAUSES = 6  # the nearest other tests' clauses only: far ones rarely belong here
+_FLIPPED: dict[type[cst.BaseCompOp], type[cst.BaseCompOp]] = {
+    cst.Equal: cst.NotEqual, cst.NotEqual: cst.Equal, cst.Is: cst.IsNot, cst.IsNot: cst.Is, cst.In: cst.NotIn,
+    cst.NotIn: cst.In,
+}
+
+
+def _clauses(test: cst.BaseExpression) -> Iterator[cst.BaseExpression]:
+    """The operands of a test's ``and``/``or`` chain (``not`` and parentheses kept)."""
+    if isinstance(test, cst.BooleanOperation) and not test.lpar:
+        yield from _clauses(test.left)
+        yield from _clauses(test.right)
+    else:
+        yield test
+
+
+def _opposite(clause: cst.BaseExpression) -> cst.BaseExpression:
+    if isinstance(clause, cst.UnaryOperation) and isinstance(clause.operator, cst.Not):
+        return clause.expression
+    if isinstance(clause, cst.Comparison) and len(clause.comparisons) == 1:
+        target = clause.comparisons[0]
+        flipped = _FLIPPED.get(type(target.operator))
+        if flipped is not None:
+            return clause.with_changes(comparisons=[target.with_changes(operator=swap_operator(target.operator, flipped))])
+    return negated(clause)
+
+
+def clause_addition(site: Site) -> Iterator[Proposal]:
+    """``if a:`` -> ``if a and c:`` (or ``and not c``) for a clause ``c`` of another ``if``/``while``
+    test of the same function, nearest first: a condition missing a case the code tests elsewhere."""
+    node = site.node
+    if not isinstance(node, (cst.If, cst.While)) or site.function is None:
+        return
+    parsed = site.parsed
+    own = {parsed.code(c).strip() for c in _clauses(node.test)}
+    found: list[tuple[int, str, cst.BaseExpression]] = []
+    for other, _ in walk(site.function.body, into=lambda n: not isinstance(n, (cst.FunctionDef, cst.ClassDef, cst.Lambda))):
+        if other is node or not isinstance(other, (cst.If, cst.While)):
+            continue
+        for clause in _clauses(other.test):
+            text = parsed.code(clause).strip()
+            if text not in own and "\n" not in text and all(text != seen for _, seen, _ in found):
+                found.append((abs(parsed.line(other) - site.line), text, clause))
+    found.sort(key=lambda item: item[0])
+    bare = node.test.with_changes(lpar=(), rpar=())
+    left = parenthesized(bare) if precedence(bare) < _AND else bare
+    for _, _, clause in found[:_MAX_CLAUSES]:
+        for added in (_opposite(clause), clause):
+            right = added.with_changes(lpar=(), rpar=())
+            right = parenthesized(right) if precedence(right) <= _AND else right
+            new = cst.BooleanOperation(left=left, operator=cst.And(), right=right)
+            yield site.replace(node.test, new.with_changes(lpar=node.test.lpar, rpar=node.test.rpar))

@@ -51,6 +51,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template("receiver_drop", 0.45, receivers.KINDS, receivers.receiver_drop),
     Template("branch_merge", 0.35, branches.KINDS_IF, branches.branch_merge),
     Template("if_unwrap", 0.3, branches.KINDS_IF, branches.if_unwrap),
+    Template("clause_addition", 0.25, branches.KINDS_CONDITIONS, branches.clause_addition),
     Template("platform_constant", 0.4, (cst.SimpleString,), constants.platform_constant),
     Template("name_replacement", 0.4, (cst.Name,), names.name_replacement),
     Template("attribute_replacement", 0.4, (cst.Attribute,), names.attribute_replacement),
