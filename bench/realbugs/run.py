@@ -74,7 +74,7 @@ PROJECTS: dict[str, dict[str, object]] = {
                         "w3lib==1.22.0", "queuelib==1.5.0", "PyDispatcher==2.0.5", "zope.interface==5.1.0",
                         "service-identity==18.1.0", "Protego==0.1.16", "cssselect==1.1.0", "testfixtures==6.14.1",
                         "h2==3.2.0", "PyHamcrest==2.0.2", "pyasn1==0.4.8", "pyasn1-modules==0.2.8", "Automat==20.2.0",
-                        "hyperlink==19.0.0", "idna==2.9", "six", "defusedxml==0.6.0", "attrs==19.3.0"]},
+                        "hyperlink==19.0.0", "idna==2.9", "six", "defusedxml==0.6.0", "attrs==19.3.0", "Pillow==7.1.2"]},
     # FastAPI's bugs pin three generations of pydantic/starlette: one virtualenv per generation
     "fastapi": {"repo": "tiangolo+fastapi", "python": "3.8",
                 "deps": ["pydantic==1.5.1", "starlette==0.13.2", "requests==2.23.0", "email-validator==1.1.1",
@@ -256,9 +256,14 @@ def outcomes(bug: Bug, tree: Path, ids: list[str], timeout: float = 600) -> dict
     return {c.nodeid: c.outcome for c in test_cases(bug, tree, ids, timeout)}
 
 
+def _selects(wanted: str, nodeid: str) -> bool:
+    """Whether the test id ``wanted`` (a test, a parametrized test, or a class) covers ``nodeid``."""
+    return nodeid == wanted or nodeid.startswith((wanted + "[", wanted + "::"))
+
+
 def passed(results: dict[str, str], wanted: list[str]) -> bool:
-    return all(any(k == w or k.startswith(w + "[") for k in results) for w in wanted) and all(
-        v == "passed" for k, v in results.items() if any(k == w or k.startswith(w + "[") for w in wanted))
+    return all(any(_selects(w, k) for k in results) for w in wanted) and all(
+        v == "passed" for k, v in results.items() if any(_selects(w, k) for w in wanted))
 
 
 def setup(args: argparse.Namespace) -> None:
