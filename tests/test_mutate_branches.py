@@ -128,8 +128,9 @@ def columns(text):
 
 
 @pytest.mark.parametrize("kept_step", ["1", "4"])
-def test_two_equality_branches_merge_into_a_membership_test_keeping_either_body(kept_step: str) -> None:
-    assert_produces("branch_merge", CHAIN, 6, MERGED.replace("STEP", kept_step))
+@pytest.mark.parametrize("line", [6, 7, 8, 9])  # either branch, or the first statement of its body
+def test_two_equality_branches_merge_into_a_membership_test_keeping_either_body(kept_step: str, line: int) -> None:
+    assert_produces("branch_merge", CHAIN, line, MERGED.replace("STEP", kept_step))
 
 
 def test_branch_merge_builds_a_tuple_for_other_values_and_needs_one_subject() -> None:

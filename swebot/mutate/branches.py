@@ -93,20 +93,45 @@ def _membership(left: cst.BaseExpression, values: list[cst.BaseExpression]) -> c
     return cst.Comparison(left=left, comparisons=[cst.ComparisonTarget(operator=cst.In(), comparator=container)])
 
 
+def _branch_pairs(site: Site) -> list[tuple[cst.If, cst.If]]:
+    """The (branch, next branch) pairs of an ``if``/``elif`` chain around the site: the site's own
+    ``if`` (or the one whose body the site statement opens) with the branch after and before it."""
+    chain = (*site.ancestors, site.node)
+    node = site.node
+    if isinstance(node, cst.If):
+        own = node
+    elif (isinstance(node, cst.SimpleStatementLine) and len(chain) >= 3 and isinstance(chain[-3], cst.If)
+          and chain[-2] is chain[-3].body and isinstance(chain[-2], cst.IndentedBlock) and chain[-2].body[0] is node):
+        own = chain[-3]
+    else:
+        return []
+    pairs: list[tuple[cst.If, cst.If]] = []
+    if isinstance(own.orelse, cst.If):
+        pairs.append((own, own.orelse))
+    index = chain.index(own)
+    before = chain[index - 1] if index else None
+    if isinstance(before, cst.If) and before.orelse is own:
+        pairs.append((before, own))
+    return pairs
+
+
 def branch_merge(site: Site) -> Iterator[Proposal]:
     """``if x == a: A elif x == b: B`` -> ``if x in (a, b): A`` (or ``: B``; one-character strings
-    join into ``x in 'ab'``); the rest of the chain stays."""
-    node = site.node
-    assert isinstance(node, cst.If)
-    following = node.orelse
-    if not isinstance(following, cst.If) or not m.matches(node.test, _EQUALITY) or not m.matches(following.test, _EQUALITY):
+    join into ``x in 'ab'``); the rest of the chain stays. Offered at either branch's line and at
+    the first statement of either body."""
+    for node, following in _branch_pairs(site):
+        yield from _merged(site, node, following)
+
+
+def _merged(site: Site, node: cst.If, following: cst.If) -> Iterator[Proposal]:
+    if not m.matches(node.test, _EQUALITY) or not m.matches(following.test, _EQUALITY):
         return
     first, second = node.test, following.test
     assert isinstance(first, cst.Comparison) and isinstance(second, cst.Comparison)
     parsed = site.parsed
     if parsed.code(first.left).strip() != parsed.code(second.left).strip():
         return
-    statement = site.statement
+    statement = _statement_of(site, node)
     text = parsed.text
     s_start, s_end = parsed.extent(statement)
     f_start, f_end = parsed.extent(first)
@@ -240,6 +265,7 @@ def clause_guard(site: Site) -> Iterator[Proposal]:
 
 
 KINDS_IF: tuple[type[cst.CSTNode], ...] = (cst.If,)
+KINDS_BRANCHES: tuple[type[cst.CSTNode], ...] = (cst.If, cst.SimpleStatementLine)
 KINDS_CONDITIONS: tuple[type[cst.CSTNode], ...] = (cst.If, cst.While)
 KINDS_STATEMENTS: tuple[type[cst.CSTNode], ...] = (cst.SimpleStatementLine,)
 

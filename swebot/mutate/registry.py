@@ -49,7 +49,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template("exception_widening", 0.55, branches.KINDS_STATEMENTS, branches.exception_widening),
     Template("call_removal", 0.45, receivers.KINDS, receivers.call_removal),
     Template("receiver_drop", 0.45, receivers.KINDS, receivers.receiver_drop),
-    Template("branch_merge", 0.35, branches.KINDS_IF, branches.branch_merge),
+    Template("branch_merge", 0.35, branches.KINDS_BRANCHES, branches.branch_merge),
     Template("if_unwrap", 0.3, branches.KINDS_IF, branches.if_unwrap),
     Template("clause_addition", 0.25, branches.KINDS_CONDITIONS, branches.clause_addition),
     Template("platform_constant", 0.4, (cst.SimpleString,), constants.platform_constant),
