@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from swebot.engines.builtin import BuiltinEngine
 from swebot.sandbox.local import LocalSandbox
 from swebot.types import Budget, Task
@@ -476,3 +478,28 @@ def test_a_final_return_is_made_conditional_on_its_value(make_repo, monkeypatch)
     assert result.status == "fixed", result.description
     assert "return_wrap" in result.description
     assert "+    if parsed is not None:\n+        return str(parsed)" in result.patch
+
+
+def test_one_templates_many_edits_at_a_line_give_way_to_other_templates_and_lines():
+    from swebot.engines.builtin import SAME_SITE_DECAY, SAME_SITE_FREE
+    from swebot.localize.sbfl import SuspiciousLine
+
+    # guards over five locals and three exit values at line 2, comparisons at line 3
+    source = ("def total(a, b, c, d, e):\n    s = a + b + c + d + e\n    if s > 0:\n        return s\n"
+              "    return 0\n")
+    ranking = [SuspiciousLine("calc.py", 2, 1.0), SuspiciousLine("calc.py", 3, 0.9)]
+    singles = BuiltinEngine()._single_candidates({"calc.py": source}, ranking)
+    by_key: dict[tuple[int, str], list[float]] = {}
+    for candidate in singles:
+        mutation = candidate.mutations[0]
+        by_key.setdefault((mutation.line, mutation.template), []).append(candidate.score)
+    crowded = [scores for scores in by_key.values() if len(scores) > SAME_SITE_FREE + 1]
+    assert crowded, by_key
+    for scores in by_key.values():  # the first few weigh the same, each further one less
+        free, rest = scores[:SAME_SITE_FREE], scores[SAME_SITE_FREE - 1:]
+        assert all(score == pytest.approx(free[0]) for score in free)
+        assert all(later == pytest.approx(earlier * SAME_SITE_DECAY) for earlier, later in zip(rest, rest[1:]))
+    order = [(c.mutations[0].line, c.mutations[0].template) for c in singles]
+    guards = [i for i, key in enumerate(order) if key == (2, "guard")]
+    assert any(key[0] == 3 for key in order[guards[0]:guards[-1]])  # line 3 is not held back by them
+    assert [c.score for c in singles] == sorted((c.score for c in singles), reverse=True)

@@ -82,3 +82,69 @@ def test_dotted_names_outside_import_statements_are_told_apart() -> None:
                     "The bug is in sympy.core.function, not sympy.utilities.lambdify.")
     assert {"sympy.utilities.lambdify", "numpy.linalg", "sympy.core.function"} <= set(s.dotted)
     assert set(s.prose_dotted) == {"sympy.core.function", "sympy.utilities.lambdify"}
+
+
+ENV_REPORT_ISSUE = '''`Dataset.quantile` drops the attributes when keep_attrs is set.
+
+```python
+settings = {
+    "ENGINE": "sqlite3",
+    "NAME": "db",
+    "USER": "me",
+    "HOST": "localhost",
+}
+```
+
+<details>
+INSTALLED VERSIONS
+------------------
+commit: None
+python-bits: 64
+OS: Linux
+machine: x86_64
+LC_ALL: None
+
+xarray: 0.12.3
+setuptools: 41.0.0
+numpy: 1.16.1
+</details>
+
+- Sphinx version: 3.1.0
+- Sphinx extensions: sphinx.ext.autodoc, sphinx.ext.intersphinx
+- Python version: 3.8.1
+- OS: Linux
+
+    $ python -m requests.help
+{
+  "chardet": {
+    "version": "3.0.4"
+  },
+  "idna": {
+    "version": "2.8"
+  },
+  "urllib3": {
+    "version": "1.25.8"
+  },
+  "system_ssl": {
+    "version": "1010103f"
+  }
+}
+'''
+
+
+def test_environment_reports_are_not_read_as_clues() -> None:
+    s = parse_issue(ENV_REPORT_ISSUE)
+    words = set(s.words)
+    assert not words & {"setuptools", "machine", "chardet", "system_ssl", "intersphinx"}
+    assert "sphinx.ext.autodoc" not in s.dotted
+    assert {"quantile", "keep_attrs", "Dataset"} <= words
+    # A dict in an example has no versions for values: its lines are still code to look up.
+    assert '"ENGINE": "sqlite3",' in s.quoted_lines
+    assert "ENGINE" in words
+
+
+def test_modules_in_strings_are_configuration_not_prose() -> None:
+    s = parse_issue("conf.py:\n\nextensions = ['sphinx.ext.autodoc', \"sphinx.ext.napoleon\"]\n\n"
+                    "The bug is in sphinx.ext.napoleon.docstring, which `sphinx.ext.autodoc` calls.")
+    assert {"sphinx.ext.autodoc", "sphinx.ext.napoleon", "sphinx.ext.napoleon.docstring"} <= set(s.dotted)
+    assert set(s.prose_dotted) == {"sphinx.ext.napoleon.docstring", "sphinx.ext.autodoc"}

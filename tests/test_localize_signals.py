@@ -163,3 +163,14 @@ def test_a_hyphenated_word_names_the_module_it_joins(tmp_path: Path, monkeypatch
     loc = localize(root, "The auto-detector should put the operations in another order")
     assert loc.files[0].path == "app/autodetector.py"
     assert any("names the module: autodetector" in e for e in loc.files[0].evidence)
+
+
+def test_the_title_says_what_the_issue_is_about(library: Path) -> None:
+    """The first line of an issue is its title: its words weigh more than the same words further down."""
+    title = "Negated filter conditions are not negated"
+    body = "Seen when I combine two queries on the same model with the OR connector.\n"
+    titled = localize(library, f"{title}\n\n{body}")
+    assert titled.files[0].path == "pkg/core/query_utils.py"
+    assert any("title" in e for e in evidence(titled, "pkg/core/query_utils.py"))
+    untitled = localize(library, f"{body}\n{title}\n")
+    assert untitled.files[0].path == "pkg/core/query.py"

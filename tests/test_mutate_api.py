@@ -55,11 +55,31 @@ SAMPLE = code(
             return name
         if isinstance(name, str):
             return op
+
+
+    class Store:
+        @property
+        def path(self):
+            return SEP
+
+        def mkdir(self, d):
+            try:
+                d = self.path() + d
+            except KeyError:
+                pass
+            if d == "a":
+                self.fs.mkdir(d)
+            elif d == "b":
+                return d
+            if len(self.path) > 0:
+                return d
     '''
 )
 ALL_LINES = range(1, SAMPLE.count("\n") + 2)
 # what failing tests could say about SAMPLE: the slice raised, and a message the test expects
-SAMPLE_HINTS = Hints(raised={SAMPLE.splitlines().index("    chunk = items[start:end]") + 1: ("IndexError", "TypeError")},
+SAMPLE_HINTS = Hints(raised={SAMPLE.splitlines().index("    chunk = items[start:end]") + 1: ("IndexError", "TypeError"),
+                             SAMPLE.splitlines().index("            d = self.path() + d") + 1: ("TypeError",),
+                             SAMPLE.splitlines().index("        if len(self.path) > 0:") + 1: ("TypeError",)},
                      strings=("a bad amount!",), keywords={"min": ("default=0",)})
 
 

@@ -68,6 +68,23 @@ PROJECTS: dict[str, dict[str, object]] = {
     "luigi": {"repo": "spotify+luigi", "deps": ["tornado>=5,<6", "python-daemon<3", "python-dateutil", "psutil", "hdfs",
                                                 "nose", "requests", "sqlalchemy<1.4", "boto3"]},
     "PySnooper": {"repo": "cool-RR+PySnooper", "deps": ["python-toolbox", "six"]},
+    # Scrapy 2.1-era pins (BugsInPy's requirements.txt for every scrapy bug), Python 3.8
+    "scrapy": {"repo": "scrapy+scrapy", "python": "3.8",
+               "deps": ["Twisted==20.3.0", "lxml==4.5.1", "cryptography==2.9.2", "pyOpenSSL==19.1.0", "parsel==1.6.0",
+                        "w3lib==1.22.0", "queuelib==1.5.0", "PyDispatcher==2.0.5", "zope.interface==5.1.0",
+                        "service-identity==18.1.0", "Protego==0.1.16", "cssselect==1.1.0", "testfixtures==6.14.1",
+                        "h2==3.2.0", "PyHamcrest==2.0.2", "pyasn1==0.4.8", "pyasn1-modules==0.2.8", "Automat==20.2.0",
+                        "hyperlink==19.0.0", "idna==2.9", "six", "defusedxml==0.6.0", "attrs==19.3.0", "Pillow==7.1.2"]},
+    # FastAPI's bugs pin three generations of pydantic/starlette: one virtualenv per generation
+    "fastapi": {"repo": "tiangolo+fastapi", "python": "3.8",
+                "deps": ["pydantic==1.5.1", "starlette==0.13.2", "requests==2.23.0", "email-validator==1.1.1",
+                         "python-multipart==0.0.5", "ujson==3.0.0", "orjson==3.0.2", "aiofiles==0.5.0",
+                         "sqlalchemy==1.3.17", "async-exit-stack==1.0.1", "async-generator==1.10", "pyjwt==1.7.1",
+                         "passlib==1.7.2"],
+                "variants": {"s0129": {"bugs": [4, 5, 6, 7], "replace": ["starlette==0.12.9"]},
+                             "p032": {"bugs": [8, 9, 10, 11], "replace": ["pydantic==0.32.2", "starlette==0.12.8"]},
+                             "p026": {"bugs": [12, 13, 14, 15], "replace": ["pydantic==0.26", "starlette==0.12.0"]},
+                             "p018": {"bugs": [16], "replace": ["pydantic==0.18.2", "starlette==0.10.1"]}}},
 }
 
 
@@ -161,8 +178,27 @@ def checkout(bug: Bug, commit: str, into: Path, tests_from: str | None = None) -
         subprocess.run(["git", *args], cwd=into, check=True, capture_output=True, env=env)
 
 
-def venv_python(project: str) -> Path:
-    return WORK / "venvs" / project / "bin" / "python"
+def variant(project: str, number: int) -> str:
+    """The virtualenv a bug runs in: its project's, or a variant's (``fastapi-p032``) whose
+    ``replace`` pins take the place of the project's pins of the same packages."""
+    for name, spec in dict(PROJECTS[project].get("variants", {})).items():  # type: ignore[call-overload]
+        if number in spec["bugs"]:
+            return f"{project}-{name}"
+    return project
+
+
+def venv_python(env: str) -> Path:
+    return WORK / "venvs" / env / "bin" / "python"
+
+
+def env_deps(env: str) -> list[str]:
+    project, _, name = env.partition("-") if env not in PROJECTS else (env, "", "")
+    deps = [*PROJECTS[project].get("pytest", PYTEST_PINS), *PROJECTS[project]["deps"]]  # type: ignore[misc]
+    if name:
+        replace = PROJECTS[project]["variants"][name]["replace"]  # type: ignore[index]
+        pinned = {r.split("==")[0].lower() for r in replace}
+        deps = [d for d in deps if d.split("==")[0].split("<")[0].split(">")[0].lower() not in pinned] + list(replace)
+    return deps
 
 
 def interpreter(version: str, fallback: str) -> str:
@@ -171,24 +207,25 @@ def interpreter(version: str, fallback: str) -> str:
     return str(pyenv[-1]) if pyenv else shutil.which(f"python{version}") or fallback
 
 
-def make_venv(project: str, python: str) -> None:
-    """One virtualenv per project; ``.complete`` marks one whose installs all succeeded (a venv
-    left half-built by a failed install is rebuilt, not used without pytest)."""
-    target = WORK / "venvs" / project
+def make_venv(env: str, python: str) -> None:
+    """One virtualenv per project (or variant); ``.complete`` marks one whose installs all succeeded
+    (a venv left half-built by a failed install is rebuilt, not used without pytest)."""
+    target = WORK / "venvs" / env
     if (target / ".complete").exists():
         return
+    project = env if env in PROJECTS else env.partition("-")[0]
     shutil.rmtree(target, ignore_errors=True)
     version = PROJECTS[project].get("python")
     python = interpreter(str(version), python) if version else python
     subprocess.run([python, "-m", "venv", str(target)], check=True)
-    deps = [*PROJECTS[project].get("pytest", PYTEST_PINS), *PROJECTS[project]["deps"]]  # type: ignore[misc]
-    pip = [str(venv_python(project)), "-m", "pip", "install", "-q", *PROJECTS[project].get("pip", [])]  # type: ignore[misc]
+    deps = env_deps(env)
+    pip = [str(venv_python(env)), "-m", "pip", "install", "-q", *PROJECTS[project].get("pip", [])]  # type: ignore[misc]
     subprocess.run([*pip, *deps], check=True)
     (target / ".complete").write_text(" ".join(deps) + "\n")
 
 
 def test_command(bug: Bug, ids: list[str]) -> str:
-    return f"PYTHONPATH=. {shlex.quote(str(venv_python(bug.project)))} -m pytest -q -p no:cacheprovider " + \
+    return f"PYTHONPATH=. {shlex.quote(str(venv_python(variant(bug.project, bug.number))))} -m pytest -q -p no:cacheprovider " + \
         " ".join(shlex.quote(i) for i in ids)
 
 
@@ -219,9 +256,14 @@ def outcomes(bug: Bug, tree: Path, ids: list[str], timeout: float = 600) -> dict
     return {c.nodeid: c.outcome for c in test_cases(bug, tree, ids, timeout)}
 
 
+def _selects(wanted: str, nodeid: str) -> bool:
+    """Whether the test id ``wanted`` (a test, a parametrized test, or a class) covers ``nodeid``."""
+    return nodeid == wanted or nodeid.startswith((wanted + "[", wanted + "::"))
+
+
 def passed(results: dict[str, str], wanted: list[str]) -> bool:
-    return all(any(k == w or k.startswith(w + "[") for k in results) for w in wanted) and all(
-        v == "passed" for k, v in results.items() if any(k == w or k.startswith(w + "[") for w in wanted))
+    return all(any(_selects(w, k) for k in results) for w in wanted) and all(
+        v == "passed" for k, v in results.items() if any(_selects(w, k) for w in wanted))
 
 
 def setup(args: argparse.Namespace) -> None:
@@ -233,6 +275,7 @@ def setup(args: argparse.Namespace) -> None:
             bug = read_bug(project, number)
             if bug is None or not bug.tests or (args.only and not re.search(args.only, bug.name)):
                 continue
+            make_venv(variant(project, number), args.python)
             buggy, fixed = WORK / "bugs" / bug.name / "buggy", WORK / "bugs" / bug.name / "fixed"
             checkout(bug, bug.buggy, buggy, tests_from=bug.fixed)
             checkout(bug, bug.fixed, fixed)

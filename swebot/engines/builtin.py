@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import difflib
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Sequence
 
@@ -26,6 +27,14 @@ from swebot.source_encoding import SourceDecodeError, decode_source
 from swebot.testing import TestRunner
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
 from swebot.workspace import sandbox_diff
+
+
+# Past its first SAME_SITE_FREE edits at one line, each further edit of a template weighs
+# SAME_SITE_DECAY of the one before: a template with many variants at a line (a guard per local and
+# exit value) does not hold back the other templates of that line and the next lines, while the
+# few alternatives of an operator keep their template's weight.
+SAME_SITE_FREE = 6
+SAME_SITE_DECAY = 0.8
 
 
 @dataclass(frozen=True)
@@ -197,8 +206,10 @@ class BuiltinEngine:
                            ranking: Sequence[SuspiciousLine]) -> list[Candidate]:
         candidates = []
         for path, lines in self._lines_by_file(ranking, originals).items():
+            made: Counter[tuple[int, str]] = Counter()
             for m in mutations_at(originals[path], lines, hints=self._hints.for_path(path)):
-                score = lines.get(m.line, min(lines.values())) * m.prior
+                score = lines.get(m.line, min(lines.values())) * m.prior * SAME_SITE_DECAY ** max(made[m.line, m.template] - SAME_SITE_FREE + 1, 0)
+                made[m.line, m.template] += 1
                 candidates.append(Candidate(((path, m.source),), (m,), score))
         candidates.sort(key=lambda c: (-c.score, _size(originals, c)))
         return candidates

@@ -50,6 +50,7 @@ class IssueSignals:
     # dotted names written outside import statements: a module an example merely imports from is
     # named less deliberately than one the reporter writes about
     prose_dotted: tuple[str, ...] = ()
+    title: str = ""  # the first line of an issue of several lines: what it is about, in few words
 
     @property
     def has_clues(self) -> bool:
@@ -74,6 +75,7 @@ def code_regions(text: str) -> list[str]:
 
 _IMPORT_FROM = re.compile(r"^\s*(?:>>>\s*)?from\s+([\w.]+)\s+import\s+\(?([\w\s,*]+)\)?", re.M)
 _IMPORT = re.compile(r"^\s*(?:>>>\s*)?import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\s+\w+)?)*)", re.M)
+_QUOTED_NAME = re.compile(r"""(['"])[\w.]+\1""")
 _PROMPT = re.compile(r"^\s*(?:>>>|\.\.\.|In \[\d+\]:|\$)\s?")
 MAX_QUOTED_LINES = 300
 
@@ -145,6 +147,44 @@ def strip_frames(text: str) -> str:
     return "\n".join(out)
 
 
+# A line of an environment report (``xr.show_versions()``, ``python -m requests.help``, "Matplotlib
+# version: 3.5"): a short key, a colon, a short value; JSON's quotes and commas allowed.
+_ENV_LINE = re.compile(r'^\s*[-*|]?\s*\**"?([A-Za-z][\w.+/-]*(?: [\w.+/-]+){0,2})"?\**\s*:\s*\**"?([^:=()]{0,80}?)"?,?\s*$')
+_ENV_VALUE = re.compile(r"\d+\.\d+|^(?:None|installed|\d+)$")
+_ENV_NEUTRAL = re.compile(r"^\s*(?:[{}\[\]],?|-{3,}|=+|<\/?\w+>|INSTALLED VERSIONS)?\s*$")  # a fence ends a run
+MIN_ENV_RUN = 4
+
+
+def strip_environment(text: str) -> str:
+    """The text without environment reports: runs of at least four ``key: value`` lines, half of
+    them with a version (or None) for a value, with the headings, rules and braces among them. Such
+    a report names every package and platform word there is, and lexical retrieval finds the module
+    that prints it (``print_versions.py``) rather than the one the issue is about."""
+    lines = text.splitlines(keepends=True)
+    drop: set[int] = set()
+    first = last = -1  # the run's first line (a heading may open it) and its last key: value line
+    pairs = versions = 0
+
+    def close() -> None:
+        if pairs >= MIN_ENV_RUN and 2 * versions >= pairs:
+            drop.update(range(first, last + 1))
+
+    for i, line in enumerate(lines):
+        m = _ENV_LINE.match(line)
+        value = m.group(2).strip() if m else ""
+        if value and value not in ("{", "["):
+            first = i if first < 0 else first
+            last, pairs, versions = i, pairs + 1, versions + bool(_ENV_VALUE.search(value))
+        elif m or _ENV_NEUTRAL.match(line):  # a heading ("BLAS:", '"idna": {'), a rule, a brace
+            first = i if first < 0 and m else first
+        else:
+            close()
+            first = last = -1
+            pairs = versions = 0
+    close()
+    return "".join(ln for i, ln in enumerate(lines) if i not in drop) if drop else text
+
+
 _HYPHENATED = re.compile(r"(?<![\w-])([A-Za-z]{2,})-([A-Za-z]{2,})(?![\w-])")
 
 
@@ -155,6 +195,7 @@ def compound_words(text: str) -> list[str]:
 
 
 def parse_issue(text: str) -> IssueSignals:
+    text = strip_environment(text)
     frames = extract_frames(text)
     frame_paths = {f.path for f in frames}
     exceptions = [m.group(1) for m in _EXC_LINE.finditer(text)]
@@ -165,7 +206,9 @@ def parse_issue(text: str) -> IssueSignals:
     node_paths = {m.group(1) for m in _NODE_ID.finditer(text)}
     paths = [p for p in _PATH.findall(no_frames) if p not in frame_paths and p not in node_paths]
     dotted = _dotted_names(no_frames)
-    outside_imports = set(_dotted_names(_IMPORT.sub(" ", _IMPORT_FROM.sub(" ", no_frames))))
+    # A module in a string (`extensions = ['sphinx.ext.autodoc']`, INSTALLED_APPS) is configuration,
+    # written as deliberately as an import.
+    outside_imports = set(_dotted_names(_QUOTED_NAME.sub(" ", _IMPORT.sub(" ", _IMPORT_FROM.sub(" ", no_frames)))))
     code = code_regions(text)
     idents: list[str] = []
     for region in code:
@@ -196,7 +239,19 @@ def parse_issue(text: str) -> IssueSignals:
         imports=tuple(extract_imports(full_text)),
         backticks=tuple(backticked(full_text)),
         prose_dotted=tuple(d for d in dict.fromkeys(dotted) if d in outside_imports),
+        title=issue_title(full_text),
     )
+
+
+_HEADING = re.compile(r"^\s*(?:#+|\*\*|Title:)\s*")
+
+
+def issue_title(text: str) -> str:
+    """The first line of prose, when more follows: trackers put the issue's title there."""
+    lines = [ln.strip() for ln in text.strip().splitlines()]
+    if len(lines) < 2:
+        return ""
+    return _HEADING.sub("", lines[0]).strip("* ")[:200]
 
 
 def _dotted_names(text: str) -> list[str]:

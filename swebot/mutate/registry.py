@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from swebot.mutate import (
+    branches,
     calls,
     conditions,
     constants,
@@ -13,6 +14,7 @@ from swebot.mutate import (
     numbers,
     operators,
     patterns,
+    receivers,
     returns,
     statements,
     swaps,
@@ -43,6 +45,13 @@ TEMPLATES: tuple[Template, ...] = (
     Template("call_completion", 0.55, typeguards.KINDS_NAMES, typeguards.call_completion),
     Template("decode_bytes", 0.35, typeguards.KINDS_TESTING, typeguards.decode_bytes),
     Template("return_wrap", 0.55, typeguards.KINDS_STATEMENTS, typeguards.return_wrap),
+    Template("clause_guard", 0.6, branches.KINDS_CONDITIONS, branches.clause_guard),
+    Template("exception_widening", 0.55, branches.KINDS_STATEMENTS, branches.exception_widening),
+    Template("call_removal", 0.45, receivers.KINDS, receivers.call_removal),
+    Template("receiver_drop", 0.45, receivers.KINDS, receivers.receiver_drop),
+    Template("branch_merge", 0.35, branches.KINDS_BRANCHES, branches.branch_merge),
+    Template("if_unwrap", 0.3, branches.KINDS_IF, branches.if_unwrap),
+    Template("clause_addition", 0.25, branches.KINDS_CONDITIONS, branches.clause_addition),
     Template("platform_constant", 0.4, (cst.SimpleString,), constants.platform_constant),
     Template("name_replacement", 0.4, (cst.Name,), names.name_replacement),
     Template("attribute_replacement", 0.4, (cst.Attribute,), names.attribute_replacement),
