@@ -21,7 +21,7 @@ from swebot.errors import BadInput
 from swebot.localize.index_cache import RepoIndex, load_or_build, no_gc
 from swebot.localize.issue_text import IssueSignals, latin_word_count, parse_issue
 from swebot.localize.retrieval import tokenize
-from swebot.localize.symbols import Symbol, SymbolIndex
+from swebot.localize.symbols import FileEntry, Symbol, SymbolIndex
 
 if TYPE_CHECKING:  # the semantic module is imported only when a query asks for it
     from swebot.localize.semantic import Embedder, EmbeddingCache
@@ -636,6 +636,9 @@ class _FeatureBuilder:
         for i, f in enumerate(self.files):
             if f.kind != "code":
                 F["f_noncode"][i] = 1.0
+        for i in _script_rows(self.files):
+            F["f_noncode"][i] = 1.0
+            self.f_ev[i].append("a script outside the packages")
         # Big modules are where most issues land; the fit decides how much that prior is worth.
         sizes = np.array([math.log1p(len(f.symbols)) for f in self.files])
         F["f_size"] = _normalize(sizes)
@@ -663,6 +666,17 @@ class _FeatureBuilder:
         columns = [S[n] for n in OWN_FEATURES] + [F[n][sym_file] for n in FILE_FEATURES]
         sym_x = np.stack(columns, axis=1) if ns else np.zeros((0, len(SYMBOL_FEATURES)))
         return Features(file_x, sym_x, self.f_ev, self.s_ev)
+
+
+def _script_rows(files: Sequence[FileEntry]) -> list[int]:
+    """Files under a top-level directory that holds no package (``release/fabfile.py``,
+    ``scripts/``, ``tools/``): release and maintenance scripts, where an issue is rarely about.
+    A tree without any package has no such distinction."""
+    package_tops = {f.path.split("/", 1)[0] for f in files if f.path.endswith("/__init__.py")}
+    if not package_tops:
+        return []
+    return [i for i, f in enumerate(files)
+            if f.kind == "code" and "/" in f.path and f.path.split("/", 1)[0] not in package_tops]
 
 
 NEAR_DEPTH = 50  # only the lexically best symbols lend their score to their neighbours
