@@ -325,3 +325,20 @@ def test_a_function_defined_inside_the_named_one_is_a_candidate(tmp_path: Path, 
     assert ranked.index("render_columns.pad") < min(ranked.index("render_rows"), ranked.index("render_header"))
     pad = next(h for _, h in loc.ranked_symbols if h.name == "render_columns.pad")
     assert "defined in render_columns" in pad.evidence
+
+
+def test_scripts_outside_the_packages_rank_below_package_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A release script whose words match the issue best still comes after the package's module;
+    in a tree of plain scripts, without packages, nothing is set apart."""
+    monkeypatch.setenv("SWEBOT_CACHE_DIR", str(tmp_path / "cache"))
+    release = "def factor_release(version):\n    '''Factor the release: tag the version and upload.'''\n    return version\n"
+    factor = "def factor(poly, extension=False):\n    return poly\n"
+    root = tmp_path / "proj"
+    write_files(root, {"pkg/__init__.py": "", "pkg/factor.py": factor, "release/fabfile.py": release})
+    loc = localize(root, "factor release version: factor with extension drops a factor of the release")
+    by_path = {f.path: f for f in loc.files}
+    assert loc.files[0].path == "pkg/factor.py"
+    assert "a script outside the packages" in by_path["release/fabfile.py"].evidence
+    plain = tmp_path / "plain"
+    write_files(plain, {"tools/factor.py": factor, "release/fabfile.py": release})
+    assert not any("script outside" in e for f in localize(plain, "factor release").files for e in f.evidence)

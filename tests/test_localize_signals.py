@@ -174,3 +174,23 @@ def test_the_title_says_what_the_issue_is_about(library: Path) -> None:
     assert any("title" in e for e in evidence(titled, "pkg/core/query_utils.py"))
     untitled = localize(library, f"{body}\n{title}\n")
     assert untitled.files[0].path == "pkg/core/query.py"
+
+
+def test_a_function_that_matches_the_title_lends_it_to_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big module with the one function the title describes comes before a small one whose long,
+    unrelated functions each hold one of the title's words."""
+    others = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(150))
+    spread = "".join(f"def {w}_table(rows):\n    '''{w}'''\n"
+                     + "".join(f"    rows = rotate_{k}(rows, column_{k})\n" for k in range(25))
+                     + "    return rows\n\n\n" for w in ("sign", "negative", "durations", "parsing"))
+    root = localize_library(tmp_path, monkeypatch, {
+        "pkg/__init__.py": "",
+        "pkg/timeparse.py": others + (
+            "def parse_duration(text):\n"
+            "    '''Parse a duration: the sign of negative durations is kept.'''\n"
+            "    return text\n"),
+        "pkg/misc.py": spread,
+    })
+    loc = localize(root, "Parsing negative durations drops the sign\n\nSeen on 3.2 after upgrading.\n")
+    assert loc.files[0].path == "pkg/timeparse.py"
+    assert loc.files[0].symbols[0].name == "parse_duration"

@@ -23,9 +23,12 @@ sys.path.insert(0, str(HERE))
 
 from run import fetch_library  # noqa: E402
 
+# A title line and a body, as real issues come: the title is a query of its own.
 ISSUES = (
-    "QuerySet.bulk_create with update_conflicts crashes when unique_fields uses a db_column",
-    "The admin changelist filter sidebar shows wrong counts",
+    "QuerySet.bulk_create with update_conflicts crashes when unique_fields uses a db_column\n\n"
+    "The generated ON CONFLICT clause names the field instead of its column.",
+    "The admin changelist filter sidebar shows wrong counts\n\n"
+    "With a list_filter on a related field the counts include rows the search excluded.",
 )
 
 

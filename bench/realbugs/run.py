@@ -85,6 +85,17 @@ PROJECTS: dict[str, dict[str, object]] = {
                              "p032": {"bugs": [8, 9, 10, 11], "replace": ["pydantic==0.32.2", "starlette==0.12.8"]},
                              "p026": {"bugs": [12, 13, 14, 15], "replace": ["pydantic==0.26", "starlette==0.12.0"]},
                              "p018": {"bugs": [16], "replace": ["pydantic==0.18.2", "starlette==0.10.1"]}}},
+    # ansible-base 2.10 development: the code under lib/, the unit tests import ``units.*`` from test/
+    "ansible": {"repo": "ansible+ansible", "python": "3.8", "pythonpath": "lib:test",
+                "deps": ["jinja2==2.11.2", "MarkupSafe==1.1.1", "PyYAML==5.3.1", "cryptography==2.9.2", "six",
+                         "packaging", "pytz", "passlib", "pexpect"]},
+    "sanic": {"repo": "huge-success+sanic", "python": "3.8",
+              "pytest": ["pytest==5.4.3", "coverage>=6,<8", "pytest-mock==3.1.1", "mock"],  # pytest-sanic 1.6.1
+              "deps": ["aiofiles==0.5.0", "httptools==0.1.1", "multidict==4.7.6", "websockets==8.1", "httpx==0.9.3",
+                       "h11==0.8.1", "pytest-sanic==1.6.1", "pytest-benchmark==3.2.3", "beautifulsoup4==4.9.1",
+                       "gunicorn==20.0.4", "uvicorn==0.11.5"],
+              "variants": {"x011": {"bugs": [1], "replace": ["httpx==0.11.1", "h11==0.9.0"]},
+                           "w6": {"bugs": [5], "replace": ["websockets==6.0"]}}},
 }
 
 
@@ -102,6 +113,12 @@ class Bug:
     @property
     def name(self) -> str:
         return f"{self.project}-{self.number}"
+
+
+def mirror_of(project: str) -> Path:
+    """The git directory of a project's mirror (a bare ``repo``, or a work tree's ``repo/.git``)."""
+    mirror = MIRRORS / str(PROJECTS[project]["repo"]) / "repo"
+    return mirror / ".git" if (mirror / ".git").is_dir() else mirror
 
 
 def git(git_dir: Path, *args: str, text: bool = True) -> str:
@@ -158,7 +175,7 @@ def checkout(bug: Bug, commit: str, into: Path, tests_from: str | None = None) -
     if into.exists():
         shutil.rmtree(into)
     into.mkdir(parents=True)
-    mirror = MIRRORS / str(PROJECTS[bug.project]["repo"]) / "repo"
+    mirror = mirror_of(bug.project)
     archive = subprocess.run(["git", f"--git-dir={mirror}", "archive", commit], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     for name, text in dict(PROJECTS[bug.project].get("files", {})).items():  # type: ignore[call-overload]
@@ -225,7 +242,7 @@ def make_venv(env: str, python: str) -> None:
 
 
 def test_command(bug: Bug, ids: list[str]) -> str:
-    return f"PYTHONPATH=. {shlex.quote(str(venv_python(variant(bug.project, bug.number))))} -m pytest -q -p no:cacheprovider " + \
+    return f"PYTHONPATH={PROJECTS[bug.project].get('pythonpath', '.')} {shlex.quote(str(venv_python(variant(bug.project, bug.number))))} -m pytest -q -p no:cacheprovider " + \
         " ".join(shlex.quote(i) for i in ids)
 
 
