@@ -54,7 +54,7 @@ SAMPLE = code(
         if name is None:
             return name
         if isinstance(name, str):
-            return op
+            return opp
 
 
     class Store:

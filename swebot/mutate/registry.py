@@ -19,11 +19,14 @@ from swebot.mutate import (
     statements,
     swaps,
     typeguards,
+    undefined,
 )
 from swebot.mutate.model import Template
 
 # prior: how often this kind of edit is the right fix (a starting table, to be tuned on benchmarks).
 TEMPLATES: tuple[Template, ...] = (
+    # a name bound nowhere is a NameError waiting to happen: its closest spelling is nearly always the fix
+    Template("misspelled_name", 0.95, undefined.KINDS, undefined.misspelled_name),
     Template("comparison_operator", 0.9, (cst.Comparison,), operators.comparison_operator),
     Template("off_by_one", 0.8, numbers.KINDS, numbers.off_by_one),
     Template("binary_operator", 0.7, (cst.BinaryOperation,), operators.binary_operator),
