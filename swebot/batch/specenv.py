@@ -186,6 +186,7 @@ WORKDIR /testbed
 
 
 _PIP = "python -m pip install --progress-bar off"
+_PIP_CERT = '[ -f /tmp/swebot-setup/ca-bundle.crt ] && export PIP_CERT=/tmp/swebot-setup/ca-bundle.crt || true'
 _COMPILER = "apt-get update && apt-get install -y --no-install-recommends build-essential python3-dev"
 # Sources of extension modules; under a tests or docs folder they are fixtures (sphinx's
 # autodoc tests read a .pyx), not something the install compiles.
@@ -202,7 +203,6 @@ def extension_sources(bare: Path, commit: str) -> list[str]:
         return []
     return [name for name in proc.stdout.splitlines()
             if name.endswith(_EXTENSION_SUFFIXES) and not _FIXTURE_FOLDERS & set(name.split("/")[:-1])]
-_PIP_CERT = '[ -f /tmp/swebot-setup/ca-bundle.crt ] && export PIP_CERT=/tmp/swebot-setup/ca-bundle.crt || true'
 
 
 def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: bool = False,

@@ -208,7 +208,8 @@ class BuiltinEngine:
         for path, lines in self._lines_by_file(ranking, originals).items():
             made: Counter[tuple[int, str]] = Counter()
             for m in mutations_at(originals[path], lines, hints=self._hints.for_path(path)):
-                score = lines.get(m.line, min(lines.values())) * m.prior * SAME_SITE_DECAY ** max(made[m.line, m.template] - SAME_SITE_FREE + 1, 0)
+                crowding = SAME_SITE_DECAY ** max(made[m.line, m.template] - SAME_SITE_FREE + 1, 0)
+                score = lines.get(m.line, min(lines.values())) * m.prior * crowding
                 made[m.line, m.template] += 1
                 candidates.append(Candidate(((path, m.source),), (m,), score))
         candidates.sort(key=lambda c: (-c.score, _size(originals, c)))
