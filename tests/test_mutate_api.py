@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import time
 
 import libcst as cst
@@ -208,3 +209,25 @@ def test_a_few_hundred_lines_take_well_under_a_second() -> None:
     spent = time.process_time() - started
     assert len(found) > 300
     assert spent < 2.0, f"{spent:.2f}s CPU for {len(found)} mutants"
+
+
+def test_an_edit_of_a_condition_continued_over_lines_keeps_their_indentation() -> None:
+    # django-17087's shape: the edited condition spans lines inside a method; rendered out of
+    # context, its continuation lines lost the method's indentation
+    source = code(
+        """
+        class Serializer:
+            def serialize(self):
+                if getattr(self.value, "__self__", None) and isinstance(
+                    self.value.__self__, type
+                ):
+                    return 1
+                if self.value is None:
+                    return 2
+        """
+    )
+    found = mutations_at(source, [3])
+    multi_line = [m for m in found if "isinstance(\n" in m.source and m.source != source]
+    assert multi_line, [m.description for m in found]
+    for mutation in multi_line:  # the argument line one level inside the `if`, the bracket at the `if`'s level
+        assert re.search(r"isinstance\(\n {12}\S.*\n {8}\)", mutation.source), mutation.source

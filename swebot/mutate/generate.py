@@ -101,7 +101,7 @@ class _Checker:
     def _check_node(self, edit: NodeEdit) -> tuple[str, tuple[object, ...]] | None:
         text = self._parsed.text
         old_start, old_end = self._parsed.extent(edit.old)
-        new_text = self._parsed.code(edit.new)
+        new_text = self._parsed.code_within(edit.new, edit.statement)
         if text[old_start:old_end] == new_text:
             return None
         statement = edit.statement

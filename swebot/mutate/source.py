@@ -9,6 +9,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import libcst as cst
+# libcst renders a node in context only through its codegen state (Module.code_for_node starts one
+# without the enclosing blocks' indentation); the same class code_for_node itself uses.
+from libcst._nodes.internal import CodegenState
 
 from swebot.mutate.model import NO_HINTS, BlockEdit, Hints, NodeEdit, Proposal
 from swebot.mutate.positions import positions
@@ -94,6 +97,17 @@ class ParsedSource:
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
+
+    def code_within(self, node: cst.CSTNode, statement: cst.CSTNode) -> str:
+        """``node``'s code as it reads inside ``statement``: a line continued inside brackets keeps the
+        indentation of the statement's block, which ``code`` (rendered out of context) drops."""
+        indent = self.indentation(statement)
+        if not indent:
+            return self.code(node)
+        state = CodegenState(default_indent=self.module.default_indent, default_newline=self.module.default_newline,
+                             indent_tokens=[indent])
+        node._codegen(state)
+        return "".join(state.tokens)
 
     @property
     def indent_unit(self) -> str:
