@@ -346,3 +346,56 @@ def test_evaluate_marks_an_instance_whose_environment_fails_as_error_and_goes_on
     error = report["instances"]["psf__requests-1"]["error"]
     assert "building the environment of psf/requests@2.4 failed" in error and "--- build log" in error
     assert "pip" in error.split("--- build log")[1]
+
+
+def test_specs_written_for_the_pip_before_25_3_get_it_and_their_pins_the_nearest_wheels() -> None:
+    sklearn, astropy = harness.spec_for("scikit-learn/scikit-learn", "1.3"), harness.spec_for("astropy/astropy", "1.3")
+    assert "--no-use-pep517" in harness.legacy_tools_reason(sklearn)
+    assert "setuptools==38.2.4" in harness.legacy_tools_reason(astropy)
+    for spec in (sklearn, astropy):
+        script = setup_script(spec, ["setuptools==38.2.4"])
+        assert harness.legacy_tools(spec) == ("pip<25.3", "wheel<0.46")
+        lines = script.splitlines()
+        export = lines.index("export PIP_CONSTRAINT=/tmp/swebot-drift-pins.txt")
+        assert "'pip<25.3' 'wheel<0.46'" in lines[export - 1]
+        assert "python /tmp/swebot-setup/nearestwheel.py /tmp/swebot-setup/pip_packages.txt" in script
+        files = context_files(spec)
+        assert files["setup/pip_packages.txt"].splitlines() == list(spec.pip_packages)
+        assert "def nearest(" in files["setup/nearestwheel.py"]
+    # --config-settings would make pip 25.2 force PEP 517 (the setup.py paths are the point)
+    assert harness.instance_setup(sklearn) == [
+        "python -m pip install -v --no-use-pep517 --no-build-isolation -e . --no-deps --no-build-isolation"]
+    assert "editable_mode" not in harness.eval_script(Instance(
+        instance_id="astropy__astropy-7746", repo="astropy/astropy", base_commit="0" * 40, problem_statement="",
+        version="1.3"), astropy)
+    # specs today's pip serves keep their scripts (and images) as they were
+    for repo, version in [("astropy/astropy", "4.3"), ("django/django", "3.1"), ("pallets/flask", "2.0"),
+                          ("sphinx-doc/sphinx", "3.5")]:
+        spec = harness.spec_for(repo, version)
+        assert harness.legacy_tools_reason(spec) == ""
+        assert "nearestwheel" not in setup_script(spec, ["x==1"]) and "pip<25.3" not in setup_script(spec, [])
+        assert "setup/pip_packages.txt" not in context_files(spec)
+
+
+def test_a_failed_install_is_retried_with_a_compiler_then_with_the_nearest_wheels(tmp_path: Path) -> None:
+    """The fallback chain as the build's shell runs it, with stand-ins for pip, apt-get and nearestwheel."""
+    from swebot.batch.specenv import _with_fallbacks
+
+    calls = tmp_path / "calls"
+    stand_ins = (f"python() {{ echo \"python $*\" >> {calls}; "
+                 f"case \"$1\" in -m) [ -f {tmp_path}/rewritten ];; *) touch {tmp_path}/rewritten;; esac; }}\n"
+                 f"apt-get() {{ echo \"apt-get $*\" >> {calls}; }}\n")
+    line = _with_fallbacks("python -m pip install -r /r.txt", "/r.txt", nearest=True)
+    subprocess.run(["bash", "-c", stand_ins + f"set -e\n{line}\necho done >> {calls}"], check=True)
+    steps = calls.read_text().splitlines()
+    assert steps == ["python -m pip install -r /r.txt", "apt-get update",
+                     "apt-get install -y --no-install-recommends build-essential python3-dev",
+                     "python -m pip install -r /r.txt",
+                     "python /tmp/swebot-setup/nearestwheel.py /r.txt --progress-bar off",
+                     "python -m pip install -r /r.txt", "done"]
+    # without nearest: pip's failure after the compiler is the build's failure
+    calls.unlink()
+    (tmp_path / "rewritten").unlink()
+    plain = _with_fallbacks("python -m pip install -r /r.txt", "/r.txt", nearest=False)
+    proc = subprocess.run(["bash", "-c", stand_ins + f"set -e\n{plain}\necho done >> {calls}"])
+    assert proc.returncode != 0 and "nearestwheel" not in calls.read_text() and "done" not in calls.read_text()

@@ -134,12 +134,14 @@ def test_command(instance: Instance, spec: HarnessSpec | None = None) -> str:
     return " ".join([spec.test_cmd, *(shlex.quote(d) for d in test_directives(instance))])
 
 
-def offline_install(install: str) -> str:
+def offline_install(install: str, *, legacy: bool = False) -> str:
     """The spec's install command made to work in a sandbox without network: the dependencies
-    are in the image already, so pip neither resolves them nor builds in isolation."""
+    are in the image already, so pip neither resolves them nor builds in isolation. ``legacy``:
+    the environment has the pip of before 25.3 for the spec's setup.py paths (``legacy_tools``),
+    which --config-settings would switch off (pip then forces PEP 517)."""
     if re.search(r"\bpip install\b", install) and "--no-deps" not in install:
         offline = f"{install} --no-deps --no-build-isolation"
-        if re.search(r"\s-e\s", f" {install} "):
+        if re.search(r"\s-e\s", f" {install} ") and not legacy:
             # setuptools >= 64 installs editable through an import hook by default, under which
             # pylint 2.15 registers none of its checkers ("No such message id 'C0301'"); compat mode
             # is the path entry setup.py develop made. Older setuptools and other backends ignore it.
@@ -158,7 +160,7 @@ def instance_setup(spec: HarnessSpec) -> list[str]:
     install (offline)."""
     steps = [c for c in spec.pre_install if not is_apt(c)]
     if spec.install:
-        steps.append(offline_install(spec.install))
+        steps.append(offline_install(spec.install, legacy=bool(legacy_tools_reason(spec))))
     return steps
 
 
@@ -269,6 +271,35 @@ def drift_pins(repo: str, version: str) -> tuple[str, ...]:
     """The DRIFT_PINS requirements that apply to the repository's ``version``."""
     return tuple(pin.requirement for pin in DRIFT_PINS.get(repo, ())
                  if pin.before is None or _version_key(version) < _version_key(pin.before))
+
+
+# pip 25.3 (2025-10) removed what specs written for older pips rely on: ``--no-use-pep517``, and
+# the setup.py paths (``setup.py develop`` for editable installs of a setuptools without PEP 660
+# hooks, < 64; ``setup.py bdist_wheel`` with the environment's own setuptools for sdists without a
+# pyproject.toml, such as MarkupSafe 1.0, whose setup.py needs setuptools < 46). wheel 0.46 left
+# bdist_wheel to setuptools >= 70.1. Such specs get the last tools that still had those paths.
+LEGACY_TOOLS = ("pip<25.3", "wheel<0.46")
+PEP660_SETUPTOOLS = (64,)
+
+
+def _setuptools_pins(spec: HarnessSpec) -> list[str]:
+    texts = [spec.packages, *spec.pip_packages]
+    return re.findall(r"\bsetuptools\s*==\s*([0-9][0-9.]*)", " ".join(texts))
+
+
+def legacy_tools_reason(spec: HarnessSpec) -> str:
+    """Why the spec needs the pip and wheel of before 25.3/0.46 (``LEGACY_TOOLS``); "" when it does not."""
+    if "--no-use-pep517" in spec.install:
+        return "its install uses --no-use-pep517, which pip 25.3 removed"
+    old = [v for v in _setuptools_pins(spec) if _version_key(v) < PEP660_SETUPTOOLS]
+    if old:
+        return (f"it pins setuptools=={old[0]} (no PEP 660 hooks), whose editable installs and legacy sdist "
+                "builds need the setup.py paths pip 25.3 removed")
+    return ""
+
+
+def legacy_tools(spec: HarnessSpec) -> tuple[str, ...]:
+    return LEGACY_TOOLS if legacy_tools_reason(spec) else ()
 
 
 def eval_script(instance: Instance, spec: HarnessSpec | None = None, *, setup: bool = True) -> str:

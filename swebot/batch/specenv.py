@@ -220,8 +220,11 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
         lines.append("apt-get update && apt-get install -y locales && sed -i '/en_US.UTF-8/s/^# //g' /etc/locale.gen"
                      " && locale-gen")
     lines += [f"python3 -m venv {VENV}", f". {VENV}/bin/activate"]
-    pins = harness.drift_pins(spec.repo, spec.version)
-    if pins:  # every pip call of the build keeps to them (harness.DRIFT_PINS)
+    legacy = harness.legacy_tools_reason(spec)
+    if legacy:
+        lines.append("echo " + q(f"swebot: {', '.join(harness.LEGACY_TOOLS)} in this environment: {legacy}"))
+    pins = (*harness.drift_pins(spec.repo, spec.version), *harness.legacy_tools(spec))
+    if pins:  # every pip call of the build keeps to them (harness.DRIFT_PINS, harness.LEGACY_TOOLS)
         lines += [f"printf '%s\\n' {' '.join(q(p) for p in pins)} > /tmp/swebot-drift-pins.txt",
                   "export PIP_CONSTRAINT=/tmp/swebot-drift-pins.txt"]
     if "--current-env" in spec.test_cmd:
@@ -230,8 +233,6 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
         # A conda env has setuptools and wheel; pins below may move them.
         lines += [f"{pip} --upgrade pip", f"{pip} --upgrade setuptools wheel"]
     if requirements:
-        # A requirement without a wheel for this Python is compiled: the harness's base image has
-        # build-essential, ours gets it (and the Python headers) only when a build needs them.
         requirements_line = f"{pip} -r /tmp/swebot-setup/requirements.txt"
         if spec.packages == "environment.yml":
             # conda solved the environment file and the pins together; pip gets the pins as
@@ -239,8 +240,10 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
             # leaves out the conda packages PyPI does not have.
             requirements_line = ("python /tmp/swebot-setup/pipretry.py /tmp/swebot-setup/requirements.txt "
                                  "--progress-bar off -c /tmp/swebot-setup/constraints.txt")
-        lines.append(f"{requirements_line} || {{ {_COMPILER} && {requirements_line}; }}")
-    if spec.pip_packages:
+        lines.append(_with_fallbacks(requirements_line, "/tmp/swebot-setup/requirements.txt", nearest=bool(legacy)))
+    if spec.pip_packages and legacy:
+        lines.append(_with_fallbacks(f"{pip} -r {_PIP_PACKAGES}", _PIP_PACKAGES, nearest=True))
+    elif spec.pip_packages:
         lines.append(f"{pip} " + " ".join(q(p) for p in spec.pip_packages))
     service = harness.LOCAL_SERVICES.get(spec.repo)
     if service is not None:
@@ -251,6 +254,22 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
     lines.append(f"{pip} coverage || echo 'swebot: coverage could not be installed'")
     lines += _TREE_GONE
     return "\n".join(lines) + "\n"
+
+
+_PIP_PACKAGES = "/tmp/swebot-setup/pip_packages.txt"
+
+
+def _with_fallbacks(install: str, requirements: str, *, nearest: bool) -> str:
+    """``install``, retried with a compiler when it fails (a requirement without a wheel for this
+    Python is compiled: the harness's base image has build-essential, ours gets it, and the Python
+    headers, only when a build needs them). ``nearest``: then retried once more with the exact
+    pins of ``requirements`` that have no wheel for this Python moved to the nearest release that
+    has one (``nearestwheel``; the build log names each)."""
+    retry = f"{_COMPILER} && {install}"
+    if nearest:
+        retry = (f"{_COMPILER} && {{ {install} || {{ python /tmp/swebot-setup/nearestwheel.py {requirements} "
+                 f"--progress-bar off && {install}; }}; }}")
+    return f"{install} || {{ {retry}; }}"
 
 
 # tox-current-env runs the tests with {envpython}, a symlink to the interpreter tox runs under.
@@ -323,13 +342,21 @@ def constraints(spec: harness.HarnessSpec) -> list[str]:
 
 def context_files(spec: harness.HarnessSpec) -> dict[str, str]:
     """Files some environments' build steps need beside the repository: installing an
-    environment.yml with pip needs ``pipretry`` and the pins as constraints (see setup_script)."""
-    if spec.packages != "environment.yml":
-        return {}
-    from swebot.batch import pipretry
+    environment.yml with pip needs ``pipretry`` and the pins as constraints; a spec for the pip
+    before 25.3 (``harness.legacy_tools``) gets its pip_packages as a file ``nearestwheel`` can
+    rewrite (see setup_script)."""
+    files: dict[str, str] = {}
+    if spec.packages == "environment.yml":
+        from swebot.batch import pipretry
 
-    return {"setup/pipretry.py": Path(pipretry.__file__).read_text(encoding="utf-8"),
-            "setup/constraints.txt": "\n".join(constraints(spec)) + "\n"}
+        files |= {"setup/pipretry.py": Path(pipretry.__file__).read_text(encoding="utf-8"),
+                  "setup/constraints.txt": "\n".join(constraints(spec)) + "\n"}
+    if harness.legacy_tools_reason(spec):
+        from swebot.batch import nearestwheel
+
+        files |= {"setup/nearestwheel.py": Path(nearestwheel.__file__).read_text(encoding="utf-8"),
+                  "setup/pip_packages.txt": "".join(f"{p}\n" for p in spec.pip_packages)}
+    return files
 
 
 def dockerfile(spec: harness.HarnessSpec) -> str:
