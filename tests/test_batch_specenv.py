@@ -399,3 +399,10 @@ def test_a_failed_install_is_retried_with_a_compiler_then_with_the_nearest_wheel
     plain = _with_fallbacks("python -m pip install -r /r.txt", "/r.txt", nearest=False)
     proc = subprocess.run(["bash", "-c", stand_ins + f"set -e\n{plain}\necho done >> {calls}"])
     assert proc.returncode != 0 and "nearestwheel" not in calls.read_text() and "done" not in calls.read_text()
+    # an image with a compiler already (astropy compiles): straight to the nearest wheels
+    calls.unlink()
+    compiled = _with_fallbacks("python -m pip install -r /r.txt", "/r.txt", nearest=True, compiler=True)
+    subprocess.run(["bash", "-c", stand_ins + f"set -e\n{compiled}\necho done >> {calls}"], check=True)
+    assert calls.read_text().splitlines() == [
+        "python -m pip install -r /r.txt", "python /tmp/swebot-setup/nearestwheel.py /r.txt --progress-bar off",
+        "python -m pip install -r /r.txt", "done"]

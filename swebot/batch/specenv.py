@@ -240,9 +240,10 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
             # leaves out the conda packages PyPI does not have.
             requirements_line = ("python /tmp/swebot-setup/pipretry.py /tmp/swebot-setup/requirements.txt "
                                  "--progress-bar off -c /tmp/swebot-setup/constraints.txt")
-        lines.append(_with_fallbacks(requirements_line, "/tmp/swebot-setup/requirements.txt", nearest=bool(legacy)))
+        lines.append(_with_fallbacks(requirements_line, "/tmp/swebot-setup/requirements.txt", nearest=bool(legacy),
+                                     compiler=compiles))
     if spec.pip_packages and legacy:
-        lines.append(_with_fallbacks(f"{pip} -r {_PIP_PACKAGES}", _PIP_PACKAGES, nearest=True))
+        lines.append(_with_fallbacks(f"{pip} -r {_PIP_PACKAGES}", _PIP_PACKAGES, nearest=True, compiler=compiles))
     elif spec.pip_packages:
         lines.append(f"{pip} " + " ".join(q(p) for p in spec.pip_packages))
     service = harness.LOCAL_SERVICES.get(spec.repo)
@@ -259,17 +260,19 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
 _PIP_PACKAGES = "/tmp/swebot-setup/pip_packages.txt"
 
 
-def _with_fallbacks(install: str, requirements: str, *, nearest: bool) -> str:
+def _with_fallbacks(install: str, requirements: str, *, nearest: bool, compiler: bool = False) -> str:
     """``install``, retried with a compiler when it fails (a requirement without a wheel for this
     Python is compiled: the harness's base image has build-essential, ours gets it, and the Python
     headers, only when a build needs them). ``nearest``: then retried once more with the exact
     pins of ``requirements`` that have no wheel for this Python moved to the nearest release that
-    has one (``nearestwheel``; the build log names each)."""
-    retry = f"{_COMPILER} && {install}"
-    if nearest:
-        retry = (f"{_COMPILER} && {{ {install} || {{ python /tmp/swebot-setup/nearestwheel.py {requirements} "
-                 f"--progress-bar off && {install}; }}; }}")
-    return f"{install} || {{ {retry}; }}"
+    has one (``nearestwheel``; the build log names each). ``compiler``: the image has one already,
+    so only that last retry is left (compiling the same sdists twice fails twice)."""
+    if not nearest:
+        return f"{install} || {{ {_COMPILER} && {install}; }}"
+    moved = f"python /tmp/swebot-setup/nearestwheel.py {requirements} --progress-bar off && {install}"
+    if compiler:
+        return f"{install} || {{ {moved}; }}"
+    return f"{install} || {{ {_COMPILER} && {{ {install} || {{ {moved}; }}; }}; }}"
 
 
 # tox-current-env runs the tests with {envpython}, a symlink to the interpreter tox runs under.
