@@ -204,3 +204,47 @@ def test_swebench_kind_with_a_missing_image_is_an_environment_problem(docker_cli
     with pytest.raises(EnvironmentProblem) as info:
         open_sandbox("swebench:sweb.eval.x86_64.nobody__nothing-1:latest", repo)
     assert "not present" in str(info.value)
+
+
+class _FakeBox:
+    """The seam ``_filled`` uses: copy_in, execute, close (and the root RetryingSandbox reads)."""
+
+    root = "/testbed"
+
+    def __init__(self, fail_on: str = "") -> None:
+        self.calls: list[str] = []
+        self.fail_on = fail_on
+        self.closed = False
+
+    def copy_in(self, source: Path) -> None:
+        self.calls.append(f"copy_in {source.name}")
+
+    def execute(self, command: str, *, timeout: float):
+        from swebot.types import ExecResult
+
+        self.calls.append(command)
+        failed = bool(self.fail_on) and self.fail_on in command
+        return ExecResult(1 if failed else 0, "", "no module named setuptools_scm" if failed else "", False, 0.1)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_an_environment_image_gets_the_spec_s_instance_setup_run_on_the_workspace(tmp_path: Path) -> None:
+    from swebot.batch import harness
+    from swebot.sandbox.factory import _filled, specenv_setup
+
+    # pytest writes _pytest/_version.py when installed: without the install on this tree, `import
+    # pytest` fails (the builtin engine's runs of pytest-dev/pytest-7490 ended in that error)
+    steps = specenv_setup({"swebot.spec": "pytest-dev/pytest@6.0"})
+    assert steps == harness.instance_setup(harness.spec_for("pytest-dev/pytest", "6.0"))
+    assert any("pip install -e ." in s and "--no-deps" in s for s in steps)
+    assert specenv_setup({"swebot.spec": "acme/unknown@1.0"}) == [] and specenv_setup({}) == []
+    box = _FakeBox()
+    filled = _filled(box, tmp_path, lambda m: None, ["step one", "step two"])  # type: ignore[arg-type]
+    assert box.calls == [f"copy_in {tmp_path.name}", "step one", "step two"] and not box.closed
+    assert isinstance(filled, RetryingSandbox)
+    failing = _FakeBox(fail_on="two")
+    with pytest.raises(EnvironmentProblem, match="setup step `step two` failed .exit 1.:\nno module named setuptools_scm"):
+        _filled(failing, tmp_path, lambda m: None, ["step one", "step two"])  # type: ignore[arg-type]
+    assert failing.closed

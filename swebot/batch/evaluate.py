@@ -120,9 +120,10 @@ def load_predictions(path: Path) -> dict[str, str]:
 
 
 def _default_open(kind: str, workspace: Path) -> Sandbox:
-    from swebot.repair import open_sandbox
+    from swebot.sandbox.factory import open_sandbox
 
-    return open_sandbox(kind, workspace, lambda message: None)
+    # the eval script runs the instance setup itself (harness.eval_script), as the harness does
+    return open_sandbox(kind, workspace, on_warning=lambda message: None, setup=False)
 
 
 def _unreported_note(report: TestReport, missing: Sequence[str], total: int) -> str:

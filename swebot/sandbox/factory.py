@@ -135,15 +135,41 @@ def _remove_leftovers(client: "docker.DockerClient", on_warning: Callable[[str],
         on_warning(describe(0, len(leftovers)) + f": {', '.join(leftovers)}")
 
 
+SETUP_TIMEOUT = 1800.0
+
+
 def _filled(sandbox: "DockerSandbox", workspace: Path,
-            on_warning: Callable[[str], None]) -> RetryingSandbox:
-    """The container with the workspace copied in, retried once when lost; closed if copying fails."""
+            on_warning: Callable[[str], None], setup: Sequence[str] = ()) -> RetryingSandbox:
+    """The container with the workspace copied in and ``setup`` run on it, retried once when lost;
+    closed if copying or the setup fails (EnvironmentProblem with the step's output)."""
     try:
         sandbox.copy_in(workspace)
+        for step in setup:
+            result = sandbox.execute(step, timeout=SETUP_TIMEOUT)
+            if result.exit_code != 0:
+                raise EnvironmentProblem(f"the environment's setup step `{step}` failed "
+                                         f"(exit {result.exit_code}):\n{(result.stdout + result.stderr)[-2000:]}")
     except BaseException:
         sandbox.close()
         raise
     return RetryingSandbox(sandbox, on_warning)
+
+
+def specenv_setup(labels: Mapping[str, str]) -> list[str]:
+    """What the SWE-bench harness did to the tree when it built an instance image, for an
+    environment image swebot built from a harness spec (its ``swebot.spec`` label): the spec's
+    install, offline. The environment was installed from another tree, since removed; files the
+    install writes into the tree (pytest's ``_pytest/_version.py``, by setuptools_scm) exist only
+    once it has run on this one. An official instance image has its tree installed already."""
+    from swebot.batch import harness
+
+    repo, _, version = labels.get("swebot.spec", "").rpartition("@")
+    if not repo:
+        return []
+    try:
+        return harness.instance_setup(harness.spec_for(repo, version))
+    except harness.MissingSpec:
+        return []
 
 
 def open_swebench(
@@ -154,6 +180,7 @@ def open_swebench(
     on_warning: Callable[[str], None] = _warn,
     env: Mapping[str, str] = SWEBENCH_ENV,
     activate: str = SWEBENCH_ACTIVATE,
+    setup: Sequence[str] = (),
 ) -> RetryingSandbox:
     """A sandbox in a SWE-bench instance image (or swebot's environment built from a harness spec,
     laid out the same with a virtualenv for the conda env): runs as root in /testbed, its
@@ -169,7 +196,7 @@ def open_swebench(
     sandbox = DockerSandbox(client, image, network=network, limits=Limits.from_env(),
                             env_allowlist=env_allowlist(), root=SWEBENCH_ROOT, uid=0, env=env, activate=activate,
                             loopback_hosts=loopback_hosts(client, image), tarpits=tarpit_addresses(client, image))
-    return _filled(sandbox, workspace, on_warning)
+    return _filled(sandbox, workspace, on_warning, setup)
 
 
 def loopback_hosts(client: "docker.DockerClient", image: str) -> tuple[str, ...]:
@@ -179,6 +206,16 @@ def loopback_hosts(client: "docker.DockerClient", image: str) -> tuple[str, ...]
 
     labels = client.images.get(image).labels or {}
     return tuple(labels.get(LOOPBACK_HOSTS_LABEL, "").split())
+
+
+def _labels(image: str) -> Mapping[str, str]:
+    """The image's labels; none when no engine answers or the image is absent (open_swebench says so)."""
+    try:
+        from swebot.sandbox.docker import connect
+
+        return connect().images.get(image).labels or {}
+    except Exception:  # noqa: BLE001 - open_swebench reports the missing image or engine
+        return {}
 
 
 def tarpit_addresses(client: "docker.DockerClient", image: str) -> tuple[str, ...]:
@@ -195,8 +232,11 @@ def open_sandbox(
     *,
     on_warning: Callable[[str], None] = _warn,
     network: bool = False,
+    setup: bool = True,
 ) -> Sandbox:
     """Open a sandbox of ``kind`` ('auto', 'docker', 'local' or 'swebench:<image>') on ``workspace``.
+    ``setup``: in an environment swebot built from a harness spec, run the spec's instance setup
+    on the workspace first (``specenv_setup``); an eval script that runs it itself says False.
 
     Docker copies the workspace in; local uses it in place. EnvironmentProblem for 'docker'
     when no daemon answers or the base image is missing; 'auto' then warns and goes local.
@@ -205,8 +245,10 @@ def open_sandbox(
     if kind.startswith(SWEBENCH_KIND_PREFIX):
         return open_swebench(kind[len(SWEBENCH_KIND_PREFIX):], workspace, network=network, on_warning=on_warning)
     if kind.startswith(SPECENV_KIND_PREFIX):
-        return open_swebench(kind[len(SPECENV_KIND_PREFIX):], workspace, network=network, on_warning=on_warning,
-                             env=SPECENV_ENV, activate=SPECENV_ACTIVATE)
+        image = kind[len(SPECENV_KIND_PREFIX):]
+        return open_swebench(image, workspace, network=network, on_warning=on_warning,
+                             env=SPECENV_ENV, activate=SPECENV_ACTIVATE,
+                             setup=specenv_setup(_labels(image)) if setup else ())
     if kind not in KINDS:
         raise BadInput(f"unknown sandbox kind {kind!r}; choose one of {', '.join(KINDS)}")
     if kind == "local":
