@@ -36,6 +36,41 @@ def test_pytest_short_frames_are_understood() -> None:
         ("src/shop/cart.py", 41, "add_item"), ("src/shop/util.py", 9, "")]
 
 
+IPYTHON_ISSUE = """
+Converting prices crashes in a notebook
+
+---------------------------------------------------------------------------
+AttributeError                            Traceback (most recent call last)
+<ipython-input-3-5f1c> in <module>
+----> 1 total(cart)
+
+~/venv/lib/python3.7/site-packages/shop/pricing.py in total(cart)
+     11     \"\"\"Sum of the cart.\"\"\"
+---> 12     return sum(apply_discount(p) for p in cart)
+     13
+
+File ~/venv/lib/python3.11/site-packages/shop/discounts.py:7, in Discounts.apply_discount(price)
+      6 def apply_discount(price):
+----> 7     return price.amount * rate
+
+AttributeError: 'float' object has no attribute 'amount'
+"""
+
+
+def test_ipython_frames_are_frames() -> None:
+    """IPython 7's "path in func(args)" (its line marked by the arrow) and IPython 8's
+    "File path:line, in func(args)" are frames, in the order written, like Python's own."""
+    sig = parse_issue(IPYTHON_ISSUE)
+    assert [(f.path.rsplit("/", 1)[-1], f.line, f.function) for f in sig.frames] == [
+        ("pricing.py", 12, "total"), ("discounts.py", 7, "apply_discount")]
+    # The frame paths are not paths the reporter names, nor the names in them code the reporter wrote.
+    assert sig.paths == ()
+    assert "apply_discount" not in sig.code_idents
+    # The source lines shown under the frames are looked up as code, without their numbers.
+    assert "return price.amount * rate" in sig.quoted_lines
+    assert "return sum(apply_discount(p) for p in cart)" in sig.quoted_lines
+
+
 def test_paths_dotted_names_and_identifiers() -> None:
     sig = parse_issue(
         "Since 2.0, `Cart.add_item` in shop/cart.py ignores quantity; shop.pricing.total is fine, e.g. "

@@ -126,6 +126,37 @@ def test_traceback_puts_the_innermost_frame_first(library: Path) -> None:
     assert paths.index("src/shop/pricing.py") < paths.index("src/shop/inventory.py")
 
 
+IPYTHON_TRACEBACK = """
+Checkout crashes for any cart
+
+AttributeError                            Traceback (most recent call last)
+Cell In[4], line 1
+----> 1 cart.checkout()
+
+File ~/venv/lib/python3.11/site-packages/shop/cart.py:19, in Cart.checkout(self)
+     18 def checkout(self):
+---> 19     return total([p for _, p in self.items])
+
+File ~/venv/lib/python3.11/site-packages/shop/pricing.py:6, in total(prices)
+      5 \"\"\"Sum of the prices after discounts, rounded to cents.\"\"\"
+----> 6 return round(sum(apply_discount(p) for p in prices), 2)
+
+File ~/venv/lib/python3.11/site-packages/shop/discounts.py:6, in apply_discount(price)
+      5 \"\"\"Seasonal discount applied to every price.\"\"\"
+----> 6 return price.amount * RATE
+
+AttributeError: 'float' object has no attribute 'amount'
+"""
+
+
+def test_an_ipython_traceback_puts_the_innermost_frame_first(library: Path) -> None:
+    loc = localize(library, IPYTHON_TRACEBACK)
+    assert top_symbol(loc) == ("src/shop/discounts.py", "apply_discount")
+    assert any("traceback frame" in e for e in loc.files[0].symbols[0].evidence)
+    paths = [f.path for f in loc.files]
+    assert paths.index("src/shop/pricing.py") < paths.index("src/shop/inventory.py")
+
+
 def test_identifier_named_in_prose_wins(library: Path) -> None:
     loc = localize(library, "`Cart.remove_item` keeps the item when the name has different case")
     assert top_symbol(loc) == ("src/shop/cart.py", "Cart.remove_item")

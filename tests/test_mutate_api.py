@@ -68,7 +68,7 @@ SAMPLE = code(
                 d = self.path() + d
             except KeyError:
                 pass
-            if d == "a":
+            if d == "tmp":
                 self.fs.mkdir(d)
             elif d == "b":
                 return d
@@ -81,7 +81,7 @@ ALL_LINES = range(1, SAMPLE.count("\n") + 2)
 SAMPLE_HINTS = Hints(raised={SAMPLE.splitlines().index("    chunk = items[start:end]") + 1: ("IndexError", "TypeError"),
                              SAMPLE.splitlines().index("            d = self.path() + d") + 1: ("TypeError",),
                              SAMPLE.splitlines().index("        if len(self.path) > 0:") + 1: ("TypeError",)},
-                     strings=("a bad amount!",), keywords={"min": ("default=0",)})
+                     strings=("a bad amount!", "temp"), keywords={"min": ("default=0",)})
 
 
 @pytest.fixture(scope="module")

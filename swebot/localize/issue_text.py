@@ -27,6 +27,13 @@ _IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
 _TEST_NAME = re.compile(r"\b(test_\w+|Test[A-Z]\w*)\b")
 _NODE_ID = re.compile(r"([\w./\\-]+\.py)((?:::[\w]+(?:\[[^\]\s]*\])?)+)")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# IPython and Jupyter print frames otherwise: "~/env/.../xarray/core/dataset.py in merge(self, other)"
+# (IPython 7 and older) or "File ~/env/.../xarray/core/common.py:1815, in get_chunksizes(variables)"
+# (IPython 8), each above its numbered source lines, the frame's own line marked "---->".
+_IPY_FRAME = re.compile(r"^[ \t]*(?:File (\S+\.py):(\d+), in ([\w<>.]+)|(\S+\.py) in ([\w<>.]+)\()", re.M)
+# The user's own cell or script as IPython shows it: its lines are the traceback's, like the frames'.
+_IPY_CELL = re.compile(r"^[ \t]*(?:Cell In ?\[\d*\], line \d+|<ipython-input-[^>\s]*> in )")
+_IPY_SOURCE = re.compile(r"^\s*(-*>)?\s*(\d+)(?:\s|$)")
 _NON_CODE_DOTTED = frozenset({"e.g", "i.e", "etc", "vs", "www", "http", "https"})
 _COMMON_WORDS_AS_CODE = frozenset({"print", "len", "str", "int", "list", "dict", "set", "type", "range"})
 # min(), getattr(), isinstance() in an example are Python's, not the project's.
@@ -98,8 +105,11 @@ def quoted_lines(text: str) -> list[str]:
     under each traceback frame (the frame itself is not code)."""
     out: list[str] = []
     for ln in text.splitlines():
-        if _PY_FRAME.search(ln):
+        if _PY_FRAME.search(ln) or _IPY_FRAME.match(ln):
             continue
+        numbered = _IPY_SOURCE.match(ln)
+        if numbered and numbered.end() < len(ln):
+            out.append(ln[numbered.end():])  # an IPython source line without its number and arrow
         ln = _PROMPT.sub("", ln.strip())
         out.append(ln)
         if ln[:1] in "+-" and ln[1:2] in (" ", "\t") or (ln[:1] in "+-" and ln[1:2].isalpha()):
@@ -121,10 +131,32 @@ def backticked(text: str) -> list[str]:
 
 
 def extract_frames(text: str) -> list[Frame]:
-    frames = [Frame(m.group(1), int(m.group(2)), m.group(3) or "") for m in _PY_FRAME.finditer(text)]
-    if not frames:
-        frames = [Frame(m.group(1), int(m.group(2)), m.group(3) or "") for m in _PYTEST_FRAME.finditer(text)]
-    return frames
+    """Traceback frames in the order written (innermost last): Python's, IPython's, else pytest's."""
+    found = [(m.start(), Frame(m.group(1), int(m.group(2)), m.group(3) or "")) for m in _PY_FRAME.finditer(text)]
+    found += _ipython_frames(text)
+    if not found:
+        return [Frame(m.group(1), int(m.group(2)), m.group(3) or "") for m in _PYTEST_FRAME.finditer(text)]
+    return [f for _, f in sorted(found, key=lambda pf: pf[0])]
+
+
+def _ipython_frames(text: str) -> list[tuple[int, Frame]]:
+    """IPython's frames with their offsets; an old-style frame's line is the one its arrow marks
+    (0 when none does: the function's name then places it)."""
+    out: list[tuple[int, Frame]] = []
+    for m in _IPY_FRAME.finditer(text):
+        if m.group(1):
+            path, line, func = m.group(1), int(m.group(2)), m.group(3)
+        else:
+            path, line, func = m.group(4), 0, m.group(5)
+            for src in text[m.end():].splitlines()[1:30]:
+                num = _IPY_SOURCE.match(src)
+                if num is None:
+                    break
+                if num.group(1):
+                    line = int(num.group(2))
+                    break
+        out.append((m.start(), Frame(path, line, func.rsplit(".", 1)[-1])))
+    return out
 
 
 def strip_frames(text: str) -> str:
@@ -134,12 +166,14 @@ def strip_frames(text: str) -> str:
     would let every outer frame look as deliberate as the innermost one.
     """
     out: list[str] = []
-    skip_source = False
+    skip_source = ipython = False
     for line in text.splitlines():
-        if _PY_FRAME.search(line) or _PYTEST_FRAME.match(line):
-            skip_source = True
+        if _PY_FRAME.search(line) or _PYTEST_FRAME.match(line) or _IPY_FRAME.match(line) or _IPY_CELL.match(line):
+            skip_source, ipython = True, bool(_IPY_FRAME.match(line) or _IPY_CELL.match(line))
             continue
-        if skip_source and line.startswith((" ", "\t")) and line.strip():
+        if skip_source and ipython and (_IPY_SOURCE.match(line) or not line.strip()):
+            continue  # IPython's numbered source lines, and the blank lines among them
+        if skip_source and not ipython and line.startswith((" ", "\t")) and line.strip():
             # Python 3.11 adds a "^^^^" marker line under the source line; skip it too.
             continue
         skip_source = False

@@ -52,3 +52,28 @@ def operand_swap(site: Site) -> Iterator[Proposal]:
 
 
 KINDS_OPERANDS: tuple[type[cst.CSTNode], ...] = (cst.BinaryOperation, cst.Comparison)
+
+
+_MAX_SWAPPED_ELEMENTS = 4  # a longer tuple is a record whose order was rarely mixed up in one place
+
+
+def element_swap(site: Site) -> Iterator[Proposal]:
+    """Two elements of a tuple trade places (``exc_info = failure.value, failure.type, tb`` ->
+    ``failure.type, failure.value, tb``): the order of a record's fields matters to whoever
+    unpacks it, and nothing checks it where it is built."""
+    node = site.node
+    assert isinstance(node, cst.Tuple)
+    elements = list(node.elements)
+    if not 2 <= len(elements) <= _MAX_SWAPPED_ELEMENTS or any(isinstance(e, cst.StarredElement) for e in elements):
+        return
+    for first, second in combinations(range(len(elements)), 2):
+        swapped = list(elements)
+        # only the values move: commas and spacing stay where they were
+        swapped[first] = elements[first].with_changes(value=elements[second].value)
+        swapped[second] = elements[second].with_changes(value=elements[first].value)
+        first_text = site.parsed.snippet(elements[first].value)
+        second_text = site.parsed.snippet(elements[second].value)
+        yield site.replace(node, node.with_changes(elements=swapped), what=f"swap `{first_text}` and `{second_text}`")
+
+
+KINDS_TUPLES: tuple[type[cst.CSTNode], ...] = (cst.Tuple,)
