@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Sequence
 
 from swebot.engines.factory import make_engine
 from swebot.errors import EnvironmentProblem
@@ -46,6 +46,9 @@ class FixRequest:
     test_timeout: float = 300.0
     attempts: int = 1  # independent attempts to choose among (test-time scaling)
     keep_tests: bool = False  # keep reproduction tests the engine wrote in the final patch
+    # shell steps run on the workspace in an image sandbox before anything else (batch: the
+    # instance setup of an environment built from a harness spec)
+    sandbox_setup: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,8 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def open_sandbox(kind: str, workspace: Path, warn: Callable[[str], None]) -> Sandbox:
-    return open_any_sandbox(kind, workspace, on_warning=warn)
+def open_sandbox(kind: str, workspace: Path, warn: Callable[[str], None], *, setup: Sequence[str] = ()) -> Sandbox:
+    return open_any_sandbox(kind, workspace, on_warning=warn, setup=setup)
 
 
 def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> FixReport:
@@ -133,7 +136,8 @@ def run_fix(request: FixRequest, progress: ProgressCallback | None = None) -> Fi
             workspace = snapshot(repo)
             try:
                 sandbox = open_sandbox(request.sandbox, workspace.path,
-                                       lambda message: log("warning", {"message": message}))
+                                       lambda message: log("warning", {"message": message}),
+                                       setup=request.sandbox_setup)
                 if request.budget.time_limit:
                     sandbox = DeadlineSandbox(sandbox, started + request.budget.time_limit)
                 try:

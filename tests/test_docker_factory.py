@@ -232,14 +232,23 @@ class _FakeBox:
 
 def test_an_environment_image_gets_the_spec_s_instance_setup_run_on_the_workspace(tmp_path: Path) -> None:
     from swebot.batch import harness
-    from swebot.sandbox.factory import _filled, specenv_setup
+    from swebot.batch.dataset import Instance
+    from swebot.batch.environment import sandbox_setup
+    from swebot.sandbox.factory import SPECENV_KIND_PREFIX, SWEBENCH_KIND_PREFIX, _filled
 
     # pytest writes _pytest/_version.py when installed: without the install on this tree, `import
     # pytest` fails (the builtin engine's runs of pytest-dev/pytest-7490 ended in that error)
-    steps = specenv_setup({"swebot.spec": "pytest-dev/pytest@6.0"})
-    assert steps == harness.instance_setup(harness.spec_for("pytest-dev/pytest", "6.0"))
+    pytest_60 = Instance(instance_id="pytest-dev__pytest-7490", repo="pytest-dev/pytest", base_commit="0" * 40,
+                         problem_statement="", version="6.0")
+    steps = sandbox_setup(pytest_60, SPECENV_KIND_PREFIX + "swebot/specenv:pytest")
+    assert list(steps) == harness.instance_setup(harness.spec_for("pytest-dev/pytest", "6.0"))
     assert any("pip install -e ." in s and "--no-deps" in s for s in steps)
-    assert specenv_setup({"swebot.spec": "acme/unknown@1.0"}) == [] and specenv_setup({}) == []
+    # an official image has its tree installed; other sandboxes and unknown specs get nothing
+    assert sandbox_setup(pytest_60, SWEBENCH_KIND_PREFIX + "sweb.eval.x86_64.pytest") == ()
+    assert sandbox_setup(pytest_60, "docker") == ()
+    unknown = Instance(instance_id="acme__unknown-1", repo="acme/unknown", base_commit="0" * 40,
+                       problem_statement="", version="1.0")
+    assert sandbox_setup(unknown, SPECENV_KIND_PREFIX + "swebot/specenv:x") == ()
     box = _FakeBox()
     filled = _filled(box, tmp_path, lambda m: None, ["step one", "step two"])  # type: ignore[arg-type]
     assert box.calls == [f"copy_in {tmp_path.name}", "step one", "step two"] and not box.closed

@@ -192,6 +192,23 @@ def environment_for(instance: "Instance", requested: str, policy: ImagePolicy, c
     return SPECENV_KIND_PREFIX + env.tag, f"{note}; {env.note}"
 
 
+def sandbox_setup(instance: "Instance", kind: str) -> tuple[str, ...]:
+    """What the SWE-bench harness did to the tree when it built the instance image, to redo on
+    the workspace in an environment swebot built from the instance's spec (``kind`` from
+    ``environment_for``): the spec's install, offline. The environment was installed from another
+    tree, since removed; files the install writes into the tree (pytest's ``_pytest/_version.py``,
+    by setuptools_scm) exist only once it has run on this one. An official instance image has its
+    tree installed already, and other sandboxes are not the instance's environment: nothing."""
+    from swebot.batch import harness
+
+    if not kind.startswith(SPECENV_KIND_PREFIX):
+        return ()
+    try:
+        return tuple(harness.instance_setup(harness.instance_spec(instance)))
+    except harness.MissingSpec:
+        return ()
+
+
 def _docker_ready() -> bool:
     try:
         from swebot.sandbox.docker import connect

@@ -123,7 +123,7 @@ def _default_open(kind: str, workspace: Path) -> Sandbox:
     from swebot.sandbox.factory import open_sandbox
 
     # the eval script runs the instance setup itself (harness.eval_script), as the harness does
-    return open_sandbox(kind, workspace, on_warning=lambda message: None, setup=False)
+    return open_sandbox(kind, workspace, on_warning=lambda message: None)
 
 
 def _unreported_note(report: TestReport, missing: Sequence[str], total: int) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from swebot.agent.config import LLMSettings
 from swebot.batch.dataset import Instance
-from swebot.batch.environment import Progress, environment_for, image_policy
+from swebot.batch.environment import Progress, environment_for, image_policy, sandbox_setup
 from swebot.batch.ledger import LIMIT_NAME, Ledger
 from swebot.batch.repos import RepoCache, apply_patch
 from swebot.batch.settings import BatchSettings
@@ -189,6 +189,7 @@ def _run(instance: Instance, settings: BatchSettings, ledger: Ledger, fix: FixFu
             issue=issue_text(instance, settings.hints),
             engine=settings.engine,
             sandbox=kind,
+            sandbox_setup=sandbox_setup(instance, kind),
             budget=Budget(time_limit=settings.time_limit, max_candidates=settings.max_candidates,
                           max_steps=settings.max_steps, max_cost=settings.max_cost,
                           max_tokens=settings.max_tokens),

@@ -155,23 +155,6 @@ def _filled(sandbox: "DockerSandbox", workspace: Path,
     return RetryingSandbox(sandbox, on_warning)
 
 
-def specenv_setup(labels: Mapping[str, str]) -> list[str]:
-    """What the SWE-bench harness did to the tree when it built an instance image, for an
-    environment image swebot built from a harness spec (its ``swebot.spec`` label): the spec's
-    install, offline. The environment was installed from another tree, since removed; files the
-    install writes into the tree (pytest's ``_pytest/_version.py``, by setuptools_scm) exist only
-    once it has run on this one. An official instance image has its tree installed already."""
-    from swebot.batch import harness
-
-    repo, _, version = labels.get("swebot.spec", "").rpartition("@")
-    if not repo:
-        return []
-    try:
-        return harness.instance_setup(harness.spec_for(repo, version))
-    except harness.MissingSpec:
-        return []
-
-
 def open_swebench(
     image: str,
     workspace: Path,
@@ -208,16 +191,6 @@ def loopback_hosts(client: "docker.DockerClient", image: str) -> tuple[str, ...]
     return tuple(labels.get(LOOPBACK_HOSTS_LABEL, "").split())
 
 
-def _labels(image: str) -> Mapping[str, str]:
-    """The image's labels; none when no engine answers or the image is absent (open_swebench says so)."""
-    try:
-        from swebot.sandbox.docker import connect
-
-        return connect().images.get(image).labels or {}
-    except Exception:  # noqa: BLE001 - open_swebench reports the missing image or engine
-        return {}
-
-
 def tarpit_addresses(client: "docker.DockerClient", image: str) -> tuple[str, ...]:
     """The addresses the image's tests expect a connect to time out on (its TARPIT_ADDRESSES_LABEL)."""
     from swebot.sandbox.images import TARPIT_ADDRESSES_LABEL
@@ -232,23 +205,25 @@ def open_sandbox(
     *,
     on_warning: Callable[[str], None] = _warn,
     network: bool = False,
-    setup: bool = True,
+    setup: Sequence[str] = (),
 ) -> Sandbox:
-    """Open a sandbox of ``kind`` ('auto', 'docker', 'local' or 'swebench:<image>') on ``workspace``.
-    ``setup``: in an environment swebot built from a harness spec, run the spec's instance setup
-    on the workspace first (``specenv_setup``); an eval script that runs it itself says False.
+    """Open a sandbox of ``kind`` ('auto', 'docker', 'local', 'swebench:<image>' or
+    'specenv:<image>') on ``workspace``. ``setup``: shell steps run on the workspace in an image
+    sandbox before anything else (for an environment built from a harness spec, the spec's
+    instance setup: its caller knows the spec).
 
     Docker copies the workspace in; local uses it in place. EnvironmentProblem for 'docker'
     when no daemon answers or the base image is missing; 'auto' then warns and goes local.
     """
     workspace = Path(workspace)
     if kind.startswith(SWEBENCH_KIND_PREFIX):
-        return open_swebench(kind[len(SWEBENCH_KIND_PREFIX):], workspace, network=network, on_warning=on_warning)
+        return open_swebench(kind[len(SWEBENCH_KIND_PREFIX):], workspace, network=network, on_warning=on_warning,
+                             setup=setup)
     if kind.startswith(SPECENV_KIND_PREFIX):
         image = kind[len(SPECENV_KIND_PREFIX):]
         return open_swebench(image, workspace, network=network, on_warning=on_warning,
                              env=SPECENV_ENV, activate=SPECENV_ACTIVATE,
-                             setup=specenv_setup(_labels(image)) if setup else ())
+                             setup=setup)
     if kind not in KINDS:
         raise BadInput(f"unknown sandbox kind {kind!r}; choose one of {', '.join(KINDS)}")
     if kind == "local":
