@@ -373,3 +373,26 @@ def test_scripts_outside_the_packages_rank_below_package_code(tmp_path: Path, mo
     plain = tmp_path / "plain"
     write_files(plain, {"tools/factor.py": factor, "release/fabfile.py": release})
     assert not any("script outside" in e for f in localize(plain, "factor release").files for e in f.evidence)
+
+
+def test_names_written_as_code_are_a_query_of_their_own(library: Path) -> None:
+    """The prose's words favour one module, the names the issue writes as code another: BM25 with
+    those names alone for the query finds the second, and says so in its evidence."""
+    from swebot.localize.index_cache import load_or_build
+    from swebot.localize.issue_text import parse_issue
+    from swebot.localize.rank import FILE_FEATURES, compute_features
+
+    issue = ("Warehouse stock is wrong after the cart items are reserved\n\n"
+             "When items are reserved and restocked, the stock of the items in the warehouse and in the "
+             "cart drift apart, and reserving more stock than the cart items hold fails.\n\n"
+             "```\nvalue = coupon_value(code)\n```\n")
+    repo = load_or_build(library)
+    feats = compute_features(repo, parse_issue(issue))
+    paths = [f.path for f in repo.symbols.files]
+    code_col = feats.file_x[:, FILE_FEATURES.index("f_code_bm25")]
+    words_col = feats.file_x[:, FILE_FEATURES.index("f_bm25")]
+    assert paths[int(code_col.argmax())] == "src/shop/discounts.py"
+    assert paths[int(words_col.argmax())] != "src/shop/discounts.py"
+    loc = localize(library, issue)
+    evidence = {f.path: f.evidence for f in loc.files}
+    assert any(e.startswith("close to the names the issue writes as code") for e in evidence["src/shop/discounts.py"])
