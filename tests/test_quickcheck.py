@@ -119,3 +119,36 @@ def test_a_regressing_candidate_is_reported_and_the_batch_goes_on(checker):
     ], budget=60)
     assert [a.passed for a in answers] == [frozenset({"tests/test_clamp.py::test_high"})] * 2
     assert [a.full_ok for a in answers] == [False, True]
+
+
+def test_modules_from_outside_the_project_are_imported_once_a_batch_and_the_project_fresh(
+        make_repo, tmp_path: Path):
+    # A slow third-party import (TensorFlow for keras) is paid by the server once per batch, not
+    # by every candidate's child; the project's own modules still come fresh from each candidate.
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    imports = tmp_path / "imports.log"
+    (lib / "slowlib.py").write_text(
+        f"import time\nwith open({str(imports)!r}, 'a') as fh:\n    fh.write('imported\\n')\ntime.sleep(0.5)\n")
+    files = dict(FILES)
+    files["tests/test_clamp.py"] = "import slowlib\n" + FILES["tests/test_clamp.py"]
+    workspace = snapshot(make_repo(files))
+    try:
+        runner = TestRunner(LocalSandbox(workspace.path), f"PYTHONPATH={lib} python -m pytest", timeout=60)
+        failing = sorted(runner.run().failing)
+        fork = ForkChecker(runner, failing, {"mathx.py": SOURCE}, timeout=10)
+        assert fork.calibrate() is True
+        assert "slowlib" in fork.preload
+        assert not {"mathx", "tests.test_clamp", "test_clamp", "conftest"} & set(fork.preload)
+        # the project's module is compiled once by the server; each candidate's text afresh
+        assert "mathx.py" in [Path(p).name for p in fork.precompile]
+        before = imports.read_text().count("imported")
+        answers = fork.check([
+            candidate("return low\n    return x", "return x\n    return x"),  # wrong
+            candidate("x > high", "x >= high"),  # still wrong
+            candidate("        return low\n    return x", "        return high\n    return x"),  # fix
+        ], budget=60)
+        assert [a.passed for a in answers] == [frozenset(), frozenset(), frozenset({"tests/test_clamp.py::test_high"})]
+        assert imports.read_text().count("imported") - before == 1  # by the server, for the three
+    finally:
+        workspace.cleanup()
