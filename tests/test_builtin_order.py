@@ -1,0 +1,41 @@
+"""The builtin engine's tie-break among candidates of equal score (smaller edits first) and the
+share of the time limit the spectrum's widening run may take."""
+
+from __future__ import annotations
+
+import difflib
+
+from swebot.engines.builtin import Candidate, _size, _widening_timeout
+from swebot.types import Budget
+
+ORIGINAL = "def f(a, b):\n    if a < b:\n        return a\n    return b\n\n\ndef g():\n    return 1\n"
+
+
+def diff_size(old: str, new: str) -> int:
+    """What the tie-break measured before: the +/- lines of a unified diff, headers included."""
+    diff = difflib.unified_diff(old.splitlines(), new.splitlines(), n=0, lineterm="")
+    return sum(len(line) for line in diff if line[:1] in "+-")
+
+
+def size(new: str) -> int:
+    return _size({"m.py": ORIGINAL}, Candidate((("m.py", new),), (), 1.0))
+
+
+def test_an_edit_counts_the_lines_it_changes_old_and_new():
+    for new in (ORIGINAL.replace("a < b", "a <= b"),  # inside a line
+                ORIGINAL.replace("        return a\n", ""),  # a line dropped
+                ORIGINAL.replace("    return b\n", "    if b is None:\n        return None\n    return b\n"),  # lines added
+                ORIGINAL.replace("return 1\n", "return 2\n"),  # the last line
+                ORIGINAL.replace("def f(a, b):", "def f(a, b=0):")):  # the first line
+        assert size(new) == diff_size(ORIGINAL, new), new
+
+
+def test_a_smaller_edit_is_smaller():
+    assert size(ORIGINAL.replace("a < b", "a <= b")) < size(ORIGINAL.replace("    if a < b:\n        return a\n", ""))
+    assert size(ORIGINAL) == 0
+
+
+def test_the_widening_run_gets_a_quarter_of_the_time_limit_at_most():
+    assert _widening_timeout(60, Budget(time_limit=60)) == 15
+    assert _widening_timeout(60, Budget(time_limit=600)) == 60  # the test timeout still caps it
+    assert _widening_timeout(60, Budget()) == 60  # no time limit: the test timeout
