@@ -455,7 +455,7 @@ def _size(originals: dict[str, str], candidate: Candidate) -> int:
             continue
         head = _common_head(old, new)
         start = old.rfind("\n", 0, head) + 1  # the changed region starts on a line boundary
-        tail = _common_head(old[start:][::-1], new[start:][::-1])
+        tail = _common_tail(old, new, min(len(old), len(new)) - start)
         old_end, new_end = _line_end(old, len(old) - tail), _line_end(new, len(new) - tail)
         changed = old[start:old_end].splitlines() + new[start:new_end].splitlines()
         total += 8 + sum(len(line) + 1 for line in changed)  # the two file headers, a sign a line
@@ -463,11 +463,25 @@ def _size(originals: dict[str, str], candidate: Candidate) -> int:
 
 
 def _common_head(a: str, b: str) -> int:
-    """Length of the longest common prefix of ``a`` and ``b`` (bisection over slices)."""
+    """Length of the longest common prefix of ``a`` and ``b``: a bisection that compares only the
+    window still in doubt (``a[:low]`` is known equal), so the slices copied add up to about
+    twice the text, not once per step."""
     low, high = 0, min(len(a), len(b))
     while low < high:
         middle = (low + high + 1) // 2
-        if a[:middle] == b[:middle]:
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_tail(a: str, b: str, limit: int) -> int:
+    """Length, at most ``limit``, of the longest common suffix of ``a`` and ``b`` (as above)."""
+    low, high = 0, max(limit, 0)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle:len(a) - low] == b[len(b) - middle:len(b) - low]:
             low = middle
         else:
             high = middle - 1
