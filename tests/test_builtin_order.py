@@ -39,3 +39,48 @@ def test_the_widening_run_gets_a_quarter_of_the_time_limit_at_most():
     assert _widening_timeout(60, Budget(time_limit=60)) == 15
     assert _widening_timeout(60, Budget(time_limit=600)) == 60  # the test timeout still caps it
     assert _widening_timeout(60, Budget()) == 60  # no time limit: the test timeout
+
+
+def many_functions(count: int) -> str:
+    return "".join(f"def f{i}(a, b):\n    if a < b + {i}:\n        return a - {i}\n    return b\n\n\n" for i in range(count))
+
+
+def test_edits_made_a_few_lines_at_a_time_come_in_the_full_sorts_order(monkeypatch):
+    import swebot.engines.builtin as builtin
+    from swebot.engines.hints import TestHints
+
+    source = many_functions(15)
+    # scores with ties across the tiers' borders
+    lines = {line: round(1.0 - (line // 7) * 0.05, 2)
+             for line, text in enumerate(source.splitlines(), 1) if text.strip()}
+    originals = {"m.py": source}
+    monkeypatch.setattr(builtin, "TIER_LINES", 10)
+    tiered = builtin.SingleEdits(originals, {"m.py": lines}, TestHints())
+    edits = iter(tiered)
+    first = next(edits)
+    made_for_the_first = tiered.made
+    rest = [first, *edits]
+    monkeypatch.setattr(builtin, "TIER_LINES", 10_000)
+    whole = list(builtin.SingleEdits(originals, {"m.py": lines}, TestHints()))
+    assert made_for_the_first < len(whole)  # the first edit came before the others were made
+    key = lambda c: (-c.score, _size(originals, c))  # noqa: E731
+    assert [key(c) for c in rest] == [key(c) for c in whole]
+    assert sorted(c.description for c in rest) == sorted(c.description for c in whole)
+
+
+def test_on_a_plateau_of_equal_scores_patience_hands_out_the_best_made_so_far(monkeypatch):
+    import swebot.engines.builtin as builtin
+    from swebot.engines.hints import TestHints
+
+    source = many_functions(15)
+    flat = {"m.py": {line: 1.0 for line, text in enumerate(source.splitlines(), 1) if text.strip()}}
+    originals = {"m.py": source}
+    monkeypatch.setattr(builtin, "TIER_LINES", 10)
+    exact = builtin.SingleEdits(originals, flat, TestHints())
+    next(iter(exact))
+    assert exact.made == len(list(builtin.SingleEdits(originals, flat, TestHints())))  # all made first
+    impatient = builtin.SingleEdits(originals, flat, TestHints(), patience=1e-9)
+    edits = iter(impatient)
+    group = [next(edits) for _ in range(builtin.PATIENCE_GROUP)]
+    assert impatient.made < exact.made
+    assert [c.score for c in group] == sorted((c.score for c in group), reverse=True)
