@@ -176,3 +176,16 @@ def test_the_summary_says_how_deep_the_search_went_and_what_the_check_rejected(m
     assert "ranking:    searched down to suspicious line #" in result.stdout
     assert "regressions: 1 candidate(s) rejected for breaking tests that passed before (test files: 4 tests" \
         in result.stdout
+
+
+def test_a_suite_that_runs_no_test_on_any_code_says_so_and_rejects_nothing(tmp_path: Path) -> None:
+    # tornado's tree holds Python 2 files pytest cannot collect: its whole-suite call stops at
+    # collection, with the candidate as on the unchanged code
+    sandbox = write_repo(tmp_path, {"grades.py": GRADES, "tests/test_grades.py": FAILING + SIBLINGS,
+                                    "tests/test_py2.py": "print 'python 2'\n", "pytest.ini": INI})
+    guard, originals = guard_for(sandbox, ONLY_THE_FAILING_TEST, ["tests/test_grades.py::test_ninety_is_an_a"])
+    fixed = originals["grades.py"].replace("score > 90", "score >= 90")
+    assert guard.broken([("grades.py", fixed)], 0) == frozenset()
+    assert guard.record.scopes[FILES] == "4 tests"
+    assert guard.record.scopes[SUITE].startswith("no test ran beyond the test command's")
+    assert guard.record.rejected == 0

@@ -115,6 +115,10 @@ class RegressionGuard:
             elif report.exit_code == 0:  # the scope holds the test command's tests and no others
                 scope.unusable = "nothing to check beyond the test command's own tests"
                 self.record.scopes[scope.name] = scope.unusable
+            else:  # nothing ran (tornado-14's whole-suite pytest call: no test, exit code 1)
+                self.record.scopes[scope.name] = f"no test ran beyond the test command's (exit code {report.exit_code})"
+                if scope.passing is not None and not scope.passing - self._covered:
+                    scope.unusable = self.record.scopes[scope.name]  # nor on the unchanged code: not again
             if broken:
                 self.record.rejected += 1
                 self.record.broken_examples.extend(sorted(broken)[:2])
