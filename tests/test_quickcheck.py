@@ -152,3 +152,22 @@ def test_modules_from_outside_the_project_are_imported_once_a_batch_and_the_proj
         assert imports.read_text().count("imported") - before == 1  # by the server, for the three
     finally:
         workspace.cleanup()
+
+
+def test_no_preload_is_tried_when_the_tests_themselves_take_the_time(make_repo):
+    # tornado-2's failing test waits out a timeout: a second calibration run would cost a whole
+    # test run and save nothing
+    files = dict(FILES)
+    files["tests/test_clamp.py"] = "import time\n" + FILES["tests/test_clamp.py"].replace(
+        "def test_high():\n", "def test_high():\n    time.sleep(1.5)\n")
+    workspace = snapshot(make_repo(files))
+    try:
+        runner = TestRunner(LocalSandbox(workspace.path), "python -m pytest", timeout=60)
+        failing = sorted(runner.run().failing)
+        fork = ForkChecker(runner, failing, {"mathx.py": SOURCE}, timeout=10)
+        assert fork.calibrate() is True
+        assert fork.preload == [] and fork.precompile == []
+        answers = fork.check([candidate("        return low\n    return x", "        return high\n    return x")], budget=60)
+        assert answers[0].passed == frozenset({"tests/test_clamp.py::test_high"})
+    finally:
+        workspace.cleanup()

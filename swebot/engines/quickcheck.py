@@ -31,6 +31,7 @@ SERVER_NAME = "swebot_forkserver.py"
 PLUGIN_DIR = ".swebot/plugin"
 JOBS_DIR = ".swebot/forkjobs"
 MIN_TIMEOUT = 1.0  # seconds for the selected tests of one candidate, whatever calibration says
+PRELOAD_MIN_SHARE = 0.25  # of a child's time, start-up and collection worth trying the preload for
 
 Files = Mapping[str, str]  # path relative to the root -> whole file text
 
@@ -105,6 +106,10 @@ class ForkChecker:
         """Keep ``first.modules`` as the preload when the server, with them imported, still gives
         the calibration's answer, and sooner. The seconds the selected tests take from now on."""
         if not first.modules and not first.project_files:
+            return first.seconds
+        if first.setup_seconds is not None and first.setup_seconds < PRELOAD_MIN_SHARE * first.seconds:
+            # The tests themselves take the time (tornado-2's wait out a 5 s timeout): a second
+            # calibration run would cost more than the imports it could save.
             return first.seconds
         self.preload, self.precompile = list(first.modules), list(first.project_files)
         again = self._calibration()
@@ -181,9 +186,11 @@ class ForkChecker:
             full_ok = entry["full_exit_code"] == 0 and not entry.get("full_timed_out")
         loaded = entry.get("modules")
         loaded = loaded if isinstance(loaded, dict) else {}
+        setup = loaded.get("setup_seconds")
         return QuickAnswer(frozenset(t for t in self.selected if t in passed), frozenset(failed),
                            full_ok, seconds, modules=tuple(map(str, loaded.get("outside") or ())),
-                           project_files=tuple(map(str, loaded.get("inside") or ())))
+                           project_files=tuple(map(str, loaded.get("inside") or ())),
+                           setup_seconds=float(setup) if isinstance(setup, (int, float)) else None)
 
 
 @dataclass(frozen=True)
@@ -195,3 +202,4 @@ class QuickAnswer:
     timed_out: bool = False
     modules: tuple[str, ...] = ()  # what the child loaded from outside the project (when asked)
     project_files: tuple[str, ...] = ()  # the project's files it loaded (when asked)
+    setup_seconds: float | None = None  # of ``seconds``, before the first test started (when asked)

@@ -130,11 +130,23 @@ def _child(args: list, results: str, select: bool, list_modules: bool = False) -
     sys.path.insert(0, os.getcwd())
     import pytest
 
-    code = pytest.main(["-p", "swebot_pytest_plugin", "-p", "no:cacheprovider", "-q", *args, "--tb=native"])
+    started = time.monotonic()
+
+    class _Clock:  # when the tests start: what came before is start-up, imports and collection
+        tests_from = 0.0
+
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_runtestloop(self, session):  # pytest's hook: runs the tests
+            self.tests_from = time.monotonic()
+
+    clock = _Clock()
+    code = pytest.main(["-p", "swebot_pytest_plugin", "-p", "no:cacheprovider", "-q", *args, "--tb=native"],
+                       plugins=[clock])
     if list_modules:
         root = os.environ["SWEBOT_ROOT"]
         with open(results + ".modules", "w", encoding="utf-8") as fh:
-            json.dump({"outside": _outside(root), "inside": _project_files(root)}, fh)
+            json.dump({"outside": _outside(root), "inside": _project_files(root),
+                       "setup_seconds": clock.tests_from - started if clock.tests_from else None}, fh)
     os._exit(int(code))
 
 
