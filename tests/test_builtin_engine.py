@@ -488,7 +488,11 @@ def test_one_templates_many_edits_at_a_line_give_way_to_other_templates_and_line
     source = ("def total(a, b, c, d, e):\n    s = a + b + c + d + e\n    if s > 0:\n        return s\n"
               "    return 0\n")
     ranking = [SuspiciousLine("calc.py", 2, 1.0), SuspiciousLine("calc.py", 3, 0.9)]
-    singles = BuiltinEngine()._single_candidates({"calc.py": source}, ranking)
+    from swebot.engines.builtin import SingleEdits
+    from swebot.engines.hints import TestHints
+
+    originals = {"calc.py": source}
+    singles = list(SingleEdits(originals, BuiltinEngine()._lines_by_file(ranking, originals), TestHints()))
     by_key: dict[tuple[int, str], list[float]] = {}
     for candidate in singles:
         mutation = candidate.mutations[0]

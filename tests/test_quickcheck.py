@@ -3,7 +3,9 @@ as running the tests once per candidate."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -36,6 +38,18 @@ def checker(make_repo):
     yield fork, workspace.path
     sandbox.close()
     workspace.cleanup()
+
+
+@contextlib.contextmanager
+def fork_checker(make_repo, files: dict[str, str], command: str = "python -m pytest",
+                 timeout: float = 5) -> Iterator[ForkChecker]:
+    """A fork checker (not calibrated yet) over a snapshot of ``files``, for the failing tests."""
+    workspace = snapshot(make_repo(files))
+    try:
+        runner = TestRunner(LocalSandbox(workspace.path), command, timeout=60)
+        yield ForkChecker(runner, sorted(runner.run().failing), {"mathx.py": SOURCE}, timeout=timeout)
+    finally:
+        workspace.cleanup()
 
 
 def candidate(old: str, new: str) -> dict[str, str]:
@@ -101,14 +115,8 @@ def test_not_used_when_calibration_disagrees(make_repo, tmp_path: Path):
         "    if sys.argv[0].endswith('swebot_forkserver.py'):\n"
         "        pytest.skip('refuses to run under the fork server')\n"
     )
-    workspace = snapshot(make_repo(files))
-    try:
-        runner = TestRunner(LocalSandbox(workspace.path), "python -m pytest", timeout=60)
-        failing = sorted(runner.run().failing)
-        fork = ForkChecker(runner, failing, {"mathx.py": SOURCE}, timeout=5)
+    with fork_checker(make_repo, files) as fork:
         assert fork.calibrate() is False
-    finally:
-        workspace.cleanup()
 
 
 def test_a_regressing_candidate_is_reported_and_the_batch_goes_on(checker):
@@ -119,3 +127,43 @@ def test_a_regressing_candidate_is_reported_and_the_batch_goes_on(checker):
     ], budget=60)
     assert [a.passed for a in answers] == [frozenset({"tests/test_clamp.py::test_high"})] * 2
     assert [a.full_ok for a in answers] == [False, True]
+
+
+def test_modules_from_outside_the_project_are_imported_once_a_batch_and_the_project_fresh(
+        make_repo, tmp_path: Path):
+    # A slow third-party import (TensorFlow for keras) is paid by the server once per batch, not
+    # by every candidate's child; the project's own modules still come fresh from each candidate.
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    imports = tmp_path / "imports.log"
+    (lib / "slowlib.py").write_text(
+        f"import time\nwith open({str(imports)!r}, 'a') as fh:\n    fh.write('imported\\n')\ntime.sleep(0.5)\n")
+    files = dict(FILES)
+    files["tests/test_clamp.py"] = "import slowlib\n" + FILES["tests/test_clamp.py"]
+    with fork_checker(make_repo, files, f"PYTHONPATH={lib} python -m pytest", timeout=10) as fork:
+        assert fork.calibrate() is True
+        assert "slowlib" in fork.preload
+        assert not {"mathx", "tests.test_clamp", "test_clamp", "conftest"} & set(fork.preload)
+        # the project's module is compiled once by the server; each candidate's text afresh
+        assert "mathx.py" in [Path(p).name for p in fork.precompile]
+        before = imports.read_text().count("imported")
+        answers = fork.check([
+            candidate("return low\n    return x", "return x\n    return x"),  # wrong
+            candidate("x > high", "x >= high"),  # still wrong
+            candidate("        return low\n    return x", "        return high\n    return x"),  # fix
+        ], budget=60)
+        assert [a.passed for a in answers] == [frozenset(), frozenset(), frozenset({"tests/test_clamp.py::test_high"})]
+        assert imports.read_text().count("imported") - before == 1  # by the server, for the three
+
+
+def test_no_preload_is_tried_when_the_tests_themselves_take_the_time(make_repo):
+    # tornado-2's failing test waits out a timeout: a second calibration run would cost a whole
+    # test run and save nothing
+    files = dict(FILES)
+    files["tests/test_clamp.py"] = "import time\n" + FILES["tests/test_clamp.py"].replace(
+        "def test_high():\n", "def test_high():\n    time.sleep(1.5)\n")
+    with fork_checker(make_repo, files, timeout=10) as fork:
+        assert fork.calibrate() is True
+        assert fork.preload == [] and fork.precompile == []
+        answers = fork.check([candidate("        return low\n    return x", "        return high\n    return x")], budget=60)
+        assert answers[0].passed == frozenset({"tests/test_clamp.py::test_high"})

@@ -107,27 +107,40 @@ def guard_for(sandbox: LocalSandbox, command: str, failing: list[str]) -> tuple[
     return RegressionGuard(runner, failing, report, apply, restore, timeout=60), originals
 
 
-FLAKY = '''
+BROKEN_ALREADY = '''
     import pathlib
 
     COUNTER = pathlib.Path(__file__).with_name("runs.txt")
 
 
-    def test_fails_from_the_second_run_on():
+    def test_fails_on_any_code():
         runs = int(COUNTER.read_text()) if COUNTER.exists() else 0
         COUNTER.write_text(str(runs + 1))
-        assert runs == 0
+        assert False
 '''
 
 
-def test_a_test_that_fails_on_the_unchanged_code_too_is_flaky_not_a_regression(tmp_path: Path) -> None:
-    sandbox = write_repo(tmp_path, {"grades.py": GRADES, "tests/test_grades.py": FAILING + FLAKY, "pytest.ini": INI})
+def test_a_test_that_fails_on_the_unchanged_code_too_is_not_a_regression(tmp_path: Path) -> None:
+    sandbox = write_repo(tmp_path, {"grades.py": GRADES, "tests/test_grades.py": FAILING + BROKEN_ALREADY,
+                                    "pytest.ini": INI})
     guard, originals = guard_for(sandbox, ONLY_THE_FAILING_TEST, ["tests/test_grades.py::test_ninety_is_an_a"])
     fixed = originals["grades.py"].replace("score > 90", "score >= 90")
     assert guard.broken([("grades.py", fixed)], 0) == frozenset()
-    # The file's baseline, the candidate, the rerun on the original, the suite's baseline.
-    assert (tmp_path / "tests" / "runs.txt").read_text() == "4"
+    # The candidate's run of the file, the rerun of the suspect on the unchanged code (it fails
+    # there too), the candidate's run of the suite: no baseline run, and no second rerun.
+    assert (tmp_path / "tests" / "runs.txt").read_text() == "3"
     assert guard.record.rejected == 0
+    assert (tmp_path / "grades.py").read_text() == originals["grades.py"]
+
+
+def test_a_module_that_no_longer_imports_is_a_regression(tmp_path: Path) -> None:
+    sandbox = write_repo(tmp_path, {"grades.py": GRADES, "tests/test_grades.py": FAILING, "tests/test_more.py": SIBLINGS,
+                                    "pytest.ini": INI})
+    guard, originals = guard_for(sandbox, ONLY_THE_FAILING_TEST, ["tests/test_grades.py::test_ninety_is_an_a"])
+    broken = originals["grades.py"].replace("def grade(score):", "def grade(score):\n    pass\n\nraise ImportError\n\ndef _(score):")
+    found = guard.broken([("grades.py", broken)], 0)
+    assert any(t.startswith("tests/test_more.py") for t in found), found
+    assert guard.record.rejected == 1
     assert (tmp_path / "grades.py").read_text() == originals["grades.py"]
 
 
@@ -163,3 +176,16 @@ def test_the_summary_says_how_deep_the_search_went_and_what_the_check_rejected(m
     assert "ranking:    searched down to suspicious line #" in result.stdout
     assert "regressions: 1 candidate(s) rejected for breaking tests that passed before (test files: 4 tests" \
         in result.stdout
+
+
+def test_a_suite_that_runs_no_test_on_any_code_says_so_and_rejects_nothing(tmp_path: Path) -> None:
+    # tornado's tree holds Python 2 files pytest cannot collect: its whole-suite call stops at
+    # collection, with the candidate as on the unchanged code
+    sandbox = write_repo(tmp_path, {"grades.py": GRADES, "tests/test_grades.py": FAILING + SIBLINGS,
+                                    "tests/test_py2.py": "print 'python 2'\n", "pytest.ini": INI})
+    guard, originals = guard_for(sandbox, ONLY_THE_FAILING_TEST, ["tests/test_grades.py::test_ninety_is_an_a"])
+    fixed = originals["grades.py"].replace("score > 90", "score >= 90")
+    assert guard.broken([("grades.py", fixed)], 0) == frozenset()
+    assert guard.record.scopes[FILES] == "4 tests"
+    assert guard.record.scopes[SUITE].startswith("no test ran beyond the test command's")
+    assert guard.record.rejected == 0

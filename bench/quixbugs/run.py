@@ -13,7 +13,8 @@ the engine gets ``--test "python -m pytest python_testcases/test_<name>.py"`` (t
 program is not in the checkout). A program is kept when some test fails on the buggy version.
 Scores: plausible (every test that passes with the correct program passes with the patch),
 regressions (tests that passed on the buggy version and fail with the patch), correct (the
-patched program is AST-equal to the correct one, docstrings left out).
+patched program is AST-equal to the correct one, bare string statements -- docstrings and
+string expressions -- left out).
 
 Work data lives under ``$SWEBOT_QUIXBUGS`` (default ~/.cache/swebot-quixbugs).
 """
@@ -122,14 +123,28 @@ def setup(args: argparse.Namespace) -> None:
               f"correct {sorted(set(after.values()))})", flush=True)
 
 
-def without_docstrings(text: str) -> str:
-    tree = ast.parse(text)
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and \
-                isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-            node.body = body[1:] or [ast.Pass()]  # type: ignore[attr-defined]  # every node with a list body
-    return ast.dump(tree)
+class _DropStringStatements(ast.NodeTransformer):
+    """Drops every bare string statement: docstrings, and the string expressions some QuixBugs
+    programs hold where the correct version has none (or another) -- text, not code."""
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        super().generic_visit(node)
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and block and all(isinstance(s, ast.stmt) for s in block):
+                kept = [s for s in block if not _is_string_statement(s)]
+                setattr(node, name, kept or ([ast.Pass()] if name == "body" else []))
+        return node
+
+
+def _is_string_statement(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) and \
+        isinstance(statement.value.value, str)
+
+
+def without_strings(text: str) -> str:
+    """``text``'s AST dump without bare string statements (what "correct" compares)."""
+    return ast.dump(_DropStringStatements().visit(ast.parse(text)))
 
 
 def score(record: dict, patch: str, folder: Path) -> dict[str, object]:
@@ -145,8 +160,8 @@ def score(record: dict, patch: str, folder: Path) -> dict[str, object]:
         regressions = sorted(k for k, v in record["files_buggy"].items() if v == "passed" and now.get(k) != "passed")
         program = f"python_programs/{name}.py"
         try:
-            correct = without_docstrings((patched / program).read_text()) == \
-                without_docstrings((folder / "fixed" / program).read_text())
+            correct = without_strings((patched / program).read_text()) == \
+                without_strings((folder / "fixed" / program).read_text())
         except SyntaxError:
             correct = False
         return {"plausible": plausible, "regressions": regressions, "correct": correct,

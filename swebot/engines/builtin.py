@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import heapq
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from swebot.engines.simplest import removal_rivals
 from swebot.engines.validation import Change, Validator, Verdict, default_lanes
 from swebot.errors import LimitReached
 from swebot.localize.sbfl import SuspiciousLine, boost_lines, rank_lines
-from swebot.mutate import Mutation, mutations_at, normalized
+from swebot.mutate import MAX_PRIOR, Mutation, Mutator, mutations_at, normalized
 from swebot.source_encoding import SourceDecodeError, decode_source
 from swebot.testing import TestRunner
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
@@ -47,6 +48,70 @@ class Candidate:
     def description(self) -> str:
         return "; ".join(f"{path}: {m.description} [{m.template}]"
                          for (path, _), m in zip(self.changes, self.mutations))
+
+
+class SingleEdits:
+    """The single edits in score order (equal scores: the smaller edit first), made TIER_LINES
+    suspicious lines at a time, best lines first.
+
+    Making every edit of a big module before trying one costs the search its minute: black-10's
+    6,526 edits over black.py and four more modules took 41 of its 60 s (load 12) before the
+    first check. The order is the full sort's: an edit is handed out only when no line still to
+    be made could give one scoring as high (its line score times the highest prior, MAX_PRIOR).
+    On a plateau of equal line scores (black-10: 704 lines alike, no passing test to rank them
+    apart) that would still mean making them all; so once ``patience`` seconds have gone into
+    making with nothing to hand out, the best PATIENCE_GROUP made so far are handed out anyway.
+    """
+
+    def __init__(self, originals: dict[str, str], lines_by_file: dict[str, dict[int, float]],
+                 hints: TestHints, *, patience: float = 0.0) -> None:
+        self._patience = patience  # seconds (0: wait for the exact order, however long)
+        self._originals = originals
+        self._lines = lines_by_file
+        self._hints = hints
+        self._mutators: dict[str, Mutator] = {}
+        order = sorted(((score, path, line) for path, lines in lines_by_file.items()
+                        for line, score in lines.items()), key=lambda item: -item[0])
+        self._tiers = [order[i:i + TIER_LINES] for i in range(0, len(order), TIER_LINES)]
+        self._pending: list[tuple[float, int, int, Candidate]] = []  # a heap: (-score, size, made, edit)
+        self._crowding: Counter[tuple[str, int, str]] = Counter()
+        self.made = 0  # edits made so far
+        self.handed_out: list[Candidate] = []  # in the order handed out
+
+    def __iter__(self) -> Iterator[Candidate]:
+        waiting_since = time.monotonic()
+        for index, tier in enumerate(self._tiers):
+            self._make(tier)
+            bound = self._tiers[index + 1][0][0] * MAX_PRIOR if index + 1 < len(self._tiers) else float("-inf")
+            ready = sum(1 for entry in self._pending if -entry[0] > bound)
+            if not ready and self._patience and time.monotonic() - waiting_since > self._patience:
+                ready = min(PATIENCE_GROUP, len(self._pending))
+            for _ in range(ready):
+                candidate = heapq.heappop(self._pending)[3]
+                self.handed_out.append(candidate)
+                yield candidate
+            if ready:
+                waiting_since = time.monotonic()
+
+    def all_made(self) -> list[Candidate]:
+        """Every edit made so far: handed out, then the rest in order."""
+        return self.handed_out + [entry[3] for entry in sorted(self._pending)]
+
+    def _make(self, tier: Sequence[tuple[float, str, int]]) -> None:
+        by_file: dict[str, list[int]] = {}
+        for _, path, line in tier:
+            by_file.setdefault(path, []).append(line)
+        for path, wanted in by_file.items():
+            if path not in self._mutators:
+                self._mutators[path] = Mutator(self._originals[path], self._hints.for_path(path))
+            lines = self._lines[path]
+            for m in self._mutators[path].at(wanted):
+                crowding = SAME_SITE_DECAY ** max(self._crowding[path, m.line, m.template] - SAME_SITE_FREE + 1, 0)
+                score = lines.get(m.line, min(lines.values())) * m.prior * crowding
+                self._crowding[path, m.line, m.template] += 1
+                candidate = Candidate(((path, m.source),), (m,), score)
+                self.made += 1
+                heapq.heappush(self._pending, (-score, _size(self._originals, candidate), self.made, candidate))
 
 
 @dataclass
@@ -116,7 +181,7 @@ class BuiltinEngine:
         failing = tuple(sorted(report.failing))
         if not failing:
             return EngineResult(status="nothing_to_fix", description="all tests already pass")
-        wider = widen_spectrum(runner, report, coverage, failing, task.test_timeout)
+        wider = widen_spectrum(runner, report, coverage, failing, _widening_timeout(task.test_timeout, budget))
         frames = {c.nodeid: c.frames for c in report.cases if c.failing}
         ranking = rank_lines(wider.coverage, failing, wider.passing, frames=frames)
         ranking, called = focus_ranking(sandbox, ranking, failing)
@@ -143,20 +208,21 @@ class BuiltinEngine:
         progress("stage", {"name": "search", "detail": "single edits"})
         winner: Candidate | None = None
         limit_hit: str | None = None
+        singles = SingleEdits(originals, self._lines_by_file(ranking, originals), self._hints,
+                              patience=PATIENCE_SHARE * (budget.time_limit or 0))
         try:
-            singles = self._single_candidates(originals, ranking)
-            state.depth["single_edit_candidates"] = len(singles)
             winner = self._search(singles, validator, state, progress)
             if winner is not None:
-                winner = self._prefer_removal(winner, singles, originals, validator, state, progress)
+                winner = self._prefer_removal(winner, singles.all_made(), originals, validator, state, progress)
             if winner is None:
                 progress("stage", {"name": "search", "detail": "two-edit combinations"})
-                winner = self._search(self._pair_candidates(singles, state, len(failing), originals, ranking),
+                winner = self._search(self._pair_candidates(singles.handed_out, state, len(failing), originals, ranking),
                                       validator, state, progress)
         except LimitReached as limit:
             limit_hit = limit.limit
         finally:
             validator.close()
+            state.depth["single_edit_candidates"] = singles.made  # made so far: all, once exhausted
         return self._result(sandbox, validator, failing, state, winner, limit_hit, skipped)
 
     # -- candidates -------------------------------------------------------------------------
@@ -201,19 +267,6 @@ class BuiltinEngine:
             for line, score in unseen.items():
                 lines.setdefault(line, score)
         return by_file
-
-    def _single_candidates(self, originals: dict[str, str],
-                           ranking: Sequence[SuspiciousLine]) -> list[Candidate]:
-        candidates = []
-        for path, lines in self._lines_by_file(ranking, originals).items():
-            made: Counter[tuple[int, str]] = Counter()
-            for m in mutations_at(originals[path], lines, hints=self._hints.for_path(path)):
-                crowding = SAME_SITE_DECAY ** max(made[m.line, m.template] - SAME_SITE_FREE + 1, 0)
-                score = lines.get(m.line, min(lines.values())) * m.prior * crowding
-                made[m.line, m.template] += 1
-                candidates.append(Candidate(((path, m.source),), (m,), score))
-        candidates.sort(key=lambda c: (-c.score, _size(originals, c)))
-        return candidates
 
     def _pair_candidates(self, singles: Sequence[Candidate], state: SearchState,
                          failing_total: int, originals: dict[str, str],
@@ -384,6 +437,21 @@ def _follow_lines(lines: dict[int, float], old: str, new: str) -> dict[int, floa
     return {moved[line]: score for line, score in lines.items() if line in moved}
 
 
+WIDEN_SHARE = 0.25  # of the time limit, the most the run widening the spectrum may take
+
+
+def _widening_timeout(test_timeout: float, budget: Budget) -> float:
+    """The widening run (every test of the failing tests' files, with coverage) sharpens the
+    ranking, but on a big file it can eat the search: black's test_black.py took 58 of black-10's
+    60 s under load. Past a quarter of the time limit the search goes on with the baseline's spectrum."""
+    if not budget.time_limit:
+        return test_timeout
+    return min(test_timeout, max(WIDEN_SHARE * budget.time_limit, 1.0))
+
+
+TIER_LINES = 20  # suspicious lines whose single edits are made at a time (SingleEdits)
+PATIENCE_SHARE = 0.1  # of the time limit, making edits with none to hand out before the best are tried
+PATIENCE_GROUP = 16  # edits handed out then (a validation batch)
 RANKING_LOGGED = 300  # suspicious lines written to the run log's localize event
 SIGNATURE_SHARE = 0.6  # of the best score in a function's body that its signature lines get
 
@@ -432,9 +500,54 @@ def constant_lines(source: str, lines: dict[int, float]) -> dict[int, float]:
 
 
 def _size(originals: dict[str, str], candidate: Candidate) -> int:
+    """The characters of the lines a candidate changes, old and new, as a ``-``/``+`` diff counts
+    them (the tie-break among equal scores: smaller edits first). The changed lines are those
+    between the longest common head and tail of lines: difflib took 65 of the 81 s that
+    black.py's 958 candidates took to sort (a 4,000-line module diffed once per candidate)."""
     total = 0
     for path, source in candidate.changes:
-        diff = difflib.unified_diff(originals[path].splitlines(), source.splitlines(), n=0,
-                                    lineterm="")
-        total += sum(len(line) for line in diff if line[:1] in "+-")
+        old, new = originals[path], source
+        if old == new:
+            continue
+        head = _common_head(old, new)
+        start = old.rfind("\n", 0, head) + 1  # the changed region starts on a line boundary
+        tail = _common_tail(old, new, min(len(old), len(new)) - start)
+        old_end, new_end = _line_end(old, len(old) - tail), _line_end(new, len(new) - tail)
+        changed = old[start:old_end].splitlines() + new[start:new_end].splitlines()
+        total += 8 + sum(len(line) + 1 for line in changed)  # the two file headers, a sign a line
     return total
+
+
+def _common_head(a: str, b: str) -> int:
+    """Length of the longest common prefix of ``a`` and ``b``: a bisection that compares only the
+    window still in doubt (``a[:low]`` is known equal), so the slices copied add up to about
+    twice the text, not once per step."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_tail(a: str, b: str, limit: int) -> int:
+    """Length, at most ``limit``, of the longest common suffix of ``a`` and ``b`` (as above)."""
+    low, high = 0, max(limit, 0)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle:len(a) - low] == b[len(b) - middle:len(b) - low]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _line_end(text: str, index: int) -> int:
+    """Where the line holding ``index`` ends (its newline included): an unchanged tail that starts
+    mid-line leaves that line changed. At a line start (after a newline), ``index`` itself."""
+    if index <= 0 or text[index - 1] == "\n":
+        return index
+    newline = text.find("\n", index)
+    return len(text) if newline < 0 else newline + 1

@@ -5,6 +5,11 @@ pass now? Asking it with one pytest process per candidate spends most of the tim
 interpreters. ``ForkChecker`` sends a batch of candidates to ``swebot_forkserver.py`` in the
 sandbox, which imports pytest once and forks per candidate. It calibrates itself on the
 unchanged code first and is not used when its answer differs from the real test run.
+
+Calibration also asks the child which modules it loaded from outside the project and which
+project files; from then on the server imports the former and compiles the latter once per job
+(``preload``, ``precompile``), when a second calibration run with them gives the same answer sooner. Keras' failing tests spent most of a candidate's check importing
+TensorFlow in every child.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ SERVER_NAME = "swebot_forkserver.py"
 PLUGIN_DIR = ".swebot/plugin"
 JOBS_DIR = ".swebot/forkjobs"
 MIN_TIMEOUT = 1.0  # seconds for the selected tests of one candidate, whatever calibration says
+PRELOAD_MIN_SHARE = 0.25  # of a child's time, start-up and collection worth trying the preload for
 
 Files = Mapping[str, str]  # path relative to the root -> whole file text
 
@@ -62,6 +68,8 @@ class ForkChecker:
         self.encodings = dict(encodings or {})  # path -> codec its text is written in (default UTF-8)
         self.timeout = timeout  # for the selected tests; calibration may lower it
         self.full_timeout = 2 * timeout
+        self.preload: list[str] = []  # modules from outside the project the server imports once a job
+        self.precompile: list[str] = []  # project files it compiles once a job
         self._token = uuid.uuid4().hex[:8]
         self._jobs = itertools.count(1)
         split = _split_select_command(runner.select_command)
@@ -76,14 +84,39 @@ class ForkChecker:
         """Check on the unchanged code that the server runs every selected test and sees each
         fail, as the real run did; otherwise stop using the server."""
         if self.usable:
-            answers = self._run([{}], budget=self.timeout * 2, stop_on_pass=False)
-            self.usable = (len(answers) == 1 and answers[0] is not None
-                           and answers[0].failed >= set(self.selected))
-            if self.usable:
+            first = self._calibration(list_modules=True)
+            self.usable = first is not None
+            if first is not None:
+                seconds = self._try_preload(first)
                 # A mutant that loops must cost a few times the selected tests, not the timeout
                 # of the whole suite.
-                self.timeout = min(self.timeout, max(MIN_TIMEOUT, 5 * answers[0].seconds))  # type: ignore[union-attr]  # answers[0] is an answer here: the run gave one
+                self.timeout = min(self.timeout, max(MIN_TIMEOUT, 5 * seconds))
         return self.usable
+
+    def _calibration(self, *, list_modules: bool = False) -> "QuickAnswer | None":
+        """The answer on the unchanged code when it is the real run's: every selected test ran
+        and failed (None otherwise)."""
+        answers = self._run([{}], budget=self.timeout * 2, stop_on_pass=False, list_modules=list_modules)
+        answer = answers[0] if len(answers) == 1 else None
+        if answer is None or answer.timed_out or not answer.failed >= set(self.selected):
+            return None
+        return answer
+
+    def _try_preload(self, first: "QuickAnswer") -> float:
+        """Keep ``first.modules`` as the preload when the server, with them imported, still gives
+        the calibration's answer, and sooner. The seconds the selected tests take from now on."""
+        if not first.modules and not first.project_files:
+            return first.seconds
+        if first.setup_seconds is not None and first.setup_seconds < PRELOAD_MIN_SHARE * first.seconds:
+            # The tests themselves take the time (tornado-2's wait out a 5 s timeout): a second
+            # calibration run would cost more than the imports it could save.
+            return first.seconds
+        self.preload, self.precompile = list(first.modules), list(first.project_files)
+        again = self._calibration()
+        if again is None or again.seconds >= first.seconds:
+            self.preload, self.precompile = [], []
+            return first.seconds
+        return again.seconds
 
     def check(self, candidates: Sequence[Files], *, budget: float) -> list["QuickAnswer"]:
         """For each candidate evaluated, in order: the selected tests that passed, and whether
@@ -93,7 +126,7 @@ class ForkChecker:
                 for a in self._run(candidates, budget=budget, stop_on_pass=True)]
 
     def _run(self, candidates: Sequence[Files], *, budget: float,
-             stop_on_pass: bool) -> list["QuickAnswer | None"]:
+             stop_on_pass: bool, list_modules: bool = False) -> list["QuickAnswer | None"]:
         job_id = f"{JOBS_DIR}/{self._token}-{next(self._jobs)}"
         self.sandbox.write_file(f"{PLUGIN_DIR}/{SERVER_NAME}", _server_source())
         self.runner.install_plugin()  # the server's children load swebot's pytest plugin
@@ -113,6 +146,9 @@ class ForkChecker:
             "originals": {path: self.originals[path] for path in touched},
             "encodings": {path: self.encodings[path] for path in touched if path in self.encodings},
             "candidates": [dict(files) for files in candidates],
+            "preload": self.preload,
+            "precompile": self.precompile,
+            "list_modules": list_modules,
         }
         self.sandbox.write_file(f"{job_id}.json", json.dumps(job).encode())
         command = shlex.join([*self._prefix, f"{root}/{PLUGIN_DIR}/{SERVER_NAME}", f"{root}/{job_id}.json"])
@@ -135,7 +171,7 @@ class ForkChecker:
     def _answer(self, entry: Mapping[str, object]) -> "QuickAnswer | None":
         seconds = float(entry.get("seconds") or 0.0)  # type: ignore[arg-type]  # JSON from the fork server: "seconds" is a number
         if entry.get("timed_out"):
-            return QuickAnswer(frozenset(), frozenset(self.selected), seconds=seconds)
+            return QuickAnswer(frozenset(), frozenset(self.selected), seconds=seconds, timed_out=True)
         path = str(entry["results"])
         relative = path[len(self.sandbox.root) + 1:] if path.startswith(self.sandbox.root) else path
         try:
@@ -148,8 +184,13 @@ class ForkChecker:
         full_ok = None
         if "full_exit_code" in entry:
             full_ok = entry["full_exit_code"] == 0 and not entry.get("full_timed_out")
+        loaded = entry.get("modules")
+        loaded = loaded if isinstance(loaded, dict) else {}
+        setup = loaded.get("setup_seconds")
         return QuickAnswer(frozenset(t for t in self.selected if t in passed), frozenset(failed),
-                           full_ok, seconds)
+                           full_ok, seconds, modules=tuple(map(str, loaded.get("outside") or ())),
+                           project_files=tuple(map(str, loaded.get("inside") or ())),
+                           setup_seconds=float(setup) if isinstance(setup, (int, float)) else None)
 
 
 @dataclass(frozen=True)
@@ -158,3 +199,7 @@ class QuickAnswer:
     failed: frozenset[str]  # tests that failed or errored
     full_ok: bool | None = None  # the whole suite passed (None: the server did not run it)
     seconds: float = 0.0  # how long the selected tests took
+    timed_out: bool = False
+    modules: tuple[str, ...] = ()  # what the child loaded from outside the project (when asked)
+    project_files: tuple[str, ...] = ()  # the project's files it loaded (when asked)
+    setup_seconds: float | None = None  # of ``seconds``, before the first test started (when asked)

@@ -5,9 +5,9 @@ templates in ``registry``, splices each proposed edit into the text, checks it p
 the distinct mutants ordered by template prior. ``normalized`` is the key used to tell mutants apart.
 """
 
-from swebot.mutate.generate import mutations_at
+from swebot.mutate.generate import Mutator, mutations_at
 from swebot.mutate.model import Hints, Mutation
 from swebot.mutate.normalize import normalized
-from swebot.mutate.registry import TEMPLATE_NAMES
+from swebot.mutate.registry import MAX_PRIOR, TEMPLATE_NAMES
 
-__all__ = ["TEMPLATE_NAMES", "Hints", "Mutation", "mutations_at", "normalized"]
+__all__ = ["MAX_PRIOR", "TEMPLATE_NAMES", "Hints", "Mutation", "Mutator", "mutations_at", "normalized"]

@@ -25,51 +25,65 @@ def mutations_at(source: str, lines: Collection[int], *, max_per_line: int = 200
     Never raises on bad input: unparsable source gives []. Each result's source parses and is not
     equivalent (see ``normalized``) to ``source`` nor to another result.
     """
-    wanted = frozenset(line for line in lines if isinstance(line, int))
-    if not wanted or max_per_line <= 0:
-        return []
-    try:
-        parsed = ParsedSource(source, hints)
-    except Exception:  # noqa: BLE001 -- libcst raises several kinds on text it cannot read; all mean []
-        return []
-    candidates: list[tuple[Template, Proposal]] = []
-    for site in parsed.sites(wanted):
-        for template in TEMPLATES_BY_KIND.get(type(site.node), ()):
-            try:
-                candidates.extend((template, proposal) for proposal in template.propose(site))
-            except Exception:  # one template tripping on odd syntax must not cost the others
-                log.debug("template %s failed at line %s", template.name, site.line, exc_info=True)
-    candidates.sort(key=lambda pair: (-pair[0].prior, pair[1].line))
+    return Mutator(source, hints).at(lines, max_per_line=max_per_line)
 
-    checker = _Checker(parsed)
-    per_line: Counter[int] = Counter()
-    seen: set[tuple[object, ...]] = set()
-    results: list[Mutation] = []
-    for template, proposal in candidates:
-        if per_line[proposal.line] >= max_per_line:
-            continue
+
+class Mutator:
+    """One module, parsed once, asked for the mutations at one set of lines after another (the
+    builtin engine makes a big module's edits a few lines at a time: parsing black.py takes
+    seconds)."""
+
+    def __init__(self, source: str, hints: Hints = NO_HINTS) -> None:
+        self.parsed: ParsedSource | None
         try:
-            checked = checker.check(proposal.edit)
-        except Exception:  # same: a malformed proposal is dropped, never raised to the engine
-            log.debug("%s at line %s could not be applied", template.name, proposal.line, exc_info=True)
-            continue
-        if checked is None:
-            continue
-        mutated, key = checked
-        if key in seen:
-            continue
-        seen.add(key)
-        per_line[proposal.line] += 1
-        results.append(
-            Mutation(
-                template=template.name,
-                line=proposal.line,
-                description=proposal.description,
-                source=mutated,
-                prior=template.prior,
+            self.parsed = ParsedSource(source, hints)
+        except Exception:  # noqa: BLE001 -- libcst raises several kinds on text it cannot read; all mean []
+            self.parsed = None
+
+    def at(self, lines: Collection[int], *, max_per_line: int = 200) -> list[Mutation]:
+        """``mutations_at`` for this module (see there)."""
+        wanted = frozenset(line for line in lines if isinstance(line, int))
+        parsed = self.parsed
+        if not wanted or max_per_line <= 0 or parsed is None:
+            return []
+        candidates: list[tuple[Template, Proposal]] = []
+        for site in parsed.sites(wanted):
+            for template in TEMPLATES_BY_KIND.get(type(site.node), ()):
+                try:
+                    candidates.extend((template, proposal) for proposal in template.propose(site))
+                except Exception:  # one template tripping on odd syntax must not cost the others
+                    log.debug("template %s failed at line %s", template.name, site.line, exc_info=True)
+        candidates.sort(key=lambda pair: (-pair[0].prior, pair[1].line))
+
+        checker = _Checker(parsed)
+        per_line: Counter[int] = Counter()
+        seen: set[tuple[object, ...]] = set()
+        results: list[Mutation] = []
+        for template, proposal in candidates:
+            if per_line[proposal.line] >= max_per_line:
+                continue
+            try:
+                checked = checker.check(proposal.edit)
+            except Exception:  # same: a malformed proposal is dropped, never raised to the engine
+                log.debug("%s at line %s could not be applied", template.name, proposal.line, exc_info=True)
+                continue
+            if checked is None:
+                continue
+            mutated, key = checked
+            if key in seen:
+                continue
+            seen.add(key)
+            per_line[proposal.line] += 1
+            results.append(
+                Mutation(
+                    template=template.name,
+                    line=proposal.line,
+                    description=proposal.description,
+                    source=mutated,
+                    prior=template.prior,
+                )
             )
-        )
-    return results
+        return results
 
 
 class _Checker:

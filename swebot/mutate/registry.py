@@ -78,6 +78,7 @@ TEMPLATES: tuple[Template, ...] = (
 )
 
 TEMPLATE_NAMES: tuple[str, ...] = tuple(template.name for template in TEMPLATES)
+MAX_PRIOR = max(template.prior for template in TEMPLATES)
 
 TEMPLATES_BY_KIND: dict[type[cst.CSTNode], tuple[Template, ...]] = {}
 for _template in TEMPLATES:
