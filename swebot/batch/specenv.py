@@ -331,6 +331,26 @@ except Exception:  # no pyproject.toml, or an old pip: nothing to add
     requires = []
 sys.stdout.write("".join(repr(r)[1:-1].join("''") + "\\n" for r in requires))
 """
+# The same for xargs, which ends a single-quoted word at the next single quote: scikit-learn's
+# `oldest-supported-numpy; python_version!='3.10' or ...` came out with its marker's quotes gone
+# ("Expected a marker variable or quoted string"). Used only for trees whose [build-system] holds a
+# single quote, so the environments of every other tree keep their image tags.
+BUILD_REQUIRES_QUOTED = BUILD_REQUIRES.replace(
+    """repr(r)[1:-1].join("''")""",
+    """(r.join("''") if "'" not in r else r.join('""') if '"' not in r else "".join("\\\\" + c for c in r))""")
+# TOML's basic ("...", with escapes) and literal ('...') strings
+_TOML_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
+# the [build-system] table's requires array: strings, commas, blanks and comments (extras' brackets are inside strings)
+_BUILD_REQUIRES_LIST = re.compile(r"""^\[build-system\][^\[]*?^requires\s*=\s*\[((?:\s|,|#[^\n]*|"(?:[^"\\]|\\.)*"|'[^']*')*)\]""",
+                                  re.MULTILINE)
+
+
+def build_requires_script(pyproject: str | None) -> str:
+    """The script that lists the build requirements of a tree with this pyproject.toml: the one
+    that quotes for xargs only when a requirement holds a single quote."""
+    listed = _BUILD_REQUIRES_LIST.search(pyproject or "")
+    strings = _TOML_STRING.findall(listed.group(1)) if listed else []
+    return BUILD_REQUIRES_QUOTED if any("'" in basic for basic, _literal in strings) else BUILD_REQUIRES
 
 
 def scm_version(version: str) -> str:
@@ -471,7 +491,7 @@ def with_instance_dependencies(instance: Instance, cache: RepoCache, env: SpecEn
             on_progress(f"{instance.instance_id} declares other dependencies than {env_commit[:12]}: "
                         f"installing its tree on {env.tag} as {tag}")
         files = {"Dockerfile": _LAYER_DOCKERFILE.encode(), "setup/setup.sh": script.encode(),
-                 "setup/build_requires.py": BUILD_REQUIRES.encode(),
+                 "setup/build_requires.py": build_requires_script(declared.get("pyproject.toml")).encode(),
                  "setup/repo.tar": _archive(bare, instance.base_commit)}
         ca = host_ca_bundle()
         if ca is not None:
@@ -506,7 +526,8 @@ def _version_env(instance: Instance, cache: RepoCache, *, client: DockerClient, 
             f"the Debian {python.suite} base image {base} (Python {python.version}) is missing",
             hint=f"build it once: `sudo env SUITE={python.suite} sandboxes/build-base-image.sh {base}`") from None
     extra_files = context_files(spec)
-    hashed: list[object] = [dockerfile(spec), BUILD_REQUIRES, script, requirements, base_id, commit, spec.key]
+    build_requires = build_requires_script(_git_show(bare, commit, "pyproject.toml"))
+    hashed: list[object] = [dockerfile(spec), build_requires, script, requirements, base_id, commit, spec.key]
     if extra_files:  # only then: the images of the other specs keep their tags
         hashed.append(sorted(extra_files.items()))
     digest = hashlib.sha256(json.dumps(hashed).encode())
@@ -522,7 +543,7 @@ def _version_env(instance: Instance, cache: RepoCache, *, client: DockerClient, 
         if on_progress:
             on_progress(f"building the environment of {spec.key} (Python {python.version}) as {tag}")
         files = {"Dockerfile": dockerfile(spec).encode(), "setup/setup.sh": script.encode(),
-                 "setup/build_requires.py": BUILD_REQUIRES.encode(),
+                 "setup/build_requires.py": build_requires.encode(),
                  "setup/requirements.txt": ("\n".join(requirements) + "\n").encode(),
                  "setup/repo.tar": _archive(bare, commit),
                  **{name: text.encode() for name, text in extra_files.items()}}
