@@ -18,6 +18,7 @@ from swebot.batch.dataset import Instance
 from swebot.batch.repos import RepoCache
 from swebot.batch.specenv import (
     build_requires_script,
+    submodule_paths,
     choose_python,
     context_files,
     constraints,
@@ -456,3 +457,24 @@ def test_extras_in_the_build_requirements_do_not_end_the_list_early() -> None:
     with_extras = ('[build-system]\nrequires = [\n  "setuptools_scm[toml]>=3.4",  # a comment\n'
                    "  \"oldest-supported-numpy; python_version!='3.10'\",\n]\n")
     assert build_requires_script(with_extras) != BUILD_REQUIRES
+
+
+def test_a_submodule_the_archive_leaves_out_is_installed_from_its_pypi_stand_in(tmp_path: Path) -> None:
+    astropy = harness.spec_for("astropy/astropy", "1.3")
+    bare = tmp_path / "astropy.git"
+    work = tmp_path / "work"
+    work.mkdir()
+    git(work, "init", "-q")
+    commit = _commit(work, {".gitmodules": '[submodule "astropy_helpers"]\n\tpath = astropy_helpers\n'
+                                           "\turl = https://github.com/astropy/astropy-helpers.git\n"},
+                     "with a submodule")
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    assert submodule_paths(bare, commit) == ["astropy_helpers"]
+    lines = setup_script(astropy, [], submodules=submodule_paths(bare, commit)).splitlines()
+    standin = next(i for i, line in enumerate(lines) if "astropy-helpers" in line)
+    assert lines[standin].endswith("'astropy-helpers>=3.0,<3.1'")
+    assert standin < lines.index("tar -C /testbed -xf /tmp/swebot-setup/repo.tar")
+    # without the submodule, or in another repository, the script is what it was (and so the image tag)
+    assert setup_script(astropy, []) == setup_script(astropy, [], submodules=["cextern/other"])
+    sphinx = harness.spec_for("sphinx-doc/sphinx", "3.5")
+    assert setup_script(sphinx, []) == setup_script(sphinx, [], submodules=["astropy_helpers"])

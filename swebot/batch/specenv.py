@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from swebot import vcs
 from swebot.batch import harness
@@ -205,11 +205,18 @@ def extension_sources(bare: Path, commit: str) -> list[str]:
             if name.endswith(_EXTENSION_SUFFIXES) and not _FIXTURE_FOLDERS & set(name.split("/")[:-1])]
 
 
+def submodule_paths(bare: Path, commit: str) -> list[str]:
+    """The paths of the tree's git submodules, as its .gitmodules names them."""
+    return re.findall(r"^\s*path\s*=\s*(\S+)", _git_show(bare, commit, ".gitmodules") or "", re.MULTILINE)
+
+
 def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: bool = False,
-                 compiles: bool = False) -> str:
+                 compiles: bool = False, submodules: Sequence[str] = ()) -> str:
     """The environment's build steps. ``pep660``: the tree has no setup.py, so an editable install
     needs a build backend with PEP 660's hooks (see ``_tree_install``). ``compiles``: the tree has
-    extension modules to build (``extension_sources``), so the image gets a compiler."""
+    extension modules to build (``extension_sources``), so the image gets a compiler.
+    ``submodules``: the paths of its git submodules, which the archive leaves out
+    (``harness.SUBMODULE_STANDINS``)."""
     q = shlex.quote
     pip = _PIP
     lines = ["set -eux", "export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1", _PIP_CERT]
@@ -249,6 +256,9 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
     service = harness.LOCAL_SERVICES.get(spec.repo)
     if service is not None:
         lines += list(service.install)
+    standins = harness.submodule_standins(spec.repo, submodules)
+    if standins:
+        lines.append(f"{pip} " + " ".join(q(r) for r in standins))
     lines += _tree_install(spec, pip, pep660=pep660)
     # swebot's builtin engine ranks code by per-test coverage (the harness's images lack it);
     # without it only that engine suffers, and says so.
@@ -517,7 +527,7 @@ def _version_env(instance: Instance, cache: RepoCache, *, client: DockerClient, 
     bare = cache.ensure(instance.repo, commit)
     requirements = package_requirements(spec, bare, commit)
     script = setup_script(spec, requirements, pep660=_git_show(bare, commit, "setup.py") is None,
-                          compiles=bool(extension_sources(bare, commit)))
+                          compiles=bool(extension_sources(bare, commit)), submodules=submodule_paths(bare, commit))
     base = base_image_for(python.suite)
     try:
         base_id = client.images.get(base).id
