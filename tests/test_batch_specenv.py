@@ -17,6 +17,8 @@ from swebot.batch import harness
 from swebot.batch.dataset import Instance
 from swebot.batch.repos import RepoCache
 from swebot.batch.specenv import (
+    build_requires_script,
+    submodule_paths,
     choose_python,
     context_files,
     constraints,
@@ -406,3 +408,73 @@ def test_a_failed_install_is_retried_with_a_compiler_then_with_the_nearest_wheel
     assert calls.read_text().splitlines() == [
         "python -m pip install -r /r.txt", "python /tmp/swebot-setup/nearestwheel.py /r.txt --progress-bar off",
         "python -m pip install -r /r.txt", "done"]
+
+
+SKLEARN_BUILD_SYSTEM = '''\
+[build-system]
+requires = [
+    "setuptools",
+    "oldest-supported-numpy; python_version!='3.10' or platform_system!='Windows'",
+    'numpy==1.22.3; python_version=="3.10" and platform_system=="Windows"',
+    "odd; python_version == '3.9' and os_name != \\"nt\\"",
+]
+
+[tool.black]
+line-length = 88
+'''
+
+
+SKLEARN_REQUIRES = ["setuptools", "oldest-supported-numpy; python_version!='3.10' or platform_system!='Windows'",
+                    'numpy==1.22.3; python_version=="3.10" and platform_system=="Windows"',
+                    """odd; python_version == '3.9' and os_name != "nt\""""]
+
+
+@pytest.mark.parametrize(("pyproject", "requires"), [
+    (SKLEARN_BUILD_SYSTEM, SKLEARN_REQUIRES),
+    ("[build-system]\nrequires = ['setuptools>=40', 'wheel']\n", ["setuptools>=40", "wheel"]),
+])
+def test_the_build_requirements_reach_pip_through_xargs_with_their_quotes(tmp_path: Path, pyproject: str,
+                                                                          requires: list[str]) -> None:
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    (tmp_path / "build_requires.py").write_text(build_requires_script(pyproject))
+    listed = subprocess.run(f"{sys.executable} build_requires.py | xargs -r printf '%s\\n'", shell=True, cwd=tmp_path,
+                            capture_output=True, text=True, check=True).stdout
+    assert listed.splitlines() == requires
+
+
+def test_a_tree_whose_build_requirements_hold_no_single_quote_keeps_the_script_and_so_its_image_tag() -> None:
+    from swebot.batch.specenv import BUILD_REQUIRES
+
+    for pyproject in (None, '[build-system]\nrequires = ["setuptools", "wheel"]\n',
+                      "[build-system]\nrequires = [\"setuptools\"]\n\n[tool.black]\nexclude = 'docs'\n"):
+        assert build_requires_script(pyproject) == BUILD_REQUIRES
+    assert build_requires_script(SKLEARN_BUILD_SYSTEM) != BUILD_REQUIRES
+
+
+def test_extras_in_the_build_requirements_do_not_end_the_list_early() -> None:
+    from swebot.batch.specenv import BUILD_REQUIRES
+
+    with_extras = ('[build-system]\nrequires = [\n  "setuptools_scm[toml]>=3.4",  # a comment\n'
+                   "  \"oldest-supported-numpy; python_version!='3.10'\",\n]\n")
+    assert build_requires_script(with_extras) != BUILD_REQUIRES
+
+
+def test_a_submodule_the_archive_leaves_out_is_installed_from_its_pypi_stand_in(tmp_path: Path) -> None:
+    astropy = harness.spec_for("astropy/astropy", "1.3")
+    bare = tmp_path / "astropy.git"
+    work = tmp_path / "work"
+    work.mkdir()
+    git(work, "init", "-q")
+    commit = _commit(work, {".gitmodules": '[submodule "astropy_helpers"]\n\tpath = astropy_helpers\n'
+                                           "\turl = https://github.com/astropy/astropy-helpers.git\n"},
+                     "with a submodule")
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(bare))
+    assert submodule_paths(bare, commit) == ["astropy_helpers"]
+    lines = setup_script(astropy, [], submodules=submodule_paths(bare, commit)).splitlines()
+    standin = next(i for i, line in enumerate(lines) if "astropy-helpers" in line)
+    assert lines[standin].endswith("'astropy-helpers>=3.0,<3.1'")
+    assert standin < lines.index("tar -C /testbed -xf /tmp/swebot-setup/repo.tar")
+    # without the submodule, or in another repository, the script is what it was (and so the image tag)
+    assert setup_script(astropy, []) == setup_script(astropy, [], submodules=["cextern/other"])
+    sphinx = harness.spec_for("sphinx-doc/sphinx", "3.5")
+    assert setup_script(sphinx, []) == setup_script(sphinx, [], submodules=["astropy_helpers"])

@@ -207,7 +207,7 @@ def test_swebench_kind_with_a_missing_image_is_an_environment_problem(docker_cli
 
 
 class _FakeBox:
-    """The seam ``_filled`` uses: copy_in, execute, close (and the root RetryingSandbox reads)."""
+    """The seam ``_filled`` uses: copy_in, run_setup, close (and the root RetryingSandbox reads)."""
 
     root = "/testbed"
 
@@ -219,7 +219,7 @@ class _FakeBox:
     def copy_in(self, source: Path) -> None:
         self.calls.append(f"copy_in {source.name}")
 
-    def execute(self, command: str, *, timeout: float):
+    def run_setup(self, command: str, *, timeout: float):
         from swebot.types import ExecResult
 
         self.calls.append(command)

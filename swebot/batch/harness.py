@@ -273,6 +273,24 @@ def drift_pins(repo: str, version: str) -> tuple[str, ...]:
                  if pin.before is None or _version_key(version) < _version_key(pin.before))
 
 
+# Git submodules a tree's install needs, and the PyPI release standing in for each. The harness cloned
+# the repository and the install fetched them itself (astropy's ah_bootstrap runs `git submodule
+# update` or downloads astropy-helpers with easy_install); here the tree is an archive without its
+# submodules, and easy_install no longer reads PyPI ("Could not find suitable distribution for
+# Requirement.parse('astropy-helpers')": astropy 1.3's environment build, 2026-12-06). With the
+# release installed, ah_bootstrap takes it from the environment. astropy 1.3's environment commit
+# (2018-09-30) pins the submodule at 7f11678c, of the 3.0 series (3.1 came in 2018-12).
+SUBMODULE_STANDINS: dict[str, dict[str, str]] = {
+    "astropy/astropy": {"astropy_helpers": "astropy-helpers>=3.0,<3.1"},
+}
+
+
+def submodule_standins(repo: str, submodules: Sequence[str]) -> list[str]:
+    """The requirements standing in for the tree's ``submodules`` (paths from its .gitmodules)."""
+    known = SUBMODULE_STANDINS.get(repo, {})
+    return [known[path] for path in submodules if path in known]
+
+
 # pip 25.3 (2025-10) removed what specs written for older pips rely on: ``--no-use-pep517``, and
 # the setup.py paths (``setup.py develop`` for editable installs of a setuptools without PEP 660
 # hooks, < 64; ``setup.py bdist_wheel`` with the environment's own setuptools for sdists without a

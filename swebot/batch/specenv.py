@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from swebot import vcs
 from swebot.batch import harness
@@ -205,11 +205,18 @@ def extension_sources(bare: Path, commit: str) -> list[str]:
             if name.endswith(_EXTENSION_SUFFIXES) and not _FIXTURE_FOLDERS & set(name.split("/")[:-1])]
 
 
+def submodule_paths(bare: Path, commit: str) -> list[str]:
+    """The paths of the tree's git submodules, as its .gitmodules names them."""
+    return re.findall(r"^\s*path\s*=\s*(\S+)", _git_show(bare, commit, ".gitmodules") or "", re.MULTILINE)
+
+
 def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: bool = False,
-                 compiles: bool = False) -> str:
+                 compiles: bool = False, submodules: Sequence[str] = ()) -> str:
     """The environment's build steps. ``pep660``: the tree has no setup.py, so an editable install
     needs a build backend with PEP 660's hooks (see ``_tree_install``). ``compiles``: the tree has
-    extension modules to build (``extension_sources``), so the image gets a compiler."""
+    extension modules to build (``extension_sources``), so the image gets a compiler.
+    ``submodules``: the paths of its git submodules, which the archive leaves out
+    (``harness.SUBMODULE_STANDINS``)."""
     q = shlex.quote
     pip = _PIP
     lines = ["set -eux", "export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1", _PIP_CERT]
@@ -249,6 +256,9 @@ def setup_script(spec: harness.HarnessSpec, requirements: list[str], *, pep660: 
     service = harness.LOCAL_SERVICES.get(spec.repo)
     if service is not None:
         lines += list(service.install)
+    standins = harness.submodule_standins(spec.repo, submodules)
+    if standins:
+        lines.append(f"{pip} " + " ".join(q(r) for r in standins))
     lines += _tree_install(spec, pip, pep660=pep660)
     # swebot's builtin engine ranks code by per-test coverage (the harness's images lack it);
     # without it only that engine suffers, and says so.
@@ -331,6 +341,26 @@ except Exception:  # no pyproject.toml, or an old pip: nothing to add
     requires = []
 sys.stdout.write("".join(repr(r)[1:-1].join("''") + "\\n" for r in requires))
 """
+# The same for xargs, which ends a single-quoted word at the next single quote: scikit-learn's
+# `oldest-supported-numpy; python_version!='3.10' or ...` came out with its marker's quotes gone
+# ("Expected a marker variable or quoted string"). Used only for trees whose [build-system] holds a
+# single quote, so the environments of every other tree keep their image tags.
+BUILD_REQUIRES_QUOTED = BUILD_REQUIRES.replace(
+    """repr(r)[1:-1].join("''")""",
+    """(r.join("''") if "'" not in r else r.join('""') if '"' not in r else "".join("\\\\" + c for c in r))""")
+# TOML's basic ("...", with escapes) and literal ('...') strings
+_TOML_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"|\'([^\']*)\'')
+# the [build-system] table's requires array: strings, commas, blanks and comments (extras' brackets are inside strings)
+_BUILD_REQUIRES_LIST = re.compile(r"""^\[build-system\][^\[]*?^requires\s*=\s*\[((?:\s|,|#[^\n]*|"(?:[^"\\]|\\.)*"|'[^']*')*)\]""",
+                                  re.MULTILINE)
+
+
+def build_requires_script(pyproject: str | None) -> str:
+    """The script that lists the build requirements of a tree with this pyproject.toml: the one
+    that quotes for xargs only when a requirement holds a single quote."""
+    listed = _BUILD_REQUIRES_LIST.search(pyproject or "")
+    strings = _TOML_STRING.findall(listed.group(1)) if listed else []
+    return BUILD_REQUIRES_QUOTED if any("'" in basic for basic, _literal in strings) else BUILD_REQUIRES
 
 
 def scm_version(version: str) -> str:
@@ -471,7 +501,7 @@ def with_instance_dependencies(instance: Instance, cache: RepoCache, env: SpecEn
             on_progress(f"{instance.instance_id} declares other dependencies than {env_commit[:12]}: "
                         f"installing its tree on {env.tag} as {tag}")
         files = {"Dockerfile": _LAYER_DOCKERFILE.encode(), "setup/setup.sh": script.encode(),
-                 "setup/build_requires.py": BUILD_REQUIRES.encode(),
+                 "setup/build_requires.py": build_requires_script(declared.get("pyproject.toml")).encode(),
                  "setup/repo.tar": _archive(bare, instance.base_commit)}
         ca = host_ca_bundle()
         if ca is not None:
@@ -497,7 +527,7 @@ def _version_env(instance: Instance, cache: RepoCache, *, client: DockerClient, 
     bare = cache.ensure(instance.repo, commit)
     requirements = package_requirements(spec, bare, commit)
     script = setup_script(spec, requirements, pep660=_git_show(bare, commit, "setup.py") is None,
-                          compiles=bool(extension_sources(bare, commit)))
+                          compiles=bool(extension_sources(bare, commit)), submodules=submodule_paths(bare, commit))
     base = base_image_for(python.suite)
     try:
         base_id = client.images.get(base).id
@@ -506,7 +536,8 @@ def _version_env(instance: Instance, cache: RepoCache, *, client: DockerClient, 
             f"the Debian {python.suite} base image {base} (Python {python.version}) is missing",
             hint=f"build it once: `sudo env SUITE={python.suite} sandboxes/build-base-image.sh {base}`") from None
     extra_files = context_files(spec)
-    hashed: list[object] = [dockerfile(spec), BUILD_REQUIRES, script, requirements, base_id, commit, spec.key]
+    build_requires = build_requires_script(_git_show(bare, commit, "pyproject.toml"))
+    hashed: list[object] = [dockerfile(spec), build_requires, script, requirements, base_id, commit, spec.key]
     if extra_files:  # only then: the images of the other specs keep their tags
         hashed.append(sorted(extra_files.items()))
     digest = hashlib.sha256(json.dumps(hashed).encode())
@@ -522,7 +553,7 @@ def _version_env(instance: Instance, cache: RepoCache, *, client: DockerClient, 
         if on_progress:
             on_progress(f"building the environment of {spec.key} (Python {python.version}) as {tag}")
         files = {"Dockerfile": dockerfile(spec).encode(), "setup/setup.sh": script.encode(),
-                 "setup/build_requires.py": BUILD_REQUIRES.encode(),
+                 "setup/build_requires.py": build_requires.encode(),
                  "setup/requirements.txt": ("\n".join(requirements) + "\n").encode(),
                  "setup/repo.tar": _archive(bare, commit),
                  **{name: text.encode() for name, text in extra_files.items()}}

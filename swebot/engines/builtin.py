@@ -20,6 +20,7 @@ from swebot.engines.focus import focus_ranking, widen_spectrum
 from swebot.engines.hints import CRASH_BOOST, TestHints, crash_lines, mutation_hints
 from swebot.engines.regressions import RegressionGuard
 from swebot.engines.simplest import removal_rivals
+from swebot.engines.targets import edit_targets
 from swebot.engines.validation import Change, Validator, Verdict, default_lanes
 from swebot.errors import LimitReached
 from swebot.localize.sbfl import SuspiciousLine, boost_lines, rank_lines
@@ -183,7 +184,7 @@ class BuiltinEngine:
             return EngineResult(status="nothing_to_fix", description="all tests already pass")
         wider = widen_spectrum(runner, report, coverage, failing, _widening_timeout(task.test_timeout, budget))
         frames = {c.nodeid: c.frames for c in report.cases if c.failing}
-        ranking = rank_lines(wider.coverage, failing, wider.passing, frames=frames)
+        ranking = edit_targets(rank_lines(wider.coverage, failing, wider.passing, frames=frames))
         ranking, called = focus_ranking(sandbox, ranking, failing)
         ranking = boost_lines(ranking, crash_lines(report.cases, {s.path for s in ranking}), CRASH_BOOST)
         state.ranks = {(s.path, s.line): rank for rank, s in enumerate(ranking, 1)}

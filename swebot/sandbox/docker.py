@@ -217,6 +217,8 @@ class DockerSandbox:
         # What was put in, so a container removed from outside can be rebuilt (see recover()).
         self._sources: list[Path] = []
         self._writes: dict[str, bytes] = {}
+        # Setup steps run on the workspace (see run_setup), with their timeouts, to redo in a new container.
+        self._setup: list[tuple[str, float]] = []
         self._holder: Path | None = None  # a clone's host copy of the workspace, removed on close
         self.container = self._start()
         _live.add(self)
@@ -299,6 +301,7 @@ class DockerSandbox:
         twin._holder = holder
         try:
             twin.copy_in(holder / "workspace")
+            twin._redo_setup(self._setup)
         except BaseException:
             twin.close()
             raise
@@ -370,7 +373,8 @@ class DockerSandbox:
 
     def recover(self) -> None:
         """Bring the sandbox back after ContainerLost: restart the stopped container (its files
-        survive), or start a new one and put back what was copied in and written."""
+        survive), or start a new one, put back what was copied in, run the setup steps again (what
+        they wrote was in the lost container only), then put back what was written."""
         import docker.errors
 
         self._check_open()
@@ -388,8 +392,27 @@ class DockerSandbox:
         self._sources, self._writes = [], {}
         for source in sources:
             self.copy_in(source)
+        setup, self._setup = self._setup, []
+        self._redo_setup(setup)
         for path, data in writes.items():
             self.write_file(path, data)
+
+    def run_setup(self, command: str, *, timeout: float) -> ExecResult:
+        """Run a step that prepares the workspace (an environment's instance setup), remembered
+        when it succeeds: what it writes (pytest's ``_pytest/_version.py``, the installed package's
+        metadata) lives only in this container, so a container recover() starts anew, or a clone,
+        gets the step run again once the workspace is back in it."""
+        result = self.execute(command, timeout=timeout)
+        if result.ok:
+            self._setup.append((command, timeout))
+        return result
+
+    def _redo_setup(self, steps: Sequence[tuple[str, float]]) -> None:
+        for command, timeout in steps:
+            result = self.run_setup(command, timeout=timeout)
+            if not result.ok:
+                raise SandboxError(f"the setup step `{command}` failed in a new container (exit {result.exit_code}):"
+                                   f"\n{(result.stdout + result.stderr)[-2000:]}")
 
     # -- commands ----------------------------------------------------------------
 

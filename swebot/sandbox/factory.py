@@ -145,7 +145,7 @@ def _filled(sandbox: "DockerSandbox", workspace: Path,
     try:
         sandbox.copy_in(workspace)
         for step in setup:
-            result = sandbox.execute(step, timeout=SETUP_TIMEOUT)
+            result = sandbox.run_setup(step, timeout=SETUP_TIMEOUT)
             if result.exit_code != 0:
                 raise EnvironmentProblem(f"the environment's setup step `{step}` failed "
                                          f"(exit {result.exit_code}):\n{(result.stdout + result.stderr)[-2000:]}")
