@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from swebot.localize.index_cache import RepoIndex, _without_text
+from swebot.localize.index_cache import RepoIndex, _without_text, no_gc
 from swebot.localize.retrieval import Bm25Index, LexicalIndex, entry_documents
 from swebot.localize.symbols import (
     MAX_FILE_BYTES, SKIP_DIRS, FileEntry, SymbolIndex, _keep_defined_calls, index_source,
@@ -319,6 +319,14 @@ def record_path(inst: Instance) -> Path:
 
 def prepare(insts: list[Instance], log=print) -> None:
     """Build (or keep) the index of every base commit and the gold record of every instance."""
+    # The blob cache keeps every parsed file of the repository alive, and the cyclic collector
+    # walks them all again and again (a Django commit read from the cache: 15.8 -> 11.0 s with
+    # it off, the next commit 32.6 -> 23.0 s, profiled at load 6 to 9).
+    with no_gc():
+        _prepare(insts, log)
+
+
+def _prepare(insts: list[Instance], log) -> None:
     by_repo: dict[str, list[Instance]] = {}
     for inst in insts:
         by_repo.setdefault(inst.repo, []).append(inst)
