@@ -254,6 +254,8 @@ def main() -> int:
     ap.add_argument("--sample", type=int, default=100, help="percent of the dev set (a fixed subset)")
     ap.add_argument("--only", help="one repository (owner/name)")
     ap.add_argument("--prepare", action="store_true", help="build missing indexes and gold records first")
+    ap.add_argument("--newest-first", action="store_true",
+                    help="with --prepare: build the newest commits first (a second process, from the other end)")
     ap.add_argument("--fit", action="store_true", help="fit weights on the dev instances that ran")
     ap.add_argument("--tune", action="store_true",
                     help="with --fit: then tune the fitted weights for acc@k by coordinate ascent")
@@ -266,7 +268,7 @@ def main() -> int:
              and (args.set == "test" or rd.in_sample(i.id, args.sample))
              and (not args.only or i.repo == args.only)]
     if args.prepare:
-        rd.prepare(insts)
+        rd.prepare(insts, newest_first=args.newest_first)
     fw, sw = weight_vectors(rank.FILE_WEIGHTS, rank.SYMBOL_WEIGHTS)
     t0 = time.perf_counter()
     results, fit_data, unavailable = evaluate(insts, fw, sw, keep_fit=args.fit, verbose=args.verbose,
