@@ -194,3 +194,16 @@ def test_a_function_that_matches_the_title_lends_it_to_its_file(tmp_path: Path, 
     loc = localize(root, "Parsing negative durations drops the sign\n\nSeen on 3.2 after upgrading.\n")
     assert loc.files[0].path == "pkg/timeparse.py"
     assert loc.files[0].symbols[0].name == "parse_duration"
+
+
+
+def test_a_named_class_ranks_just_below_its_best_method(library: Path) -> None:
+    """A class is where its methods live: the change is in one of them unless a line outside the
+    methods changes. A class the issue names and describes comes right after its best method, not
+    before it, and still before the methods with less evidence."""
+    loc = localize(library, "Q filter conditions cannot be combined\n\n```\nfrom pkg import Q\nQ(a=1).negate()\n```\n"
+                            "A `Q` is a filter condition that can be combined with others, but negate breaks it.")
+    hit = loc.files[0]
+    assert hit.path == "pkg/core/query_utils.py"
+    assert [s.name for s in hit.symbols] == ["Q.negate", "Q", "Q.__init__"]
+    assert [s.name for _, s in loc.ranked_symbols[:2]] == ["Q.negate", "Q"]

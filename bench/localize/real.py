@@ -91,7 +91,8 @@ def evaluate_one(inst: rd.Instance, fw: np.ndarray, sw: np.ndarray, keep_fit: bo
     loc = rank.rank_features(repo, feats, top=10)
     seconds = time.perf_counter() - t0
     assert loc.files
-    fs, ss = feats.file_x @ fw, feats.sym_x @ sw
+    fs = feats.file_x @ fw
+    ss = rank.below_best_method(repo.symbols.files, repo.lexical.symbol_list, feats.sym_x @ sw)
     bm_f = [r if r is not None else MISS for r in rec["bm25_file_ranks"]]
     # Gold functions from the patch as real_data defines them now; records made by an older
     # definition hold a superset of them, with the baseline's rank of each.

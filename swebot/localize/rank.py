@@ -718,6 +718,31 @@ def _near_bm25(
                 out[j] = max(out[j], 0.5 * bm25[i])
 
 
+CLASS_CAP_DEPTH = 100  # only the best symbols: a class further down is not shown, nor measured
+
+
+def below_best_method(files: Sequence[FileEntry], syms: Sequence[Symbol], scores: np.ndarray) -> np.ndarray:
+    """Symbol scores with each class among the best ranked just below its best method: naming a
+    class lends its methods the evidence (``in_named_class``), and the change is in one of them
+    unless a line outside the methods changes; a lower class weight instead sank those classes too."""
+    counts = [len(f.symbols) for f in files]
+    if not len(scores) or sum(counts) != len(syms):
+        return scores
+    out = scores.copy()
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    sym_file = np.repeat(np.arange(len(files)), counts)
+    depth = min(CLASS_CAP_DEPTH, len(scores))
+    for i in np.argpartition(-scores, depth - 1)[:depth].tolist():
+        cls = syms[i]
+        if cls.kind != "class":
+            continue
+        lo, hi = int(starts[sym_file[i]]), int(starts[sym_file[i] + 1])
+        members = [j for j in range(lo, hi) if syms[j].kind == "method" and syms[j].name.startswith(cls.name + ".")]
+        if members:
+            out[i] = min(out[i], float(scores[members].max()) - 1e-6)
+    return out
+
+
 def _weights(names: Sequence[str], weights: Mapping[str, float]) -> np.ndarray:
     return np.array([weights.get(n, 0.0) for n in names])
 
@@ -735,6 +760,7 @@ def rank_features(
     syms = repo.lexical.symbol_list
     fs = feats.file_x @ _weights(FILE_FEATURES, file_weights) if len(files) else np.zeros(0)
     ss = feats.sym_x @ _weights(SYMBOL_FEATURES, symbol_weights) if syms else np.zeros(0)
+    ss = below_best_method(files, syms, ss)
     sym_order = np.argsort(-ss, kind="stable")
     top_files = np.argsort(-fs, kind="stable")[:top]
     wanted = {files[fi].path for fi in top_files}
