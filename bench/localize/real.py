@@ -91,7 +91,8 @@ def evaluate_one(inst: rd.Instance, fw: np.ndarray, sw: np.ndarray, keep_fit: bo
     loc = rank.rank_features(repo, feats, top=10)
     seconds = time.perf_counter() - t0
     assert loc.files
-    fs, ss = feats.file_x @ fw, feats.sym_x @ sw
+    fs = feats.file_x @ fw
+    ss = rank.below_best_method(repo.symbols.files, repo.lexical.symbol_list, feats.sym_x @ sw)
     bm_f = [r if r is not None else MISS for r in rec["bm25_file_ranks"]]
     # Gold functions from the patch as real_data defines them now; records made by an older
     # definition hold a superset of them, with the baseline's rank of each.
@@ -254,6 +255,8 @@ def main() -> int:
     ap.add_argument("--sample", type=int, default=100, help="percent of the dev set (a fixed subset)")
     ap.add_argument("--only", help="one repository (owner/name)")
     ap.add_argument("--prepare", action="store_true", help="build missing indexes and gold records first")
+    ap.add_argument("--newest-first", action="store_true",
+                    help="with --prepare: build the newest commits first (a second process, from the other end)")
     ap.add_argument("--fit", action="store_true", help="fit weights on the dev instances that ran")
     ap.add_argument("--tune", action="store_true",
                     help="with --fit: then tune the fitted weights for acc@k by coordinate ascent")
@@ -266,7 +269,7 @@ def main() -> int:
              and (args.set == "test" or rd.in_sample(i.id, args.sample))
              and (not args.only or i.repo == args.only)]
     if args.prepare:
-        rd.prepare(insts)
+        rd.prepare(insts, newest_first=args.newest_first)
     fw, sw = weight_vectors(rank.FILE_WEIGHTS, rank.SYMBOL_WEIGHTS)
     t0 = time.perf_counter()
     results, fit_data, unavailable = evaluate(insts, fw, sw, keep_fit=args.fit, verbose=args.verbose,

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from swebot.localize.index_cache import RepoIndex, _without_text
+from swebot.localize.index_cache import RepoIndex, _without_text, no_gc
 from swebot.localize.retrieval import Bm25Index, LexicalIndex, entry_documents
 from swebot.localize.symbols import (
     MAX_FILE_BYTES, SKIP_DIRS, FileEntry, SymbolIndex, _keep_defined_calls, index_source,
@@ -317,8 +317,19 @@ def record_path(inst: Instance) -> Path:
     return DATA / "gold" / INDEX_VERSION / f"{inst.id}.json"
 
 
-def prepare(insts: list[Instance], log=print) -> None:
-    """Build (or keep) the index of every base commit and the gold record of every instance."""
+def prepare(insts: list[Instance], log=print, *, newest_first: bool = False) -> None:
+    """Build (or keep) the index of every base commit and the gold record of every instance.
+
+    ``newest_first`` lets a second process work through a repository from the other end (with
+    its own blob cache, ``SWEBOT_BLOB_CACHE_TAG``): each skips the commits the other has built."""
+    # The blob cache keeps every parsed file of the repository alive, and the cyclic collector
+    # walks them all again and again (a Django commit read from the cache: 15.8 -> 11.0 s with
+    # it off, the next commit 32.6 -> 23.0 s, profiled at load 6 to 9).
+    with no_gc():
+        _prepare(insts, log, newest_first)
+
+
+def _prepare(insts: list[Instance], log, newest_first: bool) -> None:
     by_repo: dict[str, list[Instance]] = {}
     for inst in insts:
         by_repo.setdefault(inst.repo, []).append(inst)
@@ -340,6 +351,8 @@ def prepare(insts: list[Instance], log=print) -> None:
         # each in date order so that consecutive commits share most files.
         order = sorted(by_commit.items(),
                        key=lambda kv: (all(i.split == "dev" for i in kv[1]), commit_time(git_dir, kv[0])))
+        if newest_first:
+            order.reverse()
         for n, (commit, cinsts) in enumerate(order, 1):
             if all(index_path(i).exists() and record_path(i).exists() for i in cinsts):
                 continue  # another process built it meanwhile
