@@ -207,26 +207,3 @@ def test_a_named_class_ranks_just_below_its_best_method(library: Path) -> None:
     assert hit.path == "pkg/core/query_utils.py"
     assert [s.name for s in hit.symbols] == ["Q.negate", "Q", "Q.__init__"]
     assert [s.name for _, s in loc.ranked_symbols[:2]] == ["Q.negate", "Q"]
-
-
-def test_a_file_counts_how_many_of_the_best_symbols_it_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The module the issue's behaviour runs through holds several of the functions that match it;
-    a file with one match counts less, and functions without any clue count for nothing."""
-    from swebot.localize.index_cache import load_or_build
-    from swebot.localize.rank import FILE_FEATURES, compute_features
-
-    filler = "".join(f"def unrelated_{i}(x):\n    return x * {i}\n\n\n" for i in range(60))
-    root = localize_library(tmp_path, monkeypatch, {
-        "pkg/__init__.py": "",
-        "pkg/render.py": "".join(f"def render_{part}(table):\n    '''Render the {part} of a table, padded to the"
-                                 f" column widths.'''\n    return table.{part}\n\n\n" for part in ("header", "rows", "footer")),
-        "pkg/widths.py": "def column_widths(table):\n    '''The widest cell of each column.'''\n    return table\n",
-        "pkg/misc.py": filler,
-    })
-    repo = load_or_build(root)
-    feats = compute_features(repo, parse_issue("Table rows are padded to the wrong column widths\n\n"
-                                               "The header and the footer of a table are rendered too wide."))
-    count = {f.path: feats.file_x[i, FILE_FEATURES.index("f_sym_count")] for i, f in enumerate(repo.symbols.files)}
-    assert count["pkg/render.py"] == 1.0
-    assert 0 < count["pkg/widths.py"] < count["pkg/render.py"]
-    assert count["pkg/misc.py"] == 0 and count["pkg/__init__.py"] == 0

@@ -50,7 +50,7 @@ PRIOR_FILE = {
     "f_named": 3.0, "f_word": 0.5, "f_sym_bm25": 1.5, "f_graph": 1.0, "f_test_import": 1.0,
     "f_noncode": -2.0, "f_sbfl": 3.0, "f_line": 3.0, "f_msg": 3.0, "f_import": 1.5, "f_backtick": 1.0,
     "f_size": 0.5, "f_stem_word": 0.5, "f_sym_rr": 1.0, "f_sem": 0.0, "f_title": 1.0, "f_sym_title": 1.0,
-    "f_code_bm25": 1.0, "f_sym_count": 0.5,
+    "f_code_bm25": 1.0,
 }
 PRIOR_SYMBOL = {
     "bm25": 2.0, "bm25_rr": 2.0, "frame": 4.0, "exact": 4.0, "ident": 2.5,

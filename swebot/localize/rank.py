@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the semantic module is imported only when a query asks for 
 FILE_FEATURES = (
     "f_bm25", "f_bm25_rr", "f_frame", "f_path", "f_stem", "f_named", "f_word", "f_sym_bm25",
     "f_graph", "f_test_import", "f_noncode", "f_sbfl", "f_line", "f_msg", "f_import", "f_backtick",
-    "f_size", "f_stem_word", "f_sym_rr", "f_sem", "f_title", "f_sym_title", "f_code_bm25", "f_sym_count",
+    "f_size", "f_stem_word", "f_sym_rr", "f_sem", "f_title", "f_sym_title", "f_code_bm25",
 )
 OWN_FEATURES = (
     "bm25", "bm25_rr", "frame", "frame_any", "exact", "ident", "word", "graph", "is_class", "sbfl",
@@ -57,9 +57,6 @@ SYMBOL_FEATURES = OWN_FEATURES + FILE_FEATURES
 # ``f_code_bm25`` (BM25 of files with only the identifiers the issue writes as code for the query) was
 # added after the fit: 1.0 from a grid on the development rows (0.75 to 1.25 alike; its symbol
 # column and the same query over symbols gained nothing there, so they are left out).
-# ``f_sym_count`` (how many of the 50 best symbols, on their own clues, a file holds; added later): 0.5
-# from a grid on all 407 development instances (0.5 to 1.5 alike, each half gaining or holding; on
-# symbols it lost function acc@5 at every weight, so it is left out there).
 SEM_FILE = 3.0
 SEM_SYMBOL = 1.0
 SEM_FILE_ON_SYMBOL = 1.0
@@ -68,7 +65,7 @@ FILE_WEIGHTS: dict[str, float] = {
     "f_named": 1.91, "f_word": 0.44, "f_sym_bm25": 1.90, "f_graph": 0.46, "f_test_import": 1.04,
     "f_noncode": -6.00, "f_sbfl": 3.00, "f_line": 2.24, "f_msg": 2.72, "f_import": 0.81,
     "f_backtick": 0.78, "f_size": 0.77, "f_stem_word": 0.93, "f_sym_rr": 0.50, "f_sem": SEM_FILE, "f_title": 2.0, "f_sym_title": 1.0,
-    "f_code_bm25": 1.0, "f_sym_count": 0.5,
+    "f_code_bm25": 1.0,
 }
 SYMBOL_WEIGHTS: dict[str, float] = {
     "bm25": 2.58, "bm25_rr": 1.36, "frame": 3.51, "frame_any": 0.43, "exact": 3.14, "ident": 1.43,
@@ -79,7 +76,6 @@ SYMBOL_WEIGHTS: dict[str, float] = {
     "f_test_import": 0.55, "f_noncode": -5.00, "f_sbfl": 0.00, "f_line": 0.51, "f_msg": 0.90,
     "f_import": 0.12, "f_backtick": 0.24, "f_size": -0.07, "f_stem_word": 0.35, "f_sym_rr": -0.17,
     "f_sem": SEM_FILE_ON_SYMBOL, "title": 2.0, "f_title": 1.0, "f_sym_title": 0.0, "f_code_bm25": 0.0,
-    "f_sym_count": 0.0,
 }
 
 RR_DEPTH = 50  # reciprocal-rank features only for the top of a BM25 list
@@ -678,10 +674,6 @@ class _FeatureBuilder:
             best = np.full(len(self.files), -np.inf)
             np.maximum.at(best, sym_file, own)
             F["f_sym_rr"] = _recip_rank(np.where(np.isfinite(best), best - best[np.isfinite(best)].min() + 1e-9, 0.0))
-            # How many of the best symbols a file holds: the module the issue's behaviour runs through.
-            top = np.argpartition(-own, min(SYM_COUNT_DEPTH, len(own)) - 1)[:SYM_COUNT_DEPTH]
-            top = top[own[top] > 0]  # a symbol without a clue is not among the best, whatever its place
-            F["f_sym_count"] = _normalize(np.bincount(sym_file[top], minlength=len(self.files)).astype(float))
         nf, ns = len(self.files), len(syms)
         file_x = np.stack([F[n] for n in FILE_FEATURES], axis=1) if nf else np.zeros((0, len(FILE_FEATURES)))
         columns = [S[n] for n in OWN_FEATURES] + [F[n][sym_file] for n in FILE_FEATURES]
@@ -700,7 +692,6 @@ def _script_rows(files: Sequence[FileEntry]) -> list[int]:
             if f.kind == "code" and "/" in f.path and f.path.split("/", 1)[0] not in package_tops]
 
 
-SYM_COUNT_DEPTH = 50
 NEAR_DEPTH = 50  # only the lexically best symbols lend their score to their neighbours
 
 
