@@ -96,3 +96,9 @@ def test_the_patch_with_fewest_lines_switched_off_is_chosen_and_equals_keep_the_
     assert choose([Plausible("a", Footprint()), Plausible("b", Footprint())]).index == 0
     assert choose([Plausible("a", None), Plausible("b", None)]).index == 0
     assert choose([Plausible("a", None), Plausible("b", cut)]).index == 1  # only b has evidence
+
+
+def test_an_edited_return_line_is_no_inserted_exit():
+    patched = SETATTR.replace("return self", "return self.values")
+    fp = footprint({"m.py": SETATTR}, [("m.py", patched)], _cov(3, 4, 6, 7, 8), _cov(3, 4, 6, 7, 8), FAILING, raised=())
+    assert fp == Footprint()

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -138,7 +139,7 @@ def _file_footprint(path: str, original: str, patched: str, ran_before: set[int]
                   if n not in ran_after_old and n not in edited and n not in raised)
     gained = len({n for n in scope & ran_after_old if n not in ran_before and n not in edited})
     switched = [] if gained else lost
-    exits, skipped = _inserted_exits(patched, to_old, ran_after)
+    exits, skipped = _inserted_exits(original, patched, to_old, ran_after)
     switched += [to_old[n] for n in skipped if n in to_old and to_old[n] not in switched]
     return Footprint(tuple((path, n) for n in sorted(set(switched))), gained, tuple(f"{e} at {path}:{n}" for e, n in exits))
 
@@ -161,20 +162,25 @@ def _after_edit(source: str, first: int) -> set[int]:
     return set(range(first, (getattr(best, "end_lineno", None) or first) + 1))
 
 
-def _inserted_exits(patched: str, to_old: dict[int, int],
+def _inserted_exits(original: str, patched: str, to_old: dict[int, int],
                     ran_after: set[int]) -> tuple[list[tuple[str, int]], list[int]]:
     """(inserted exits and handlers the failing tests ran, as (kind, patched line); the lines of an
-    inserted ``try`` body after the first, skipped when its handler ran)."""
+    inserted ``try`` body after the first, skipped when its handler ran). An exit counts as
+    inserted when the patched file has more of its kind than the unpatched one (an edited
+    ``return`` line is not a new exit)."""
     try:
-        tree = ast.parse(patched)
+        tree, before = ast.parse(patched), ast.parse(original)
     except (SyntaxError, ValueError):
         return [], []
+    had = Counter(_EXITS.get(type(node)) for node in ast.walk(before))
+    has = Counter(_EXITS.get(type(node)) for node in ast.walk(tree))
     exits: list[tuple[str, int]] = []
     skipped: list[int] = []
     for node in ast.walk(tree):
         kind = _EXITS.get(type(node))
-        if kind and node.lineno not in to_old and node.lineno in ran_after:  # type: ignore[attr-defined]
-            exits.append((kind, node.lineno))  # type: ignore[attr-defined]
+        line = getattr(node, "lineno", 0)
+        if kind and has[kind] > had[kind] and line not in to_old and line in ran_after:
+            exits.append((kind, line))
         if isinstance(node, ast.Try) and node.lineno not in to_old:
             ran_handlers = [h for h in node.handlers if h.body and h.body[0].lineno in ran_after]
             if ran_handlers:
