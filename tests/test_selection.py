@@ -102,3 +102,15 @@ def test_an_edited_return_line_is_no_inserted_exit():
     patched = SETATTR.replace("return self", "return self.values")
     fp = footprint({"m.py": SETATTR}, [("m.py", patched)], _cov(3, 4, 6, 7, 8), _cov(3, 4, 6, 7, 8), FAILING, raised=())
     assert fp == Footprint()
+
+
+def test_a_conjunct_that_sends_the_test_past_its_branch_cuts_even_when_other_lines_run():
+    # django-17087 exactly: the branch the test ran is skipped and the function's later code runs instead
+    source = ("def serialize(v):\n    if v.owner and v.kind:\n        name = v.owner\n        return name\n"
+              "    return v.path\n")
+    patched = source.replace("if v.owner and v.kind:", "if v.owner and v.kind and v.module is None:")
+    fp = footprint({"m.py": source}, [("m.py", patched)], _cov(2, 3, 4), _cov(2, 5), FAILING, raised=())
+    assert fp.switched_off == (("m.py", 3), ("m.py", 4))
+    boundary = source.replace("if v.owner and v.kind:", "if v.owner or v.kind:")
+    assert footprint({"m.py": source}, [("m.py", boundary)], _cov(2, 5), _cov(2, 3, 4), FAILING,
+                     raised=()).switched_off == ()

@@ -138,8 +138,12 @@ def _file_footprint(path: str, original: str, patched: str, ran_before: set[int]
     lost = sorted(n for n in scope & ran_before
                   if n not in ran_after_old and n not in edited and n not in raised)
     gained = len({n for n in scope & ran_after_old if n not in ran_before and n not in edited})
-    switched = [] if gained else lost
     exits, skipped = _inserted_exits(original, patched, to_old, ran_after)
+    # A conjunct added to a condition, or an exit inserted and taken, cuts the path even when the
+    # tests go on elsewhere in the function (django-17087's `and self.value.__module__ is None`
+    # sends the test past the branch it ran): only an edit of another kind can redirect it.
+    cuts = _conjunct_added(original, patched) or any(kind != "except handler" for kind, _ in exits)
+    switched = [] if gained and not cuts else lost
     switched += [to_old[n] for n in skipped if n in to_old and to_old[n] not in switched]
     return Footprint(tuple((path, n) for n in sorted(set(switched))), gained, tuple(f"{e} at {path}:{n}" for e, n in exits))
 
@@ -160,6 +164,25 @@ def _after_edit(source: str, first: int) -> set[int]:
     if best is None:
         return set()
     return set(range(first, (getattr(best, "end_lineno", None) or first) + 1))
+
+
+def _conjunct_added(original: str, patched: str) -> bool:
+    """Whether some condition of ``patched`` is a condition of ``original`` with an ``and`` clause added."""
+    try:
+        before, after = ast.parse(original), ast.parse(patched)
+    except (SyntaxError, ValueError):
+        return False
+    tests = {ast.dump(node.test) for node in ast.walk(before) if isinstance(node, _BRANCHES)}
+    for node in ast.walk(after):
+        if not isinstance(node, _BRANCHES) or not isinstance(node.test, ast.BoolOp) \
+                or not isinstance(node.test.op, ast.And) or ast.dump(node.test) in tests:
+            continue
+        values = node.test.values
+        for k in range(len(values)):
+            rest = values[:k] + values[k + 1:]
+            if ast.dump(rest[0] if len(rest) == 1 else ast.BoolOp(ast.And(), rest)) in tests:
+                return True
+    return False
 
 
 def _inserted_exits(original: str, patched: str, to_old: dict[int, int],
@@ -191,4 +214,5 @@ def _inserted_exits(original: str, patched: str, to_old: dict[int, int],
     return sorted(exits, key=lambda e: e[1]), skipped
 
 
+_BRANCHES = (ast.If, ast.While, ast.IfExp)
 _EXITS: dict[type, str] = {ast.Return: "return", ast.Continue: "continue", ast.Break: "break", ast.Raise: "raise"}
