@@ -348,7 +348,8 @@ def run(args: argparse.Namespace) -> None:
         row = {"bug": bug.name, "project": bug.project, "hunks": bug.hunks, "status": report.get("status"),
                "seconds": seconds, "candidates": report.get("candidates_tried"),
                "description": report.get("description"), "search": (report.get("details") or {}).get("search"),
-               "regression_check": (report.get("details") or {}).get("regression_check")}
+               "regression_check": (report.get("details") or {}).get("regression_check"),
+               "selection": (report.get("details") or {}).get("selection")}
         if report.get("status") == "fixed":
             row.update(score(bug, record, report["patch"], folder.parent))
         with results.open("a") as fh:

@@ -130,3 +130,7 @@ def _print_search(details: Mapping[str, object], out: TextIO) -> None:
         scopes = "; ".join(f"{name}: {what}" for name, what in check.get("scopes", {}).items())
         print(f"  regressions: {check.get('rejected', 0)} candidate(s) rejected for breaking tests "
               f"that passed before ({scopes})", file=out)
+    selection = details.get("selection")
+    if isinstance(selection, dict):
+        print(f"  selection:  {selection.get('compared', 0)} plausible patch(es) compared, "
+              f"#{selection.get('chosen', 1)} reported: {selection.get('reason', '')}", file=out)

@@ -11,23 +11,25 @@ from __future__ import annotations
 import ast
 import difflib
 import heapq
+import itertools
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Protocol, Sequence
 
 from swebot.engines.focus import focus_ranking, widen_spectrum
 from swebot.engines.hints import CRASH_BOOST, TestHints, crash_lines, mutation_hints
 from swebot.engines.regressions import RegressionGuard
+from swebot.engines.selection import Footprint, Plausible, choose, footprint
 from swebot.engines.simplest import removal_rivals
 from swebot.engines.targets import edit_targets
 from swebot.engines.validation import Change, Validator, Verdict, default_lanes
-from swebot.errors import LimitReached
-from swebot.localize.sbfl import SuspiciousLine, boost_lines, rank_lines
+from swebot.errors import LimitReached, SwebotError
+from swebot.localize.sbfl import CoverageMap, SuspiciousLine, boost_lines, rank_lines
 from swebot.mutate import MAX_PRIOR, Mutation, Mutator, mutations_at, normalized
 from swebot.source_encoding import SourceDecodeError, decode_source
 from swebot.testing import TestRunner
-from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task
+from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task, TestReport
 from swebot.workspace import sandbox_diff
 
 
@@ -37,6 +39,13 @@ from swebot.workspace import sandbox_diff
 # few alternatives of an operator keep their template's weight.
 SAME_SITE_FREE = 6
 SAME_SITE_DECAY = 0.8
+# Once a candidate passes, the search goes on for up to SELECT_MORE more plausible patches, within
+# SELECT_SHARE of the time then left and SELECT_CANDIDATES more candidates, and the one whose
+# failing tests' execution shows no switched-off path is reported (swebot.engines.selection): the
+# first to pass is often one that passes by not running the tested code.
+SELECT_MORE = 3
+SELECT_SHARE = 0.5
+SELECT_CANDIDATES = 200
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,10 @@ class SearchState:
     plausible: list[Candidate] = field(default_factory=list)  # in the order they were found
     ranks: dict[tuple[str, int], int] = field(default_factory=dict)  # suspicious line -> rank, 1 first
     depth: dict[str, int] = field(default_factory=dict)  # how far down the ranking the search got
+    requeue: list["Candidate"] = field(default_factory=list)  # a batch's unchecked rest, after a pass
+    soft_deadline: float | None = None  # the extra search for rivals of a found patch ends here
+    soft_tried: int | None = None  # ... or after this many candidates tried
+    selection: dict[str, object] = field(default_factory=dict)  # how the reported patch was chosen
 
     def reached(self, candidate: "Candidate") -> None:
         paths = [path for path, _ in candidate.changes]
@@ -142,6 +155,9 @@ class SearchState:
             raise LimitReached("time_limit")
         if self.budget.max_candidates and self.tried >= self.budget.max_candidates:
             raise LimitReached("max_candidates")
+        if (self.soft_deadline is not None and time.monotonic() >= self.soft_deadline) \
+                or (self.soft_tried is not None and self.tried >= self.soft_tried):
+            raise LimitReached("selection")
 
     def time_left(self) -> float:
         """Seconds left (0 when there is no time limit)."""
@@ -211,14 +227,19 @@ class BuiltinEngine:
         limit_hit: str | None = None
         singles = SingleEdits(originals, self._lines_by_file(ranking, originals), self._hints,
                               patience=PATIENCE_SHARE * (budget.time_limit or 0))
+        evidence = _Evidence(runner, coverage, failing, report)
         try:
-            winner = self._search(singles, validator, state, progress)
+            pool: Iterator[Candidate] = iter(singles)
+            winner = self._search(pool, validator, state, progress)
             if winner is not None:
                 winner = self._prefer_removal(winner, singles.all_made(), originals, validator, state, progress)
+                winner = self._select(winner, pool, validator, state, progress, evidence)
             if winner is None:
                 progress("stage", {"name": "search", "detail": "two-edit combinations"})
-                winner = self._search(self._pair_candidates(singles.handed_out, state, len(failing), originals, ranking),
-                                      validator, state, progress)
+                pool = iter(self._pair_candidates(singles.handed_out, state, len(failing), originals, ranking))
+                winner = self._search(pool, validator, state, progress)
+                if winner is not None:
+                    winner = self._select(winner, pool, validator, state, progress, evidence)
         except LimitReached as limit:
             limit_hit = limit.limit
         finally:
@@ -350,6 +371,7 @@ class BuiltinEngine:
             if passed:
                 for unchecked in batch[len(verdicts):]:  # free to come up again (as a rival, say)
                     state.seen.discard(_key(unchecked))
+                state.requeue = batch[len(verdicts):]
                 return passed[0]
             batch = batch[len(verdicts):] if verdicts else []
         return None
@@ -373,6 +395,38 @@ class BuiltinEngine:
         state.depth["removal_rivals"] = len(rivals)
         return found[0] if found else winner
 
+    def _select(self, winner: Candidate, pool: Iterator[Candidate], validator: "Validator", state: SearchState,
+                progress: ProgressCallback, evidence: "Measures") -> Candidate:
+        """The plausible patch to report: the search goes on for a few more (bounded by SELECT_MORE,
+        SELECT_SHARE of the time left and SELECT_CANDIDATES), then each one's failing tests are rerun
+        under coverage and swebot.engines.selection chooses. ``winner`` is first among equals."""
+        wanted = len(state.plausible) + SELECT_MORE
+        tried_before = state.tried
+        if state.budget.time_limit:
+            state.soft_deadline = time.monotonic() + SELECT_SHARE * state.time_left()
+        state.soft_tried = state.tried + SELECT_CANDIDATES
+        progress("stage", {"name": "select", "detail": "searching on for rivals of the first plausible patch"})
+        try:
+            while len(state.plausible) < wanted:
+                requeued, state.requeue = state.requeue, []
+                if self._search(itertools.chain(requeued, pool), validator, state, progress) is None:
+                    break
+        except LimitReached:
+            pass
+        finally:
+            state.soft_deadline = state.soft_tried = None
+        rivals = [winner, *(c for c in state.plausible if c is not winner)]
+        measured = [Plausible(c.description, evidence.measure(c, validator, state)) for c in rivals]
+        choice = choose(measured)
+        state.selection = {
+            "compared": len(rivals), "chosen": choice.index + 1, "reason": choice.reason,
+            "extra_candidates_tried": state.tried - tried_before,
+            "patches": [f"{p.description} :: {p.footprint.summary() if p.footprint else 'not measured'}"
+                        for p in measured],
+        }
+        progress("stage", {"name": "select", "detail": f"{len(rivals)} plausible patch(es) compared: {choice.reason}"})
+        return rivals[choice.index]
+
     def _result(self, sandbox: Sandbox, validator: "Validator", failing: tuple[str, ...],
                 state: SearchState, winner: Candidate | None,
                 limit_hit: str | None, skipped: dict[str, str]) -> EngineResult:
@@ -380,6 +434,8 @@ class BuiltinEngine:
                                       "search": {**state.depth, "tried": state.tried}}
         if skipped:
             details["skipped_files"] = dict(skipped)
+        if state.selection:
+            details["selection"] = dict(state.selection)
         if validator.guard is not None and validator.guard.record.scopes:
             details["regression_check"] = validator.guard.record.as_details()
         if winner is not None:
@@ -407,6 +463,41 @@ class BuiltinEngine:
         return EngineResult(status="not_fixed", patch=patch, failing_before=failing,
                             failing_after=still_failing, candidates_tried=state.tried,
                             limit_hit=limit_hit, description=description, details=details)
+
+
+class Measures(Protocol):
+    def measure(self, candidate: Candidate, validator: Validator, state: SearchState) -> Footprint | None: ...
+
+
+@dataclass
+class _Evidence:
+    """What measuring a plausible patch's footprint needs: the unpatched run and its coverage."""
+
+    runner: TestRunner
+    before: CoverageMap
+    failing: tuple[str, ...]
+    report: TestReport
+
+    def measure(self, candidate: Candidate, validator: Validator, state: SearchState) -> Footprint | None:
+        """The footprint of ``candidate``: its failing tests rerun under coverage (None when the time
+        left would not cover a run as long as the unpatched one, or no coverage came back)."""
+        needed = 1.5 * self.report.duration + 1.0
+        if state.budget.time_limit and state.time_left() < needed:
+            return None
+        timeout = max(needed * 4, 30.0)
+        if state.budget.time_limit:
+            timeout = min(timeout, state.time_left())
+        validator.write(candidate.changes)
+        try:
+            report, after = self.runner.run_with_coverage(select=self.failing, timeout=timeout)
+        except SwebotError:
+            return None
+        finally:
+            validator.restore()
+        if not after or not all(t in report.passing for t in self.failing):
+            return None
+        raised = {(f.path, f.line) for c in self.report.cases if c.failing for f in c.frames}
+        return footprint(validator.originals, candidate.changes, self.before, after, self.failing, raised)
 
 
 def _key(candidate: Candidate) -> tuple[str, ...]:
