@@ -395,8 +395,10 @@ def test_specs_written_for_the_pip_before_25_3_get_it_and_their_pins_the_nearest
         assert files["setup/pip_packages.txt"].splitlines() == list(spec.pip_packages)
         assert "def nearest(" in files["setup/nearestwheel.py"]
     # --config-settings would make pip 25.2 force PEP 517 (the setup.py paths are the point)
+    # and a pip that setup.py develop starts (setuptools >= 80 does) builds without isolation too
     assert harness.instance_setup(sklearn) == [
-        "python -m pip install -v --no-use-pep517 --no-build-isolation -e . --no-deps --no-build-isolation"]
+        "PIP_NO_BUILD_ISOLATION=0 python -m pip install -v --no-use-pep517 --no-build-isolation -e . --no-deps "
+        "--no-build-isolation"]
     assert "editable_mode" not in harness.eval_script(Instance(
         instance_id="astropy__astropy-7746", repo="astropy/astropy", base_commit="0" * 40, problem_statement="",
         version="1.3"), astropy)
@@ -407,6 +409,28 @@ def test_specs_written_for_the_pip_before_25_3_get_it_and_their_pins_the_nearest
         assert harness.legacy_tools_reason(spec) == ""
         assert "nearestwheel" not in setup_script(spec, ["x==1"]) and "pip<25.3" not in setup_script(spec, [])
         assert "setup/pip_packages.txt" not in context_files(spec)
+
+
+def test_a_pip_started_by_the_legacy_offline_install_builds_without_isolation(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """setuptools >= 80's develop runs `pip install -e . --use-pep517` itself; offline, an isolated
+    build cannot fetch setuptools. A stand-in `python` that starts a child as develop does: the
+    child sees pip's switch, whose value pip reads as "no isolation"."""
+    stub = tmp_path / "bin" / "python"
+    stub.parent.mkdir()
+    stub.write_text("#!/bin/sh\nsh -c 'echo \"nested: $PIP_NO_BUILD_ISOLATION\"'\n")
+    stub.chmod(0o755)
+    command = harness.instance_setup(harness.spec_for("scikit-learn/scikit-learn", "1.3"))[-1]
+    env = {"PATH": f"{stub.parent}:/usr/bin:/bin"}
+    out = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True, check=True).stdout
+    assert out == "nested: 0\n"
+    from pip._internal.commands.install import InstallCommand  # how the environments' pip reads the 0
+
+    assert InstallCommand("install", "").parse_args([])[0].build_isolation
+    monkeypatch.setenv("PIP_NO_BUILD_ISOLATION", "0")
+    assert not InstallCommand("install", "").parse_args([])[0].build_isolation
+    # a spec today's pip serves (no setup.py develop) is left as it was
+    assert not harness.instance_setup(harness.spec_for("sphinx-doc/sphinx", "7.2"))[-1].startswith("PIP_")
 
 
 def test_a_failed_install_is_retried_with_a_compiler_then_with_the_nearest_wheels(tmp_path: Path) -> None:

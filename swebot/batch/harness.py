@@ -176,7 +176,14 @@ def offline_install(install: str, *, legacy: bool = False) -> str:
     which --config-settings would switch off (pip then forces PEP 517)."""
     if re.search(r"\bpip install\b", install) and "--no-deps" not in install:
         offline = f"{install} --no-deps --no-build-isolation"
-        if re.search(r"\s-e\s", f" {install} ") and not legacy:
+        if legacy:
+            # setuptools >= 80's `setup.py develop` hands the work to a pip of its own
+            # (`pip install -e . --use-pep517`), which builds in isolation and so fetches setuptools
+            # from PyPI: offline it fails, and the tree is left unbuilt (scikit-learn-25747, whose
+            # environment has setuptools 82). pip reads the switch from the environment as well, so
+            # the nested one also builds with what the image has (pip's inverted spelling: 0 = off).
+            return f"PIP_NO_BUILD_ISOLATION=0 {offline}"
+        if re.search(r"\s-e\s", f" {install} "):
             # setuptools >= 64 installs editable through an import hook by default, under which
             # pylint 2.15 registers none of its checkers ("No such message id 'C0301'"); compat mode
             # is the path entry setup.py develop made. Older setuptools and other backends ignore it.
