@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -107,8 +108,26 @@ def test_skipped_tests_neither_pass_nor_fail_as_swebench_grades(dataset, tmp_pat
                                           for i in ids), exit_code=0)
         return run
 
-    graded = {outcome: evaluate([geom], dict(dataset.gold), settings, run_tests=tests_with(outcome))
+    progress = {outcome: io.StringIO() for outcome in ("skipped", "failed")}
+    graded = {outcome: evaluate([geom], dict(dataset.gold), settings, run_tests=tests_with(outcome),
+                                progress=progress[outcome])
               for outcome in ("skipped", "failed")}
     assert graded["skipped"]["resolved"] == ["acme__geom-3"]
+    assert progress["skipped"].getvalue() == "[1/1] acme__geom-3: resolved\n"
+    # the progress line says why, so a run cut short before its report still tells
+    assert progress["failed"].getvalue() == (f"[1/1] acme__geom-3: unresolved (PASS_TO_PASS failing 1: "
+                                             f"{geom.PASS_TO_PASS[0]})\n")
     assert graded["failed"]["unresolved"] == ["acme__geom-3"]
     assert graded["failed"]["instances"]["acme__geom-3"]["pass_to_pass_failing"] == [geom.PASS_TO_PASS[0]]
+
+
+def test_a_verdict_says_why_in_one_line() -> None:
+    from swebot.batch.evaluate import Verdict
+
+    many = tuple(f"t.py::test_{n}" for n in range(5))
+    assert Verdict("a", "unresolved", ("t.py::test_new",), many).why() == (
+        "FAIL_TO_PASS failing 1: t.py::test_new; PASS_TO_PASS failing 5: t.py::test_0, t.py::test_1, t.py::test_2, ...")
+    assert Verdict("a", "error", error="the environment build failed\nStep 3/9 ...").why() == \
+        "the environment build failed"
+    assert Verdict("a", "unresolved", ("t.py::test_new",), error="empty patch", empty_patch=True).why() == "empty patch"
+    assert Verdict("a", "resolved").why() == ""

@@ -51,6 +51,10 @@ def test_conda_specs_become_pip_requirements() -> None:
     # conda names PyPI spells otherwise, and C libraries the wheels bundle
     renamed = "dependencies:\n  - matplotlib-base>=3.3\n  - iris\n  - hdf5\n  - cdms2\n"
     assert environment_yml_requirements(renamed) == ["matplotlib>=3.3", "scitools-iris", "cdms2"]
+    # GUI toolkits: conda's PyQt is PyPI's PyQt5; wxPython and PyGObject exist on PyPI for Linux only
+    # as sources to compile against GTK, so they are left out
+    gui = "dependencies:\n  - pyqt\n  - wxpython\n  - pygobject\n  - cairocffi\n"
+    assert environment_yml_requirements(gui) == ["PyQt5", "cairocffi"]
     spec = harness.HarnessSpec("acme/x", "1", "3.9", "pytest", packages="numpy scipy=1.5.2 'pytest<8'")
     assert package_requirements(spec, Path("/nonexistent"), "c0ffee") == ["numpy", "scipy==1.5.2", "pytest<8"]
 
@@ -88,6 +92,32 @@ def test_the_setup_follows_the_spec() -> None:
                                               "python -m pip install -e .[test] --no-deps --no-build-isolation "
                                               "--config-settings editable_mode=compat"]
     assert harness.offline_install("python setup.py install") == "python setup.py install"
+
+
+def test_matplotlib_s_downloads_are_replaced_by_debian_s_libraries(tmp_path: Path) -> None:
+    """matplotlib 3.x's spec fetches qhull from www.qhull.org and its setup FreeType from savannah,
+    hosts neither the builds nor the sandboxes reach: Debian's libraries stand in, chosen through
+    matplotlib's mplsetup.cfg, written in the tree before every install."""
+    import configparser
+
+    spec = harness.spec_for("matplotlib/matplotlib", "3.7")
+    assert not any("qhull.org" in step or "QHULL_" in step for step in spec.pre_install)
+    script = setup_script(spec, []).splitlines()
+    libraries = next(i for i, line in enumerate(script) if "libqhull-dev" in line)
+    assert "libfreetype-dev" in script[libraries] and libraries < script.index("python3 -m venv /opt/testbed")
+    written = next(i for i, line in enumerate(script) if "> mplsetup.cfg" in line)
+    assert script.index("cd /testbed") < written < script.index("python -m pip install -e .")
+    setup = harness.instance_setup(spec)
+    assert setup[0] == script[written] and setup[1].startswith("python -m pip install -e .")
+    subprocess.run(["sh", "-c", setup[0]], cwd=tmp_path, check=True)
+    config = configparser.ConfigParser()
+    config.read(tmp_path / "mplsetup.cfg")
+    assert config.getboolean("libs", "system_freetype") and config.getboolean("libs", "system_qhull")
+    # specs without such downloads keep their steps (and their images' tags)
+    assert harness.spec_for("matplotlib/matplotlib", "2.2").pre_install == (
+        harness.harness_data()["specs"]["matplotlib/matplotlib"]["2.2"]["pre_install"][0],)
+    assert harness.with_download_standins("acme/x", ("wget -O /tmp/qhull-2020.tgz x",)) == (
+        "wget -O /tmp/qhull-2020.tgz x",)
 
 
 def test_a_tree_with_extension_modules_gets_a_compiler_before_anything_is_installed(tmp_path: Path) -> None:
@@ -365,8 +395,10 @@ def test_specs_written_for_the_pip_before_25_3_get_it_and_their_pins_the_nearest
         assert files["setup/pip_packages.txt"].splitlines() == list(spec.pip_packages)
         assert "def nearest(" in files["setup/nearestwheel.py"]
     # --config-settings would make pip 25.2 force PEP 517 (the setup.py paths are the point)
+    # and a pip that setup.py develop starts (setuptools >= 80 does) builds without isolation too
     assert harness.instance_setup(sklearn) == [
-        "python -m pip install -v --no-use-pep517 --no-build-isolation -e . --no-deps --no-build-isolation"]
+        "PIP_NO_BUILD_ISOLATION=0 python -m pip install -v --no-use-pep517 --no-build-isolation -e . --no-deps "
+        "--no-build-isolation"]
     assert "editable_mode" not in harness.eval_script(Instance(
         instance_id="astropy__astropy-7746", repo="astropy/astropy", base_commit="0" * 40, problem_statement="",
         version="1.3"), astropy)
@@ -377,6 +409,28 @@ def test_specs_written_for_the_pip_before_25_3_get_it_and_their_pins_the_nearest
         assert harness.legacy_tools_reason(spec) == ""
         assert "nearestwheel" not in setup_script(spec, ["x==1"]) and "pip<25.3" not in setup_script(spec, [])
         assert "setup/pip_packages.txt" not in context_files(spec)
+
+
+def test_a_pip_started_by_the_legacy_offline_install_builds_without_isolation(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """setuptools >= 80's develop runs `pip install -e . --use-pep517` itself; offline, an isolated
+    build cannot fetch setuptools. A stand-in `python` that starts a child as develop does: the
+    child sees pip's switch, whose value pip reads as "no isolation"."""
+    stub = tmp_path / "bin" / "python"
+    stub.parent.mkdir()
+    stub.write_text("#!/bin/sh\nsh -c 'echo \"nested: $PIP_NO_BUILD_ISOLATION\"'\n")
+    stub.chmod(0o755)
+    command = harness.instance_setup(harness.spec_for("scikit-learn/scikit-learn", "1.3"))[-1]
+    env = {"PATH": f"{stub.parent}:/usr/bin:/bin"}
+    out = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True, check=True).stdout
+    assert out == "nested: 0\n"
+    from pip._internal.commands.install import InstallCommand  # how the environments' pip reads the 0
+
+    assert InstallCommand("install", "").parse_args([])[0].build_isolation
+    monkeypatch.setenv("PIP_NO_BUILD_ISOLATION", "0")
+    assert not InstallCommand("install", "").parse_args([])[0].build_isolation
+    # a spec today's pip serves (no setup.py develop) is left as it was
+    assert not harness.instance_setup(harness.spec_for("sphinx-doc/sphinx", "7.2"))[-1].startswith("PIP_")
 
 
 def test_a_failed_install_is_retried_with_a_compiler_then_with_the_nearest_wheels(tmp_path: Path) -> None:

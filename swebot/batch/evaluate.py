@@ -59,6 +59,18 @@ class Verdict:
     empty_patch: bool = False
     no_result: tuple[str, ...] = ()  # ids the test run never reported (counted as failing)
 
+    def why(self, shown: int = 3) -> str:
+        """Why it did not resolve, in one line (the progress line's; a run cut short keeps it):
+        the failing tests of each list, the first few named, or the error's first line."""
+        if self.outcome == "resolved":
+            return ""
+        parts = [f"{name} failing {len(ids)}: {', '.join(ids[:shown])}{', ...' if len(ids) > shown else ''}"
+                 for name, ids in (("FAIL_TO_PASS", self.fail_to_pass_failing),
+                                   ("PASS_TO_PASS", self.pass_to_pass_failing)) if ids and not self.empty_patch]
+        if self.error:
+            parts.append(self.error.strip().splitlines()[0])
+        return "; ".join(parts)
+
     def to_json(self) -> dict[str, Any]:
         return {"outcome": self.outcome, "fail_to_pass_failing": list(self.fail_to_pass_failing),
                 "pass_to_pass_failing": list(self.pass_to_pass_failing), "error": self.error,
@@ -231,7 +243,9 @@ def evaluate(instances: Sequence[Instance], predictions: Mapping[str, str], sett
         for verdict in pool.map(one, todo):
             verdicts[verdict.instance_id] = verdict
             if progress is not None:
-                progress.write(f"[{len(verdicts)}/{len(todo)}] {verdict.instance_id}: {verdict.outcome}\n")
+                why = verdict.why()
+                progress.write(f"[{len(verdicts)}/{len(todo)}] {verdict.instance_id}: {verdict.outcome}"
+                               f"{f' ({why})' if why else ''}\n")
                 progress.flush()
     ordered = [by_id[i.instance_id].instance_id for i in todo]
     return {

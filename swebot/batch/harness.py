@@ -79,16 +79,51 @@ def spec_for(repo: str, version: str) -> HarnessSpec:
         raise MissingSpec(f"the SWE-bench harness has no environment spec for {repo} version {version or '(none)'}",
                           hint=f"{repo} versions it knows: {', '.join(by_version)}")
     test_cmd = raw["test_cmd"]
+    pre_install = with_download_standins(repo, tuple(raw.get("pre_install", ())))
     if isinstance(test_cmd, list):  # a few specs list several commands; the last one runs the tests
         test_cmd = " && ".join(test_cmd)
     return HarnessSpec(
         repo=repo, version=str(version), python=str(raw["python"]), test_cmd=test_cmd,
         packages=raw.get("packages", ""), install=raw.get("install", ""),
-        pip_packages=tuple(raw.get("pip_packages", ())), pre_install=tuple(raw.get("pre_install", ())),
+        pip_packages=tuple(raw.get("pip_packages", ())), pre_install=pre_install,
         eval_commands=tuple(raw.get("eval_commands", ())),
         extra={k: v for k, v in raw.items() if k not in {"python", "test_cmd", "packages", "install", "pip_packages",
                                                           "pre_install", "eval_commands"}},
     )
+
+
+@dataclass(frozen=True)
+class DownloadStandin:
+    """Pre-install steps of a spec that download from a host other than the package registries,
+    and what stands in for them: ``environment`` (an apt step, so it runs in the environment build)
+    and ``tree`` (run in the tree before each install, as the dropped steps were)."""
+
+    drop: str  # a regex: the pre_install steps it replaces
+    environment: str
+    tree: str
+
+
+# matplotlib 3.x's specs fetch qhull's source from www.qhull.org into build/, and its setup fetches
+# FreeType 2.6.1 (the version its image tests were drawn with) from savannah; neither host is
+# reachable from the builds or the sandboxes. Debian's libqhull-dev is the same qhull (2020.2);
+# its libfreetype-dev is 2.12 (bookworm), so image comparisons of text may differ. The build reads
+# them through mplsetup.cfg (matplotlib's own switch; the file is in its .gitignore, as build/ is).
+DOWNLOAD_STANDINS: dict[str, DownloadStandin] = {
+    "matplotlib/matplotlib": DownloadStandin(
+        drop=r"\bQHULL_|qhull-20",
+        environment="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "
+                    "libfreetype-dev libqhull-dev pkg-config",
+        tree="printf '[libs]\\nsystem_freetype = true\\nsystem_qhull = true\\n' > mplsetup.cfg"),
+}
+
+
+def with_download_standins(repo: str, pre_install: tuple[str, ...]) -> tuple[str, ...]:
+    """``pre_install`` with the steps DOWNLOAD_STANDINS names for ``repo`` replaced by its stand-in."""
+    standin = DOWNLOAD_STANDINS.get(repo)
+    if standin is None or not any(re.search(standin.drop, step) for step in pre_install):
+        return pre_install
+    kept = tuple(step for step in pre_install if not re.search(standin.drop, step))
+    return (*kept, standin.environment, standin.tree)
 
 
 def instance_spec(instance: Instance) -> HarnessSpec:
@@ -141,7 +176,14 @@ def offline_install(install: str, *, legacy: bool = False) -> str:
     which --config-settings would switch off (pip then forces PEP 517)."""
     if re.search(r"\bpip install\b", install) and "--no-deps" not in install:
         offline = f"{install} --no-deps --no-build-isolation"
-        if re.search(r"\s-e\s", f" {install} ") and not legacy:
+        if legacy:
+            # setuptools >= 80's `setup.py develop` hands the work to a pip of its own
+            # (`pip install -e . --use-pep517`), which builds in isolation and so fetches setuptools
+            # from PyPI: offline it fails, and the tree is left unbuilt (scikit-learn-25747, whose
+            # environment has setuptools 82). pip reads the switch from the environment as well, so
+            # the nested one also builds with what the image has (pip's inverted spelling: 0 = off).
+            return f"PIP_NO_BUILD_ISOLATION=0 {offline}"
+        if re.search(r"\s-e\s", f" {install} "):
             # setuptools >= 64 installs editable through an import hook by default, under which
             # pylint 2.15 registers none of its checkers ("No such message id 'C0301'"); compat mode
             # is the path entry setup.py develop made. Older setuptools and other backends ignore it.

@@ -115,8 +115,12 @@ def requirements_text(repo: str, bare: Path, commit: str) -> str:
 _NOT_ON_PYPI = {"python", "pip", "setuptools-scm-git-archive"}
 # conda packages whose PyPI distribution has another name, or that are no Python package at all
 # (C libraries the PyPI wheels bundle). Names PyPI lacks entirely are left out at install time
-# (``pipretry``).
-_CONDA_NAMES: dict[str, str | None] = {"matplotlib-base": "matplotlib", "iris": "scitools-iris", "hdf5": None}
+# (``pipretry``). conda's ``pyqt`` is Qt 5's PyQt5; its ``wxpython`` and ``pygobject`` come built,
+# while PyPI has only their sources for Linux, which pip would compile against GTK's headers (an
+# hour of wxWidgets, or a failed build): left out, as matplotlib's tests of those backends skip
+# without them.
+_CONDA_NAMES: dict[str, str | None] = {"matplotlib-base": "matplotlib", "iris": "scitools-iris", "hdf5": None,
+                                       "pyqt": "PyQt5", "wxpython": None, "pygobject": None}
 
 
 def _conda_to_pip(spec: str) -> str | None:
