@@ -72,17 +72,31 @@ def test_a_later_fix_beats_a_first_plausible_patch_that_switches_the_path_off():
     assert "2 line(s) switched off" in str(state.selection["patches"][0])
 
 
-def test_the_first_plausible_patch_stands_when_no_rival_does_better():
-    chosen, state, _ = _select(REAL_FIX, [NOT_A_FIX, SWITCH_OFF], [SWITCH_OFF, REAL_FIX],
-                               {SWITCH_OFF: Footprint(switched_off=(("m.py", 2),)), REAL_FIX: Footprint()})
+def test_a_first_plausible_patch_that_switches_nothing_off_is_reported_without_a_search_for_rivals():
+    # Equal footprints keep the search's order, so no rival could displace it: searching on would
+    # only spend the user's time.
+    chosen, state, validator = _select(REAL_FIX, [NOT_A_FIX, SWITCH_OFF], [SWITCH_OFF, REAL_FIX],
+                                       {SWITCH_OFF: Footprint(switched_off=(("m.py", 2),)), REAL_FIX: Footprint()})
     assert chosen is REAL_FIX
+    assert validator.checked == []
+    assert state.selection["compared"] == 1 and state.selection["chosen"] == 1
+    assert "no rival sought" in str(state.selection["reason"])
+
+
+def test_the_first_plausible_patch_stands_when_no_rival_does_better():
+    cut = Footprint(switched_off=(("m.py", 2),))
+    worse = Footprint(switched_off=(("m.py", 2), ("m.py", 3)))
+    chosen, state, _ = _select(SWITCH_OFF, [NOT_A_FIX, REAL_FIX], [SWITCH_OFF, REAL_FIX],
+                               {SWITCH_OFF: cut, REAL_FIX: worse})
+    assert chosen is SWITCH_OFF
     assert state.selection["compared"] == 2 and state.selection["chosen"] == 1
 
 
 def test_the_extra_search_stops_after_a_few_more_plausible_patches():
+    cut = Footprint(switched_off=(("m.py", 2),))
     others = [_candidate(f"values[key] = {n}", ORIGINAL.replace("= value", f"= {n}")) for n in range(10)]
-    chosen, state, validator = _select(REAL_FIX, others, others, {c: Footprint() for c in [REAL_FIX, *others]})
-    assert chosen is REAL_FIX
+    chosen, state, validator = _select(SWITCH_OFF, others, others, {SWITCH_OFF: cut, **{c: Footprint() for c in others}})
+    assert chosen is others[0]
     assert len(validator.checked) == 3  # SELECT_MORE plausible patches beyond the first, then it stops
     assert state.selection["compared"] == 4
 

@@ -399,7 +399,14 @@ class BuiltinEngine:
                 progress: ProgressCallback, evidence: "Measures") -> Candidate:
         """The plausible patch to report: the search goes on for a few more (bounded by SELECT_MORE,
         SELECT_SHARE of the time left and SELECT_CANDIDATES), then each one's failing tests are rerun
-        under coverage and swebot.engines.selection chooses. ``winner`` is first among equals."""
+        under coverage and swebot.engines.selection chooses. ``winner`` is first among equals, so
+        when its own footprint switches nothing off no rival can displace it and none is sought."""
+        first = evidence.measure(winner, validator, state)
+        if first is not None and first.cost == 0:
+            state.selection = {"compared": 1, "chosen": 1, "extra_candidates_tried": 0,
+                               "reason": f"no rival sought: {first.summary()}",
+                               "patches": [f"{winner.description} :: {first.summary()}"]}
+            return winner
         wanted = len(state.plausible) + SELECT_MORE
         tried_before = state.tried
         if state.budget.time_limit:
@@ -416,7 +423,8 @@ class BuiltinEngine:
         finally:
             state.soft_deadline = state.soft_tried = None
         rivals = [winner, *(c for c in state.plausible if c is not winner)]
-        measured = [Plausible(c.description, evidence.measure(c, validator, state)) for c in rivals]
+        measured = [Plausible(winner.description, first),
+                    *(Plausible(c.description, evidence.measure(c, validator, state)) for c in rivals[1:])]
         choice = choose(measured)
         state.selection = {
             "compared": len(rivals), "chosen": choice.index + 1, "reason": choice.reason,

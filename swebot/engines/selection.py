@@ -96,17 +96,16 @@ def footprint(originals: dict[str, str], changes: Sequence[Change], before: Cove
 def choose(patches: Sequence[Plausible]) -> Choice:
     """The measured patch with the fewest switched-off lines (the earliest found among equals);
     the first patch when none was measured."""
-    measured = [(index, p) for index, p in enumerate(patches) if p.footprint is not None]
+    measured = [(index, p.footprint) for index, p in enumerate(patches) if p.footprint is not None]
     if not measured:
         return Choice(0, "no footprint measured: the first found")
-    index, best = min(measured, key=lambda item: (item[1].footprint.cost, item[0]))  # type: ignore[union-attr]
-    assert best.footprint is not None
+    index, best = min(measured, key=lambda item: (item[1].cost, item[0]))
     if len(measured) == 1:
-        return Choice(index, f"the only one measured: {best.footprint.summary()}")
-    others = [f"#{i + 1}: {p.footprint.summary()}" for i, p in measured if i != index and p.footprint]
-    if index == measured[0][0] and all(p.footprint.cost == best.footprint.cost for _, p in measured if p.footprint):
-        return Choice(index, f"equal footprints, the first found ({best.footprint.summary()})")
-    return Choice(index, f"fewest lines switched off: {best.footprint.summary()}; others {'; '.join(others)}")
+        return Choice(index, f"the only one measured: {best.summary()}")
+    others = [f"#{i + 1}: {f.summary()}" for i, f in measured if i != index]
+    if index == measured[0][0] and all(f.cost == best.cost for _, f in measured):
+        return Choice(index, f"equal footprints, the first found ({best.summary()})")
+    return Choice(index, f"fewest lines switched off: {best.summary()}; others {'; '.join(others)}")
 
 
 # -- one file -------------------------------------------------------------------------------------
