@@ -15,6 +15,7 @@ import itertools
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Iterable, Iterator, Protocol, Sequence
 
 from swebot.engines.focus import focus_ranking, widen_spectrum
@@ -504,8 +505,12 @@ class _Evidence:
             validator.restore()
         if not after or not all(t in report.passing for t in self.failing):
             return None
-        raised = {(f.path, f.line) for c in self.report.cases if c.failing for f in c.frames}
-        return footprint(validator.originals, candidate.changes, self.before, after, self.failing, raised)
+        return footprint(validator.originals, candidate.changes, self.before, after, self.failing, self.raised)
+
+    @cached_property
+    def raised(self) -> frozenset[tuple[str, int]]:
+        """The lines the failing tests raised through on the unpatched code."""
+        return frozenset((f.path, f.line) for c in self.report.cases if c.failing for f in c.frames)
 
 
 def _key(candidate: Candidate) -> tuple[str, ...]:

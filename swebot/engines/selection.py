@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from swebot.agent.symbols import definitions
 from swebot.localize.sbfl import CoverageMap
 
 Change = tuple[str, str]  # (path, new text)
@@ -148,21 +149,16 @@ def _file_footprint(path: str, original: str, patched: str, ran_before: set[int]
 
 
 def _after_edit(source: str, first: int) -> set[int]:
-    """The lines of the innermost function holding line ``first`` from that line to the function's
-    end (none for code outside functions, which runs at import, out of the tests' coverage)."""
+    """The lines of the innermost function whose body holds line ``first``, from that line to the
+    function's end (none for code outside functions, which runs at import, out of the tests' coverage)."""
     try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+        found = definitions(source)
+    except SyntaxError:
         return set()
-    best: ast.AST | None = None
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.body \
-                and node.body[0].lineno <= first <= (node.end_lineno or node.lineno):
-            if best is None or node.lineno >= getattr(best, "lineno", 0):
-                best = node
-    if best is None:
+    holding = [d for d in found if d.kind != "class" and d.def_line < first <= d.end]
+    if not holding:
         return set()
-    return set(range(first, (getattr(best, "end_lineno", None) or first) + 1))
+    return set(range(first, max(holding, key=lambda d: d.start).end + 1))
 
 
 def _conjunct_added(original: str, patched: str) -> bool:
