@@ -54,6 +54,8 @@ def main() -> int:
                         help="run the tests for the 'empty' patch too (a patch adding one unrelated file), so the "
                              "FAIL_TO_PASS tests are seen failing; without it an empty patch is rejected unrun, as "
                              "the harness does")
+    parser.add_argument("--only", choices=("gold", "empty"),
+                        help="evaluate only this patch (the other's columns print '-')")
     args = parser.parse_args()
 
     instances = select(load_instances(args.instances), args.filter)
@@ -87,34 +89,43 @@ def main() -> int:
 
     settings = EvaluateSettings(workers=args.workers, sandbox="docker", repo_source=args.repo_source,
                                 cache_dir=args.cache_dir, test_timeout=args.test_timeout, image_namespace="")
-    reports = {}
+    reports: dict[str, dict | None] = {"gold": None, "empty": None}
     empty_patch = NOOP_PATCH if args.run_empty else ""
     for name, patch_of in (("gold", lambda i: i.patch), ("empty", lambda i: empty_patch)):
+        if args.only not in (None, name):
+            continue
         started = time.monotonic()
-        reports[name] = evaluate(instances, {i.instance_id: patch_of(i) for i in instances}, settings,
-                                 progress=sys.stderr)
-        reports[name]["seconds"] = round(time.monotonic() - started, 1)
-        (args.out / f"{name}.json").write_text(json.dumps(reports[name], indent=1))
+        report = evaluate(instances, {i.instance_id: patch_of(i) for i in instances}, settings, progress=sys.stderr)
+        report["seconds"] = round(time.monotonic() - started, 1)
+        (args.out / f"{name}.json").write_text(json.dumps(report, indent=1))
+        reports[name] = report
 
     by_repo: dict[str, list] = defaultdict(list)
     for instance in instances:
         by_repo[instance.repo].append(instance.instance_id)
     gold, empty = reports["gold"], reports["empty"]
+
+    def count(report: dict | None, ids: list[str], key: str) -> int | str:
+        return "-" if report is None else sum(i in report[key] for i in ids)
+
     print(f"{'repository':<24} {'n':>3} {'gold resolved':>14} {'empty resolved':>15} {'errors':>7} {'build s':>8}")
-    totals = [0, 0, 0, 0]
-    for repo, ids in sorted(by_repo.items()):
-        row = [len(ids), sum(i in gold["resolved"] for i in ids), sum(i in empty["resolved"] for i in ids),
-               sum(i in gold["error"] for i in ids)]
-        totals = [a + b for a, b in zip(totals, row)]
-        print(f"{repo:<24} {row[0]:>3} {row[1]:>14} {row[2]:>15} {row[3]:>7} {build[repo]:>8.0f}")
-    print(f"{'total':<24} {totals[0]:>3} {totals[1]:>14} {totals[2]:>15} {totals[3]:>7} {sum(build.values()):>8.0f}")
-    print(f"evaluation time: gold {gold['seconds']}s, empty {empty['seconds']}s")
-    for iid in [*gold["unresolved"], *gold["error"]]:
-        verdict = gold["instances"][iid]
-        failing = [*verdict["fail_to_pass_failing"], *verdict["pass_to_pass_failing"]]
-        cause = verdict["error"].splitlines()[0] if verdict["error"] else ""
-        print(f"gold not resolved: {iid} ({verdict['outcome']}): {len(failing)} failing, e.g. "
-              f"{', '.join(failing[:3])}{'; ' + cause if cause else ''}")
+    all_ids = [i for ids in by_repo.values() for i in ids]
+    for repo, ids in [*sorted(by_repo.items()), ("total", all_ids)]:
+        errors = count(gold if gold is not None else empty, ids, "error")
+        seconds = build[repo] if repo != "total" else sum(build.values())
+        print(f"{repo:<24} {len(ids):>3} {count(gold, ids, 'resolved'):>14} {count(empty, ids, 'resolved'):>15} "
+              f"{errors:>7} {seconds:>8.0f}")
+    print("evaluation time: " + ", ".join(f"{name} {r['seconds']}s" for name, r in reports.items() if r is not None))
+    for name, done in reports.items():
+        if done is None:
+            continue
+        wrong = [*done["unresolved"], *done["error"]] if name == "gold" else [*done["resolved"], *done["error"]]
+        for iid in wrong:
+            verdict = done["instances"][iid]
+            failing = [*verdict["fail_to_pass_failing"], *verdict["pass_to_pass_failing"]]
+            cause = verdict["error"].splitlines()[0] if verdict["error"] else ""
+            print(f"{name} {verdict['outcome']}: {iid}: {len(failing)} failing, e.g. "
+                  f"{', '.join(failing[:3])}{'; ' + cause if cause else ''}")
     return 0
 
 

@@ -217,3 +217,57 @@ def test_oracle_command_selects_ids_swebench_cut_at_a_space(make_repo) -> None:
         report = TestRunner(sandbox, command, timeout=120).run()
     assert report.exit_code == 0, report.output_tail
     assert len(report.passing) == 3 and "tests/test_cli.py::test_locate_app[plain]" in report.passing
+
+
+def test_a_local_service_started_for_the_tests_runs_before_every_run_selected_ones_too(make_repo) -> None:
+    """requests' tests call httpbin, which the harness's eval script starts before the tests; the
+    sandbox kills what a command leaves running, so the engines' runs (the whole oracle command and
+    the selected ids alike) must each start it and see what it exports."""
+    from swebot.batch.harness import LOCAL_SERVICES
+    from swebot.batch.runner import after_service_start
+    from swebot.sandbox.local import LocalSandbox
+    from swebot.testing import TestRunner
+
+    repo = make_repo({"tests/test_service.py": '''
+        import os
+        import urllib.request
+
+
+        def test_reaches_the_service():
+            url = os.environ["SERVICE_URL"]
+            assert urllib.request.urlopen(url, timeout=10).read() == b"up"
+
+
+        def test_other():
+            assert True
+        '''})
+    # a stand-in service: a loopback HTTP server answering "up", its address exported once it answers
+    start = (
+        "(python3 -c 'import http.server as h, socket\n"
+        "class H(h.BaseHTTPRequestHandler):\n"
+        "    def do_GET(self):\n"
+        "        self.send_response(200); self.end_headers(); self.wfile.write(b\"up\")\n"
+        "s = h.HTTPServer((\"127.0.0.1\", 0), H)\n"
+        "open(\"port\", \"w\").write(str(s.server_address[1]))\n"
+        "s.serve_forever()' &); "
+        "for _ in $(seq 50); do [ -s port ] && break; sleep 0.1; done; "
+        "export SERVICE_URL=http://127.0.0.1:$(cat port)/; rm -f port"
+    )
+    command = after_service_start(start, "python -m pytest -q tests/test_service.py")
+    with LocalSandbox(repo) as sandbox:
+        runner = TestRunner(sandbox, command, timeout=120)
+        whole = runner.run()
+        selected = runner.run(["tests/test_service.py::test_reaches_the_service"])
+    assert whole.exit_code == 0, whole.output_tail
+    assert len(whole.passing) == 2
+    assert selected.passing == {"tests/test_service.py::test_reaches_the_service"}, selected.output_tail
+    # the oracle command of a requests instance starts the harness's httpbin the same way
+    from swebot.batch.dataset import Instance
+    from swebot.batch.runner import oracle_test_command
+
+    instance = Instance.model_validate({
+        "instance_id": "psf__requests-863", "repo": "psf/requests", "base_commit": "abcd1234",
+        "problem_statement": "x", "FAIL_TO_PASS": ["tests/test_requests.py::RequestsTestSuite::test_x"]})
+    oracle = oracle_test_command(instance)
+    assert oracle == after_service_start(LOCAL_SERVICES["psf/requests"].start,
+                                         "python -m pytest -q tests/test_requests.py::RequestsTestSuite::test_x")

@@ -64,7 +64,9 @@ def oracle_test_command(instance: Instance) -> str | None:
     """The engines' test command made of the instance's tests (None when it lists no
     FAIL_TO_PASS, or names its tests for no runner swebot knows): pytest on the FAIL_TO_PASS and
     PASS_TO_PASS ids, or the repository's own runner on the test_patch's files (Django's
-    runtests.py, SymPy's bin/test, as the SWE-bench harness runs them), whose log the engines read."""
+    runtests.py, SymPy's bin/test, as the SWE-bench harness runs them), whose log the engines read.
+    Where the harness's eval script starts a local service for the tests (httpbin for requests),
+    pytest runs after the same start."""
     from swebot.batch.testspecs import LogSpec, UnsupportedTests, spec_for
 
     if not instance.FAIL_TO_PASS:
@@ -75,8 +77,21 @@ def oracle_test_command(instance: Instance) -> str | None:
         return None
     if isinstance(spec, LogSpec):
         return runner_command(instance, spec)
+    from swebot.batch.harness import LOCAL_SERVICES
+
     ids = list(dict.fromkeys(selectable(i) for i in [*instance.FAIL_TO_PASS, *instance.PASS_TO_PASS]))
-    return f"{DEFAULT_TEST_COMMAND} -q " + " ".join(shlex.quote(i) for i in ids)
+    command = f"{DEFAULT_TEST_COMMAND} -q " + " ".join(shlex.quote(i) for i in ids)
+    service = LOCAL_SERVICES.get(instance.repo)
+    return after_service_start(service.start, command) if service else command
+
+
+def after_service_start(start: str, command: str) -> str:
+    """``command`` run by a shell that first runs ``start`` (a local service the tests call, as the
+    harness's eval script starts it, and the variables it exports). The sandbox kills what a
+    command leaves running, so every test run starts the service again, selected runs too: the
+    shell execs the rest of its arguments, which keeps the pytest call plain for
+    ``select_command_for``, whose selected runs then keep the start."""
+    return shlex.join(["bash", "-c", f'{start}\nexec "$@"', "local-service"]) + " " + command
 
 
 def selectable(test_id: str) -> str:
