@@ -188,7 +188,8 @@ def test_cli_rejects_malformed_instances_with_exit_2(tmp_path: Path, capsys: pyt
 
 def test_oracle_command_selects_ids_swebench_cut_at_a_space(make_repo) -> None:
     """flask-5063 lists `tests/test_cli.py::test_locate_app[cliapp.factory-` (its parameter had a
-    space): selected as is, pytest rejects the whole command; its test function runs instead."""
+    space), pylint-7080 `test_stdin[/n/fs/p-swe-bench/temp/...]` (a path of the recording machine):
+    selected as is, pytest rejects the whole command; their test functions run instead."""
     from swebot.batch.dataset import Instance
     from swebot.batch.runner import oracle_test_command
     from swebot.sandbox.local import LocalSandbox
@@ -205,18 +206,27 @@ def test_oracle_command_selects_ids_swebench_cut_at_a_space(make_repo) -> None:
 
         def test_other():
             assert True
+
+
+        @pytest.mark.parametrize("path", [os.path.abspath("mymodule.py"), "mymodule.py"])
+        def test_stdin(path):
+            assert path
         '''})
+    (repo / "tests" / "test_cli.py").write_text("import os\n" + (repo / "tests" / "test_cli.py").read_text())
     instance = Instance.model_validate({
         "instance_id": "acme__cli-1", "repo": "acme/cli", "base_commit": "abcd1234", "problem_statement": "x",
         "FAIL_TO_PASS": ["tests/test_cli.py::test_other"],
         "PASS_TO_PASS": ["tests/test_cli.py::test_locate_app[cliapp.factory-create_app2('foo',",
-                         "tests/test_cli.py::test_locate_app[plain]"]})
+                         "tests/test_cli.py::test_locate_app[plain]",
+                         "tests/test_cli.py::test_stdin[/n/fs/elsewhere/mymodule.py]",
+                         "tests/test_cli.py::test_stdin[mymodule.py]"]})
     command = oracle_test_command(instance)
-    assert command is not None and "test_locate_app[cliapp" not in command
+    assert command is not None and "test_locate_app[cliapp" not in command and "/n/fs" not in command
     with LocalSandbox(repo) as sandbox:
         report = TestRunner(sandbox, command, timeout=120).run()
     assert report.exit_code == 0, report.output_tail
-    assert len(report.passing) == 3 and "tests/test_cli.py::test_locate_app[plain]" in report.passing
+    assert len(report.passing) == 5, report.passing
+    assert {"tests/test_cli.py::test_locate_app[plain]", "tests/test_cli.py::test_stdin[mymodule.py]"} <= report.passing
 
 
 def test_a_local_service_started_for_the_tests_runs_before_every_run_selected_ones_too(make_repo) -> None:

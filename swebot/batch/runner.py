@@ -96,10 +96,12 @@ def after_service_start(start: str, command: str) -> str:
 
 def selectable(test_id: str) -> str:
     """A node id pytest can select. SWE-bench cut ids at their first space when it read its logs
-    (``test_locate_app[cliapp.factory-``): pytest finds no such test and rejects the whole
-    command, so a cut parametrization selects its test function, every parameter of it."""
-    name, bracket, _ = test_id.partition("[")
-    return name if bracket and not test_id.endswith("]") else test_id
+    (``test_locate_app[cliapp.factory-``), and some parameters hold a path of the machine that
+    recorded them (pylint-7080: ``test_stdin[/n/fs/p-swe-bench/temp/...]``): pytest finds no such
+    test and rejects the whole command, so such a parametrization selects its test function,
+    every parameter of it."""
+    name, bracket, parameters = test_id.partition("[")
+    return name if bracket and (not test_id.endswith("]") or "/" in parameters) else test_id
 
 
 def runner_command(instance: Instance, spec: LogSpec) -> str:
