@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Iterable, Iterator, Protocol, Sequence
 
 from swebot.engines.focus import focus_ranking, widen_spectrum
+from swebot.engines.machinery import sandbox_reader, run_machinery
 from swebot.engines.hints import CRASH_BOOST, TestHints, crash_lines, mutation_hints
 from swebot.engines.regressions import RegressionGuard
 from swebot.engines.selection import Footprint, Plausible, choose, footprint
@@ -201,7 +202,8 @@ class BuiltinEngine:
             return EngineResult(status="nothing_to_fix", description="all tests already pass")
         wider = widen_spectrum(runner, report, coverage, failing, _widening_timeout(task.test_timeout, budget))
         frames = {c.nodeid: c.frames for c in report.cases if c.failing}
-        ranking = edit_targets(rank_lines(wider.coverage, failing, wider.passing, frames=frames))
+        machinery = run_machinery(sandbox_reader(sandbox), failing, task.test_command)
+        ranking = edit_targets(rank_lines(wider.coverage, failing, wider.passing, frames=frames), machinery)
         ranking, called = focus_ranking(sandbox, ranking, failing)
         ranking = boost_lines(ranking, crash_lines(report.cases, {s.path for s in ranking}), CRASH_BOOST)
         state.ranks = {(s.path, s.line): rank for rank, s in enumerate(ranking, 1)}
@@ -211,7 +213,9 @@ class BuiltinEngine:
                            "detail": f"{len(ranking)} suspicious lines ({called} in functions the failing tests call)",
                            "top": [f"{s.path}:{s.line}" for s in ranking[:5]],
                            # for the run log: how far down a known fix's lines sat (bench/realbugs `why`)
-                           "ranking": [f"{s.path}:{s.line}" for s in ranking[:RANKING_LOGGED]]})
+                           "ranking": [f"{s.path}:{s.line}" for s in ranking[:RANKING_LOGGED]],
+                           # modules of the package never edited: the test run's plugins and helpers
+                           "machinery": machinery})
         originals, encodings, skipped = self._read_sources(sandbox, ranking, progress)
         self._hints = mutation_hints(sandbox, report.cases, failing, originals.values())
         # A mutant that loops forever must not cost the whole test timeout.
