@@ -28,7 +28,8 @@ from swebot.engines.targets import edit_targets
 from swebot.engines.validation import Change, Validator, Verdict, default_lanes
 from swebot.errors import LimitReached, SwebotError
 from swebot.localize.sbfl import CoverageMap, SuspiciousLine, boost_lines, rank_lines
-from swebot.mutate import MAX_PRIOR, Mutation, Mutator, mutations_at, normalized
+from swebot.mutate import MAX_PRIOR, Mutation, Mutator, mutations_at
+from swebot.mutate.normalize import EditKeys
 from swebot.source_encoding import SourceDecodeError, decode_source
 from swebot.testing import TestRunner
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task, TestReport
@@ -142,6 +143,7 @@ class SearchState:
     soft_deadline: float | None = None  # the extra search for rivals of a found patch ends here
     soft_tried: int | None = None  # ... or after this many candidates tried
     selection: dict[str, object] = field(default_factory=dict)  # how the reported patch was chosen
+    keys: EditKeys = field(default_factory=lambda: EditKeys({}))  # candidates' keys, against the originals
 
     def reached(self, candidate: "Candidate") -> None:
         paths = [path for path, _ in candidate.changes]
@@ -217,6 +219,7 @@ class BuiltinEngine:
                            # modules of the package never edited: the test run's plugins and helpers
                            "machinery": machinery})
         originals, encodings, skipped = self._read_sources(sandbox, ranking, progress)
+        state.keys = EditKeys(originals)
         self._hints = mutation_hints(sandbox, report.cases, failing, originals.values())
         # A mutant that loops forever must not cost the whole test timeout.
         candidate_timeout = min(task.test_timeout, max(10.0, 5 * report.duration))
@@ -347,7 +350,7 @@ class BuiltinEngine:
     def _fresh(self, candidates: Iterable[Candidate], state: SearchState) -> Iterator[Candidate]:
         """Candidates not seen before (by normalized code), while the budget lasts."""
         for candidate in candidates:
-            if state.first_visit(_key(candidate)):
+            if state.first_visit(_key(candidate, state.keys)):
                 state.check()
                 yield candidate
 
@@ -375,7 +378,7 @@ class BuiltinEngine:
                     passed.append(candidate)
             if passed:
                 for unchecked in batch[len(verdicts):]:  # free to come up again (as a rival, say)
-                    state.seen.discard(_key(unchecked))
+                    state.seen.discard(_key(unchecked, state.keys))
                 state.requeue = batch[len(verdicts):]
                 return passed[0]
             batch = batch[len(verdicts):] if verdicts else []
@@ -517,9 +520,9 @@ class _Evidence:
         return frozenset((f.path, f.line) for c in self.report.cases if c.failing for f in c.frames)
 
 
-def _key(candidate: Candidate) -> tuple[str, ...]:
-    """What tells candidates apart: their files' normalized code."""
-    return tuple(sorted(f"{p}\0{normalized(s)}" for p, s in candidate.changes))
+def _key(candidate: Candidate, keys: EditKeys) -> tuple[str, ...]:
+    """What tells candidates apart: their files' normalized code (as far as it changed)."""
+    return tuple(sorted(f"{p}\0{keys.key(p, s)}" for p, s in candidate.changes))
 
 
 def _no_fix_description(state: SearchState, skipped: dict[str, str]) -> str:
