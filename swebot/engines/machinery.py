@@ -10,11 +10,12 @@ files, the ``conftest.py`` files from the root down to them, the pytest config, 
 
 - a pytest plugin the run loads by name: ``pytest_plugins`` of those files, ``-p name`` in the
   config's ``addopts`` or the test command;
-- a module of the repository those files import that defines a pytest fixture or an assertion
-  helper (a function or method named ``assert...`` whose body asserts: an ``assert``, a raised
+- a module of the repository those files import that defines an assertion helper (a function or
+  method named ``assert...`` whose body asserts: a non-constant ``assert``, a raised
   ``AssertionError``, a call of another ``assert...`` or ``fail``). Importing the module is not
   enough: tests import the code under test too, and a product function named ``assert_all_finite``
-  that raises ValueError (scikit-learn) is code under test.
+  that raises ValueError (scikit-learn) is code under test. Nor is defining a fixture: pytest's own
+  ``monkeypatch.py`` and ``tmpdir.py`` do, imported by its tests, and are pytest's product.
 
 Narrow on purpose: developers do change asserts of the library (black-14, pandas-3, tornado-1),
 and test helpers have bugs of their own (pandas-42 fixes ``assert_series_equal``). So a module
