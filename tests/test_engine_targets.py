@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from swebot.engines.builtin import BuiltinEngine
 from swebot.engines.targets import edit_targets, in_test_tree
 from swebot.localize.sbfl import SuspiciousLine
 from swebot.sandbox.local import LocalSandbox
-from swebot.types import Budget, Task
+from swebot.types import Budget, EngineResult, Task
 from swebot.workspace import snapshot
 
 
@@ -37,18 +39,25 @@ HELPER_ONLY = {
 }
 
 
-def test_a_helper_of_the_tests_is_never_edited_even_when_that_alone_would_pass(make_repo) -> None:
-    workspace = snapshot(make_repo(HELPER_ONLY))
+def repair_logged(repo: Path, command: str) -> tuple[EngineResult, dict]:
+    """The builtin engine's result on ``repo`` and its localize event (what it ranked, what it left out)."""
+    workspace = snapshot(repo)
     sandbox = LocalSandbox(workspace.path)
     events: list[tuple[str, dict]] = []
     try:
-        task = Task(workspace=workspace.path, test_command="python -m pytest", test_timeout=60)
+        task = Task(workspace=workspace.path, test_command=command, test_timeout=60)
         result = BuiltinEngine(lanes=1).repair(task, sandbox, Budget(time_limit=300),
                                                lambda e, f: events.append((e, dict(f))))
     finally:
         sandbox.close()
         workspace.cleanup()
+    localize = [f for e, f in events if e == "stage" and "ranking" in f]
+    assert localize, events
+    return result, localize[0]
+
+
+def test_a_helper_of_the_tests_is_never_edited_even_when_that_alone_would_pass(make_repo) -> None:
+    result, localize = repair_logged(make_repo(HELPER_ONLY), "python -m pytest")
     assert "testing/" not in (result.patch or "")
     assert result.status == "not_fixed", result.patch
-    ranked = [p for e, f in events if e == "stage" and "ranking" in f for p in f["ranking"]]
-    assert ranked and all(p.startswith("calc.py:") for p in ranked)
+    assert localize["ranking"] and all(p.startswith("calc.py:") for p in localize["ranking"])

@@ -146,6 +146,8 @@ def test_modules_from_outside_the_project_are_imported_once_a_batch_and_the_proj
         assert not {"mathx", "tests.test_clamp", "test_clamp", "conftest"} & set(fork.preload)
         # the project's module is compiled once by the server; each candidate's text afresh
         assert "mathx.py" in [Path(p).name for p in fork.precompile]
+        # and the test module, which pytest rewrites, is rewritten by the server once a batch
+        assert [Path(p).name for p in fork.rewritten] == ["test_clamp.py"]
         before = imports.read_text().count("imported")
         answers = fork.check([
             candidate("return low\n    return x", "return x\n    return x"),  # wrong
@@ -167,3 +169,57 @@ def test_no_preload_is_tried_when_the_tests_themselves_take_the_time(make_repo):
         assert fork.preload == [] and fork.precompile == []
         answers = fork.check([candidate("        return low\n    return x", "        return high\n    return x")], budget=60)
         assert answers[0].passed == frozenset({"tests/test_clamp.py::test_high"})
+
+
+PREPARED = """
+import ast, inspect, json, sys
+from pathlib import Path
+sys.path.insert(0, {server_dir!r})
+sys.path.insert(0, {tests!r})
+import swebot_forkserver as server
+from _pytest.assertion import rewrite
+
+path = {path!r}
+server._prepare_tests([path])
+import test_shapes
+parses = []
+original_parse = ast.parse
+ast.parse = lambda *a, **k: parses.append(1) or original_parse(*a, **k)
+lines = {{name: inspect.findsource(getattr(test_shapes, name))[1] for name in ("TestA", "Decorated")}}
+lines["TestA.Inner"] = inspect.findsource(test_shapes.TestA.Inner)[1]
+first = rewrite._rewrite_test(Path(path), None)
+again = rewrite._rewrite_test(Path(path), None)
+parsed = len(parses)
+Path(path).write_text(Path(path).read_text() + "\\n# changed\\n")
+changed = rewrite._rewrite_test(Path(path), None)
+print(json.dumps({{"lines": lines, "parses": parsed, "same": first is again,
+                  "changed_is_fresh": changed is not first,
+                  "asserts_rewritten": "@pytest_ar" in first[1].co_names}}))
+"""
+
+
+def test_the_server_rewrites_test_modules_and_finds_their_classes_once_for_every_child(tmp_path: Path):
+    # What pytest does to an unchanged test module in each child (assertion rewriting, and on
+    # Python 3.9-3.12 a parse of the whole file per test class collected) is done once by the
+    # server before the forks, with the same results; a changed file gets pytest's own treatment.
+    import json
+    import subprocess
+    import sys
+
+    import swebot.engines.quickcheck as quickcheck
+
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    module = tests / "test_shapes.py"
+    module.write_text("import functools\n\n\nclass TestA:\n    class Inner:\n        pass\n\n"
+                      "    def test_x(self):\n        assert 1 + 1 == 2\n\n\n"
+                      "@functools.total_ordering\nclass Decorated:\n    def __lt__(self, other):\n        return True\n")
+    script = PREPARED.format(server_dir=str(Path(quickcheck.__file__).parent.parent / "sandbox_files"),
+                             tests=str(tests), path=str(module))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["lines"] == {"TestA": 3, "Decorated": 11, "TestA.Inner": 4}  # 0-based, as inspect's
+    if (3, 9) <= sys.version_info[:2] <= (3, 12):
+        assert result["parses"] == 0
+    assert result["same"] and result["changed_is_fresh"] and result["asserts_rewritten"]

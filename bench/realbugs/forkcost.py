@@ -1,4 +1,4 @@
-"""What one quick check costs on a real bug: the fork server's calibration, then batches of 1 and 8
+"""What one quick check costs on a real bug: the fork server's calibration, then batches of 1, 8 and 16
 candidates (the unchanged file with trailing newlines: every candidate's file differs, none
 passes), each child's seconds. Compare two code versions by pointing at their trees.
 
@@ -33,11 +33,14 @@ def main(code: str, bug: str, command: str, source: str) -> None:
         usable = fork.calibrate()
         print("calibration", usable, round(time.monotonic() - started, 2), "s; preloaded modules",
               len(getattr(fork, "preload", [])))
-        for count in (1, 8):
+        print("rewritten once a batch by the server:", [Path(p).name for p in getattr(fork, "rewritten", [])])
+        for count in (1, 8, 16):
             started = time.monotonic()
             answers = fork.check([{source: original + "\n" * (i + 1)} for i in range(count)], budget=600)
-            print(count, "candidates", round(time.monotonic() - started, 2), "s; children",
-                  [round(a.seconds, 2) for a in answers])
+            spent = time.monotonic() - started
+            children = [a.seconds for a in answers]
+            print(count, "candidates", round(spent, 2), "s; children", [round(c, 2) for c in children],
+                  f"mean {sum(children) / max(len(children), 1):.2f} s; {60 * len(children) / spent:.0f} candidates/min")
     finally:
         workspace.cleanup()
 

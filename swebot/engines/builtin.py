@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Iterable, Iterator, Protocol, Sequence
 
 from swebot.engines.focus import focus_ranking, widen_spectrum
+from swebot.engines.machinery import sandbox_reader, run_machinery
 from swebot.engines.hints import CRASH_BOOST, TestHints, crash_lines, mutation_hints
 from swebot.engines.regressions import RegressionGuard
 from swebot.engines.selection import Footprint, Plausible, choose, footprint
@@ -27,7 +28,8 @@ from swebot.engines.targets import edit_targets
 from swebot.engines.validation import Change, Validator, Verdict, default_lanes
 from swebot.errors import LimitReached, SwebotError
 from swebot.localize.sbfl import CoverageMap, SuspiciousLine, boost_lines, rank_lines
-from swebot.mutate import MAX_PRIOR, Mutation, Mutator, mutations_at, normalized
+from swebot.mutate import MAX_PRIOR, Mutation, Mutator, mutations_at
+from swebot.mutate.normalize import EditKeys
 from swebot.source_encoding import SourceDecodeError, decode_source
 from swebot.testing import TestRunner
 from swebot.types import Budget, EngineResult, ProgressCallback, Sandbox, Task, TestReport
@@ -141,6 +143,7 @@ class SearchState:
     soft_deadline: float | None = None  # the extra search for rivals of a found patch ends here
     soft_tried: int | None = None  # ... or after this many candidates tried
     selection: dict[str, object] = field(default_factory=dict)  # how the reported patch was chosen
+    keys: EditKeys = field(default_factory=lambda: EditKeys({}))  # candidates' keys, against the originals
 
     def reached(self, candidate: "Candidate") -> None:
         paths = [path for path, _ in candidate.changes]
@@ -201,7 +204,8 @@ class BuiltinEngine:
             return EngineResult(status="nothing_to_fix", description="all tests already pass")
         wider = widen_spectrum(runner, report, coverage, failing, _widening_timeout(task.test_timeout, budget))
         frames = {c.nodeid: c.frames for c in report.cases if c.failing}
-        ranking = edit_targets(rank_lines(wider.coverage, failing, wider.passing, frames=frames))
+        machinery = run_machinery(sandbox_reader(sandbox), failing, task.test_command)
+        ranking = edit_targets(rank_lines(wider.coverage, failing, wider.passing, frames=frames), machinery)
         ranking, called = focus_ranking(sandbox, ranking, failing)
         ranking = boost_lines(ranking, crash_lines(report.cases, {s.path for s in ranking}), CRASH_BOOST)
         state.ranks = {(s.path, s.line): rank for rank, s in enumerate(ranking, 1)}
@@ -211,8 +215,11 @@ class BuiltinEngine:
                            "detail": f"{len(ranking)} suspicious lines ({called} in functions the failing tests call)",
                            "top": [f"{s.path}:{s.line}" for s in ranking[:5]],
                            # for the run log: how far down a known fix's lines sat (bench/realbugs `why`)
-                           "ranking": [f"{s.path}:{s.line}" for s in ranking[:RANKING_LOGGED]]})
+                           "ranking": [f"{s.path}:{s.line}" for s in ranking[:RANKING_LOGGED]],
+                           # modules of the package never edited: the test run's plugins and helpers
+                           "machinery": machinery})
         originals, encodings, skipped = self._read_sources(sandbox, ranking, progress)
+        state.keys = EditKeys(originals)
         self._hints = mutation_hints(sandbox, report.cases, failing, originals.values())
         # A mutant that loops forever must not cost the whole test timeout.
         candidate_timeout = min(task.test_timeout, max(10.0, 5 * report.duration))
@@ -343,7 +350,7 @@ class BuiltinEngine:
     def _fresh(self, candidates: Iterable[Candidate], state: SearchState) -> Iterator[Candidate]:
         """Candidates not seen before (by normalized code), while the budget lasts."""
         for candidate in candidates:
-            if state.first_visit(_key(candidate)):
+            if state.first_visit(_key(candidate, state.keys)):
                 state.check()
                 yield candidate
 
@@ -371,7 +378,7 @@ class BuiltinEngine:
                     passed.append(candidate)
             if passed:
                 for unchecked in batch[len(verdicts):]:  # free to come up again (as a rival, say)
-                    state.seen.discard(_key(unchecked))
+                    state.seen.discard(_key(unchecked, state.keys))
                 state.requeue = batch[len(verdicts):]
                 return passed[0]
             batch = batch[len(verdicts):] if verdicts else []
@@ -513,9 +520,9 @@ class _Evidence:
         return frozenset((f.path, f.line) for c in self.report.cases if c.failing for f in c.frames)
 
 
-def _key(candidate: Candidate) -> tuple[str, ...]:
-    """What tells candidates apart: their files' normalized code."""
-    return tuple(sorted(f"{p}\0{normalized(s)}" for p, s in candidate.changes))
+def _key(candidate: Candidate, keys: EditKeys) -> tuple[str, ...]:
+    """What tells candidates apart: their files' normalized code (as far as it changed)."""
+    return tuple(sorted(f"{p}\0{keys.key(p, s)}" for p, s in candidate.changes))
 
 
 def _no_fix_description(state: SearchState, skipped: dict[str, str]) -> str:

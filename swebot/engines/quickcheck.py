@@ -8,7 +8,8 @@ unchanged code first and is not used when its answer differs from the real test 
 
 Calibration also asks the child which modules it loaded from outside the project and which
 project files; from then on the server imports the former and compiles the latter once per job
-(``preload``, ``precompile``), when a second calibration run with them gives the same answer sooner. Keras' failing tests spent most of a candidate's check importing
+(``preload``, ``precompile``; the test modules' assertion rewriting and class lookups too,
+``rewritten``), when a second calibration run with them gives the same answer sooner. Keras' failing tests spent most of a candidate's check importing
 TensorFlow in every child.
 """
 
@@ -70,6 +71,7 @@ class ForkChecker:
         self.full_timeout = 2 * timeout
         self.preload: list[str] = []  # modules from outside the project the server imports once a job
         self.precompile: list[str] = []  # project files it compiles once a job
+        self.rewritten: list[str] = []  # of those, the test modules it assertion-rewrites once a job
         self._token = uuid.uuid4().hex[:8]
         self._jobs = itertools.count(1)
         split = _split_select_command(runner.select_command)
@@ -112,9 +114,10 @@ class ForkChecker:
             # calibration run would cost more than the imports it could save.
             return first.seconds
         self.preload, self.precompile = list(first.modules), list(first.project_files)
+        self.rewritten = list(first.rewritten)
         again = self._calibration()
         if again is None or again.seconds >= first.seconds:
-            self.preload, self.precompile = [], []
+            self.preload, self.precompile, self.rewritten = [], [], []
             return first.seconds
         return again.seconds
 
@@ -148,6 +151,7 @@ class ForkChecker:
             "candidates": [dict(files) for files in candidates],
             "preload": self.preload,
             "precompile": self.precompile,
+            "rewritten": self.rewritten,
             "list_modules": list_modules,
         }
         self.sandbox.write_file(f"{job_id}.json", json.dumps(job).encode())
@@ -190,6 +194,7 @@ class ForkChecker:
         return QuickAnswer(frozenset(t for t in self.selected if t in passed), frozenset(failed),
                            full_ok, seconds, modules=tuple(map(str, loaded.get("outside") or ())),
                            project_files=tuple(map(str, loaded.get("inside") or ())),
+                           rewritten=tuple(map(str, loaded.get("rewritten") or ())),
                            setup_seconds=float(setup) if isinstance(setup, (int, float)) else None)
 
 
@@ -202,4 +207,5 @@ class QuickAnswer:
     timed_out: bool = False
     modules: tuple[str, ...] = ()  # what the child loaded from outside the project (when asked)
     project_files: tuple[str, ...] = ()  # the project's files it loaded (when asked)
+    rewritten: tuple[str, ...] = ()  # of those, the ones pytest assertion-rewrote (test modules, conftests)
     setup_seconds: float | None = None  # of ``seconds``, before the first test started (when asked)
