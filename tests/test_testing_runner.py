@@ -151,6 +151,33 @@ def test_subdirectory_run_with_rootdir_at_the_repository_root(tmp_path: Path) ->
     assert report.failing == {"sub/tests/test_s.py::test_s"}
 
 
+def test_named_ids_a_broken_off_run_never_reached_count_as_failing(tmp_path: Path) -> None:
+    """pytest-7168: the code under test raised inside pytest's own reporting (INTERNALERROR, exit
+    3), so the run stopped after two of the eleven tests its command named, none failing; the
+    repair loop read that as "all tests already pass". Here a conftest hook breaks the run the
+    same way, in a subdirectory, as the ids on the command line are relative to it."""
+    sandbox = write_repo(tmp_path, {
+        "sub/conftest.py": (
+            "def pytest_runtest_logreport(report):\n"
+            "    if report.when == 'call' and report.nodeid.endswith('test_b'):\n"
+            "        raise RuntimeError('repr of the object under test raised')\n"
+        ),
+        "sub/test_x.py": "def test_a():\n    pass\n\ndef test_b():\n    pass\n\ndef test_c():\n    pass\n",
+    })
+    report = TestRunner(sandbox, "python -m pytest -q test_x.py::test_a test_x.py::test_b test_x.py::test_c",
+                        cwd="sub").run()
+    assert report.exit_code == 3, report.output_tail
+    assert "sub/test_x.py::test_a" in report.passing
+    assert "sub/test_x.py::test_c" in report.failing and not report.all_passed
+    never = report.case("sub/test_x.py::test_c")
+    assert never is not None and never.message == NO_RESULT
+    # a run that went to its end adds nothing: a named id it deselected is no failure
+    finished = TestRunner(sandbox, "python -m pytest -q -k 'not test_b' test_x.py::test_a test_x.py::test_b "
+                          "test_x.py::test_c", cwd="sub").run()
+    assert finished.exit_code == 0 and finished.all_passed
+    assert finished.passing == {"sub/test_x.py::test_a", "sub/test_x.py::test_c"}
+
+
 def test_collection_error_is_reported_by_module(tmp_path: Path) -> None:
     sandbox = write_repo(
         tmp_path,

@@ -56,6 +56,19 @@ def select_command_for(command: str) -> str:
     return shlex.join(kept)
 
 
+def named_node_ids(command: str) -> list[str]:
+    """The node ids (``path::name``) a pytest command names as its arguments, relative to where
+    it runs; none when it is not a pytest call one can read."""
+    try:
+        tokens = shlex.split(command)
+    except ValueError:
+        return []
+    end = _pytest_token_end(tokens)
+    if end is None:
+        return []
+    return [t for t in tokens[end:] if "::" in t and not t.startswith("-")]
+
+
 def _pytest_token_end(tokens: list[str]) -> int | None:
     """Index just past ``pytest`` / ``py.test`` / ``-m pytest`` in the command, if any."""
     for i, token in enumerate(tokens):
