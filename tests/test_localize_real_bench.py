@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -125,22 +124,3 @@ def test_tuning_for_acc_at_k_ranks_more_gold_first_and_leaves_unused_columns_alo
     assert real.function_objective(after) > real.function_objective(before)
     assert sum(r == 1 for r in after) > sum(r == 1 for r in before)
     assert tuned[2] == 7.0
-
-
-def test_an_earlier_versions_cache_is_read_only_for_entries_its_cuts_never_reached(tmp_path: Path) -> None:
-    body, file_text = rd.V1_CUTS
-    short = rd.index_source("pkg/a.py", "def f():\n    return 1\n")
-    long_method = "def g():\n" + "    x = 1\n" * (body // 10 + 10)  # longer than version 1 kept
-    cut = rd.index_source("pkg/b.py", long_method)
-    old = rd.BlobCache(tmp_path / "v1.sqlite")
-    for key, entry, source in (("pkg/a.py:1", short, "def f():\n    return 1\n"), ("pkg/b.py:2", cut, long_method)):
-        # What version 1 stored: the entry with its texts cut where version 1 cut them.
-        v1 = replace(entry, text=entry.text[:file_text],
-                        symbols=tuple(replace(s, text=s.text[:body]) for s in entry.symbols))
-        old.put(key, (v1, rd.entry_documents(v1), rd.baseline_tokens(v1, source)))
-    old.commit()
-    new = rd.BlobCache(tmp_path / "v2.sqlite", [tmp_path / "v1.sqlite"])
-    hit = new.get("pkg/a.py:1")
-    assert hit is not None and hit[0] == short
-    assert new.get("pkg/b.py:2") is None  # parsed again: version 1 lost the end of g's text
-    assert len(cut.symbols[0].text) > body  # the text this version keeps

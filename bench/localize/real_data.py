@@ -27,25 +27,19 @@ import subprocess
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 from swebot.localize.index_cache import RepoIndex, _without_text, no_gc
 from swebot.localize.retrieval import Bm25Index, LexicalIndex, entry_documents
 from swebot.localize.symbols import (
-    MAX_BODY_CHARS, MAX_FILE_BYTES, MAX_FILE_TEXT_CHARS, SKIP_DIRS, FileEntry, SymbolIndex, _keep_defined_calls,
-    index_source,
+    MAX_FILE_BYTES, SKIP_DIRS, FileEntry, SymbolIndex, _keep_defined_calls, index_source,
 )
 
 DATA = Path(os.environ.get("SWEBOT_LOCALIZE_DATA", "/work/data/localize"))
 SWEBENCH = Path(os.environ.get("SWEBOT_SWEBENCH", "/work/data/swebench"))
 MIRRORS = Path(os.environ.get("SWEBOT_MIRRORS", "/work/.mirror"))
-INDEX_VERSION = "2"  # bump when the index changes (2: symbol and file texts cut later)
-GOLD_VERSION = "1"  # bump when the gold/baseline records change (they read the raw source, not the index)
-# Version 1's cuts (``MAX_BODY_CHARS``, ``MAX_FILE_TEXT_CHARS`` then): an entry of its blob cache
-# whose texts stayed below them is the entry this version parses, and is read instead of parsed.
-V1_CUTS = (4_000, 60_000)
+INDEX_VERSION = "1"  # bump when the index or the gold/baseline records change shape
 
 # Where each repository's history comes from. The upstream snapshots of Django, scikit-learn and
 # matplotlib are over the fetch tool's size limit; these forks carry every base commit.
@@ -184,32 +178,22 @@ def _as_counts(value: Cached) -> Cached:
 
 class BlobCache:
     """Parsed entries (and their BM25 documents) by (path, blob): most files do not change between
-    two base commits of the same repository. ``earlier`` are version 1's caches of the repository,
-    read (never written) for the entries no cut of version 1 reached."""
+    two base commits of the same repository."""
 
-    def __init__(self, path: Path, earlier: Sequence[Path] = ()) -> None:
+    def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(str(path))
         self.db.execute("CREATE TABLE IF NOT EXISTS e (k TEXT PRIMARY KEY, v BLOB)")
-        self.earlier = [sqlite3.connect(f"file:{p}?mode=ro", uri=True) for p in earlier]
         self.mem: dict[str, Cached] = {}  # unpickling every file of every commit costs more than parsing
 
     def get(self, key: str) -> Cached | None:
         hit = self.mem.get(key)
         if hit is None:
             row = self.db.execute("SELECT v FROM e WHERE k = ?", (key,)).fetchone()
-            hit = _as_counts(pickle.loads(row[0])) if row else self._earlier(key)
+            hit = _as_counts(pickle.loads(row[0])) if row else None
             if hit is not None:
                 self.mem[key] = hit
         return hit
-
-    def _earlier(self, key: str) -> Cached | None:
-        for db in self.earlier:
-            row = db.execute("SELECT v FROM e WHERE k = ?", (key,)).fetchone()
-            if row:
-                value = pickle.loads(row[0])
-                return _as_counts(value) if not _cut_in_v1(value[0]) else None
-        return None
 
     def put(self, key: str, value: Cached) -> None:
         self.db.execute("INSERT OR REPLACE INTO e VALUES (?, ?)", (key, pickle.dumps(value, protocol=5)))
@@ -217,19 +201,6 @@ class BlobCache:
 
     def commit(self) -> None:
         self.db.commit()
-
-
-def _v1_caches(name: str) -> list[Path]:
-    """Version 1's caches of a repository, biggest first; one left with a hot journal (its writer
-    was stopped) cannot be opened read-only and is passed over."""
-    found = (DATA / "blobs" / "1").glob(f"{name}*.sqlite")
-    return sorted((p for p in found if not Path(f"{p}-journal").exists()), key=lambda p: -p.stat().st_size)
-
-
-def _cut_in_v1(entry: FileEntry) -> bool:
-    body, file_text = V1_CUTS
-    return ((file_text != MAX_FILE_TEXT_CHARS and len(entry.text) >= file_text)
-            or (body != MAX_BODY_CHARS and any(len(s.text) >= body for s in entry.symbols)))
 
 
 def python_blobs(git_dir: Path, commit: str) -> list[tuple[str, str]]:
@@ -343,7 +314,7 @@ def index_path(inst: Instance) -> Path:
 
 
 def record_path(inst: Instance) -> Path:
-    return DATA / "gold" / GOLD_VERSION / f"{inst.id}.json"
+    return DATA / "gold" / INDEX_VERSION / f"{inst.id}.json"
 
 
 def prepare(insts: list[Instance], log=print, *, newest_first: bool = False) -> None:
@@ -372,9 +343,7 @@ def _prepare(insts: list[Instance], log, newest_first: bool) -> None:
             continue
         # One cache file per process that builds: SQLite would make a second writer wait.
         tag = os.environ.get("SWEBOT_BLOB_CACHE_TAG", "")
-        name = repo.replace("/", "+")
-        blobs = BlobCache(DATA / "blobs" / INDEX_VERSION / f"{name}{tag}.sqlite",
-                          _v1_caches(name))
+        blobs = BlobCache(DATA / "blobs" / INDEX_VERSION / f"{repo.replace('/', '+')}{tag}.sqlite")
         by_commit: dict[str, list[Instance]] = {}
         for inst in todo:
             by_commit.setdefault(inst.commit, []).append(inst)
@@ -393,8 +362,6 @@ def _prepare(insts: list[Instance], log, newest_first: bool) -> None:
                 continue
             tree = build_tree(git_dir, commit, blobs)
             for inst in cinsts:
-                if record_path(inst).exists():
-                    continue
                 rec = gold_record(tree, inst)
                 record_path(inst).parent.mkdir(parents=True, exist_ok=True)
                 record_path(inst).write_text(json.dumps(rec))

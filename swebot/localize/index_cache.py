@@ -20,7 +20,7 @@ from swebot.errors import EnvironmentProblem
 from swebot.localize.retrieval import LexicalIndex, build_indexes
 from swebot.localize.symbols import SKIP_DIRS, Symbol, SymbolIndex, python_file_entries
 
-FORMAT_VERSION = "8"  # bump when SymbolIndex/LexicalIndex change shape or what they hold (8: texts cut later)
+FORMAT_VERSION = "7"  # bump when SymbolIndex/LexicalIndex change shape
 KEEP_PER_ROOT = 3  # older entries for the same tree are pruned
 
 

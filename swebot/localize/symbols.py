@@ -22,8 +22,8 @@ from typing import Any, Callable, Iterator
 from swebot.localize.code_match import line_keys, literals
 
 MAX_FILE_BYTES = 1_000_000  # bigger files are generated data, not code anyone files issues about
-MAX_BODY_CHARS = 12_000  # text kept per symbol for lexical retrieval
-MAX_FILE_TEXT_CHARS = 200_000
+MAX_BODY_CHARS = 4_000  # text kept per symbol for lexical retrieval
+MAX_FILE_TEXT_CHARS = 60_000
 PARALLEL_THRESHOLD = 300  # below this many files, process start-up costs more than it saves
 CHUNKS_PER_WORKER = 8
 
