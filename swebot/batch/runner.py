@@ -71,6 +71,7 @@ def oracle_test_command(instance: Instance) -> str | None:
 
     if not instance.FAIL_TO_PASS:
         return None
+    instance = without_log_fragments(instance)
     try:
         spec = spec_for(instance, use_harness=False)
     except UnsupportedTests:
@@ -92,6 +93,16 @@ def after_service_start(start: str, command: str) -> str:
     shell execs the rest of its arguments, which keeps the pytest call plain for
     ``select_command_for``, whose selected runs then keep the start."""
     return shlex.join(["bash", "-c", f'{start}\nexec "$@"', "local-service"]) + " " + command
+
+
+def without_log_fragments(instance: Instance) -> Instance:
+    """``instance`` without the "test ids" that are pieces of pytest's progress output (the engines'
+    tests are selected by id, and pytest rejects a command naming ``[100%]``)."""
+    from swebot.batch.testspecs import log_fragment
+
+    return instance.model_copy(update={
+        "FAIL_TO_PASS": [t for t in instance.FAIL_TO_PASS if not log_fragment(t)],
+        "PASS_TO_PASS": [t for t in instance.PASS_TO_PASS if not log_fragment(t)]})
 
 
 def selectable(test_id: str) -> str:
@@ -125,7 +136,7 @@ def oracle_unavailable(instance: Instance) -> str:
     if not instance.FAIL_TO_PASS:
         return "no oracle tests: the instance lists no FAIL_TO_PASS test"
     try:
-        spec_for(instance, use_harness=False)
+        spec_for(without_log_fragments(instance), use_harness=False)
     except UnsupportedTests as exc:
         return f"no oracle tests: {exc}"
     return ""

@@ -277,6 +277,12 @@ def looks_like_pytest_id(test_id: str) -> bool:
     return " (" not in path and ("::" in test_id or "/" in path or path.endswith(".py"))
 
 
+def log_fragment(test_id: str) -> bool:
+    """A "test id" of SWE-bench's lists that is a piece of pytest's progress output, no test:
+    pytest-5227's PASS_TO_PASS holds ``[``, ``[100%]`` and ``[100%]------------------------------``."""
+    return test_id.startswith("[")
+
+
 def spec_for(instance: Instance, pytest_command: str = PYTEST_COMMAND, *, use_harness: bool = True,
              setup: bool = False) -> TestSpec:
     """The harness's spec when it can decide (see ``harness_spec``); else the spec for
