@@ -145,3 +145,65 @@ def test_the_run_result_says_how_many_plausible_patches_were_compared_and_why_on
     assert selection["chosen"] == 1 and "equal footprints" in selection["reason"]
     assert "+    if len(text) > width:" in result.patch
     assert any(e == "stage" and f.get("name") == "select" and "compared" in f.get("detail", "") for e, f in events)
+
+
+def test_patches_keeping_the_failing_tests_from_running_are_rejected_and_the_search_goes_on():
+    no_body = Footprint(tests_not_run=("tests/test_m.py::test_set",))
+    chosen, state, validator = _select(SWITCH_OFF, [NOT_A_FIX, REAL_FIX], [SWITCH_OFF, REAL_FIX],
+                                       {SWITCH_OFF: no_body, REAL_FIX: Footprint(switched_off=(("m.py", 3),))})
+    assert chosen is REAL_FIX and state.not_fixes == [SWITCH_OFF]
+    assert "no longer run their own code" in str(state.selection["patches"][0])
+    # when every one compared does so, none is chosen: the caller searches on
+    chosen, state, _ = _select(SWITCH_OFF, [NOT_A_FIX], [SWITCH_OFF], {SWITCH_OFF: no_body})
+    assert chosen is None and state.not_fixes == [SWITCH_OFF]
+    assert state.selection["chosen"] == 0 and "none" in str(state.selection["reason"])
+
+
+DECORATED = {
+    "pkg/__init__.py": "",
+    "pkg/decorators.py": '''
+        import functools
+
+        OPTIONS = {}
+
+
+        def with_options(**options):
+            """Run the decorated test with ``options`` set."""
+            def decorator(fun):
+                @functools.wraps(fun)
+                def _forward(*args):
+                    OPTIONS.update(options)
+                    fun(*args)
+                return _forward
+            return decorator
+    ''',
+    # the option's name is misspelt: no single or double edit of the templates mends it
+    "pkg/core.py": '''
+        from pkg.decorators import OPTIONS
+
+
+        def width():
+            return OPTIONS.get("wide", 80)
+    ''',
+    "tests/test_core.py": '''
+        from pkg.core import width
+        from pkg.decorators import with_options
+
+
+        @with_options(width=10)
+        def test_width_follows_the_option():
+            assert width() == 10
+    ''',
+    "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = .\n",
+}
+
+
+def test_a_decorator_made_to_skip_the_test_body_is_not_reported_as_a_fix(make_repo):
+    # pylint-5859: `if not args: return` in the package's `set_config` passed the failing test by
+    # returning before its body; the engine reported it `fixed`
+    result, _, _ = repair(make_repo, DECORATED)
+    assert result.status == "not_fixed", result.patch
+    assert "keeping them from running their own code" in result.description
+    assert "pkg/decorators.py" in result.description
+    selection = result.details["selection"]
+    assert isinstance(selection, dict) and selection["chosen"] == 0 and selection["rejected"] >= 1

@@ -114,3 +114,25 @@ def test_a_conjunct_that_sends_the_test_past_its_branch_cuts_even_when_other_lin
     boundary = source.replace("if v.owner and v.kind:", "if v.owner or v.kind:")
     assert footprint({"m.py": source}, [("m.py", boundary)], _cov(2, 5), _cov(2, 3, 4), FAILING,
                      raised=()).switched_off == ()
+
+
+def test_a_patch_after_which_the_failing_test_runs_none_of_its_own_code_is_never_chosen():
+    # pylint-5859's shape: `if not args: return` in the package's `set_config` decorator, so the
+    # decorated test returns before its body; it "passes" because it no longer runs
+    test_file = FAILING[0].partition("::")[0]
+    patched = SETATTR.replace("self.order.append(key)", "self.order.append(key.lower())")
+    before = {FAILING[0]: {"m.py": frozenset({3, 4, 6, 7, 8}), test_file: frozenset({5, 6})}}
+    after = {FAILING[0]: {"m.py": frozenset({3, 4, 6, 7, 8})}}
+    skipped = footprint({"m.py": SETATTR}, [("m.py", patched)], before, after, FAILING, raised=())
+    assert skipped.tests_not_run == FAILING
+    assert "no longer run their own code" in skipped.summary()
+    ran = footprint({"m.py": SETATTR}, [("m.py", patched)], before, before, FAILING, raised=())
+    assert ran.tests_not_run == () and ran == Footprint()
+    # never chosen, however few lines it switches off; alone, nothing is
+    costly = Footprint(switched_off=(("m.py", 4), ("m.py", 6)))
+    choice = choose([Plausible("guard", skipped), Plausible("other", costly)])
+    assert choice is not None and choice.index == 1
+    assert choose([Plausible("guard", skipped)]) is None
+    # an unmeasured patch still stands beside it
+    unmeasured = choose([Plausible("guard", skipped), Plausible("other", None)])
+    assert unmeasured is not None and unmeasured.index == 1

@@ -137,6 +137,7 @@ class SearchState:
     seen: set[tuple[str, ...]] = field(default_factory=set)
     partial: list[tuple[Candidate, Verdict]] = field(default_factory=list)
     plausible: list[Candidate] = field(default_factory=list)  # in the order they were found
+    not_fixes: list[Candidate] = field(default_factory=list)  # plausible, but the failing tests stopped running
     ranks: dict[tuple[str, int], int] = field(default_factory=dict)  # suspicious line -> rank, 1 first
     depth: dict[str, int] = field(default_factory=dict)  # how far down the ranking the search got
     requeue: list["Candidate"] = field(default_factory=list)  # a batch's unchecked rest, after a pass
@@ -238,16 +239,18 @@ class BuiltinEngine:
         evidence = _Evidence(runner, coverage, failing, report)
         try:
             pool: Iterator[Candidate] = iter(singles)
-            winner = self._search(pool, validator, state, progress)
-            if winner is not None:
-                winner = self._prefer_removal(winner, singles.all_made(), originals, validator, state, progress)
-                winner = self._select(winner, pool, validator, state, progress, evidence)
+            found = self._search(pool, validator, state, progress)
+            while found is not None and winner is None:
+                found = self._prefer_removal(found, singles.all_made(), originals, validator, state, progress)
+                winner = self._select(found, pool, validator, state, progress, evidence)
+                found = None if winner is not None else self._resume(pool, validator, state, progress)
             if winner is None:
                 progress("stage", {"name": "search", "detail": "two-edit combinations"})
                 pool = iter(self._pair_candidates(singles.handed_out, state, len(failing), originals, ranking))
-                winner = self._search(pool, validator, state, progress)
-                if winner is not None:
-                    winner = self._select(winner, pool, validator, state, progress, evidence)
+                found = self._search(pool, validator, state, progress)
+                while found is not None and winner is None:
+                    winner = self._select(found, pool, validator, state, progress, evidence)
+                    found = None if winner is not None else self._resume(pool, validator, state, progress)
         except LimitReached as limit:
             limit_hit = limit.limit
         finally:
@@ -392,25 +395,33 @@ class BuiltinEngine:
         rivals = [c for c in removal_rivals(winner, singles, originals) if isinstance(c, Candidate)]
         if not rivals:
             return winner
-        found = [c for c in rivals if c in state.plausible]
+        found = [c for c in rivals if c in state.plausible and c not in state.not_fixes]
         if not found:
             before = len(state.plausible)
             try:
                 self._search(rivals, validator, state, progress)
             except LimitReached:
                 pass
-            found = [c for c in state.plausible[before:] if c in rivals]
+            found = [c for c in state.plausible[before:] if c in rivals and c not in state.not_fixes]
         state.depth["removal_rivals"] = len(rivals)
         return found[0] if found else winner
 
+    def _resume(self, pool: Iterator[Candidate], validator: "Validator", state: SearchState,
+                progress: ProgressCallback) -> Candidate | None:
+        """The search on from where the selection left it (its last batch's unchecked rest first)."""
+        requeued, state.requeue = state.requeue, []
+        return self._search(itertools.chain(requeued, pool), validator, state, progress)
+
     def _select(self, winner: Candidate, pool: Iterator[Candidate], validator: "Validator", state: SearchState,
-                progress: ProgressCallback, evidence: "Measures") -> Candidate:
+                progress: ProgressCallback, evidence: "Measures") -> Candidate | None:
         """The plausible patch to report: the search goes on for a few more (bounded by SELECT_MORE,
         SELECT_SHARE of the time left and SELECT_CANDIDATES), then each one's failing tests are rerun
         under coverage and swebot.engines.selection chooses. ``winner`` is first among equals, so
-        when its own footprint switches nothing off no rival can displace it and none is sought."""
+        when its own footprint switches nothing off no rival can displace it and none is sought.
+        None when every one compared keeps the failing tests from running their own code (no fix:
+        kept in ``state.not_fixes``, never compared again)."""
         first = evidence.measure(winner, validator, state)
-        if first is not None and first.cost == 0:
+        if first is not None and first.cost == 0 and not first.tests_not_run:
             state.selection = {"compared": 1, "chosen": 1, "extra_candidates_tried": 0,
                                "reason": f"no rival sought: {first.summary()}",
                                "patches": [f"{winner.description} :: {first.summary()}"]}
@@ -430,18 +441,21 @@ class BuiltinEngine:
             pass
         finally:
             state.soft_deadline = state.soft_tried = None
-        rivals = [winner, *(c for c in state.plausible if c is not winner)]
+        rivals = [winner, *(c for c in state.plausible if c is not winner and c not in state.not_fixes)]
         measured = [Plausible(winner.description, first),
                     *(Plausible(c.description, evidence.measure(c, validator, state)) for c in rivals[1:])]
         choice = choose(measured)
+        state.not_fixes += [c for c, m in zip(rivals, measured) if m.footprint and m.footprint.tests_not_run]
+        reason = choice.reason if choice else "none: each keeps the failing tests from running their own code"
         state.selection = {
-            "compared": len(rivals), "chosen": choice.index + 1, "reason": choice.reason,
+            "compared": len(rivals), "chosen": choice.index + 1 if choice else 0, "reason": reason,
             "extra_candidates_tried": state.tried - tried_before,
             "patches": [f"{p.description} :: {p.footprint.summary() if p.footprint else 'not measured'}"
                         for p in measured],
+            **({"rejected": len(state.not_fixes)} if state.not_fixes else {}),
         }
-        progress("stage", {"name": "select", "detail": f"{len(rivals)} plausible patch(es) compared: {choice.reason}"})
-        return rivals[choice.index]
+        progress("stage", {"name": "select", "detail": f"{len(rivals)} plausible patch(es) compared: {reason}"})
+        return rivals[choice.index] if choice else None
 
     def _result(self, sandbox: Sandbox, validator: "Validator", failing: tuple[str, ...],
                 state: SearchState, winner: Candidate | None,
@@ -527,6 +541,9 @@ def _key(candidate: Candidate, keys: EditKeys) -> tuple[str, ...]:
 
 def _no_fix_description(state: SearchState, skipped: dict[str, str]) -> str:
     """Why nothing was found: the candidates' fault only when some were tried on every suspect."""
+    if state.not_fixes:
+        return (f"{len(state.not_fixes)} candidate(s) made the failing tests pass only by keeping them from "
+                f"running their own code (first: {state.not_fixes[0].description}); none fixed them")
     if not skipped:
         return "no candidate made any failing test pass"
     unread = "; ".join(f"{path}: {why}" for path, why in list(skipped.items())[:3])

@@ -17,7 +17,10 @@ counted:
 - the statements of an inserted ``try`` body that its handler, run by the failing tests, skipped
   (one wrapped statement skips nothing; a broad ``try`` does).
 
-The patch with the fewest switched-off lines wins; equal counts keep the search's order (the
+A patch after which a failing test runs no line of its own file that it ran before (a decorator
+made to return before the test's body, pylint-5859's ``if not args: return`` in ``set_config``)
+passes because the test no longer runs: it is no fix, and is never chosen. Among the others the
+patch with the fewest switched-off lines wins; equal counts keep the search's order (the
 ranking and the templates' priors are evidence too). Inserted exits and handlers that ran are
 reported as the reasons, not counted on their own: the developers' fixes on the dev data insert
 them as often (``if param is None: return []``, ``except IndexError: pass``).
@@ -44,12 +47,16 @@ class Footprint:
     switched_off: tuple[tuple[str, int], ...] = ()  # executed before, after the edit, not now
     gained: int = 0  # lines after the edit in its function executed now and not before
     exits_taken: tuple[str, ...] = ()  # inserted return/continue/break/raise or handler that ran
+    tests_not_run: tuple[str, ...] = ()  # failing tests that ran their own file's lines before, none now
 
     @property
     def cost(self) -> int:
         return len(self.switched_off)
 
     def summary(self) -> str:
+        if self.tests_not_run:
+            shown = ", ".join(self.tests_not_run[:2]) + (", ..." if len(self.tests_not_run) > 2 else "")
+            return f"the failing test(s) no longer run their own code ({shown})"
         parts = [f"{self.cost} line(s) switched off"]
         if self.switched_off:
             shown = ", ".join(f"{p}:{n}" for p, n in self.switched_off[:4])
@@ -91,15 +98,25 @@ def footprint(originals: dict[str, str], changes: Sequence[Change], before: Cove
         switched += file.switched_off
         gained += file.gained
         exits += file.exits_taken
-    return Footprint(tuple(switched), gained, tuple(exits))
+    not_run = tuple(t for t in failing if _own_file_lines(before, t) and not _own_file_lines(after, t))
+    return Footprint(tuple(switched), gained, tuple(exits), not_run)
 
 
-def choose(patches: Sequence[Plausible]) -> Choice:
+def _own_file_lines(coverage: CoverageMap, test: str) -> bool:
+    """Whether ``test`` ran any line of the file it is defined in (pytest ids: ``path::name``)."""
+    return bool(coverage.get(test, {}).get(test.partition("::")[0]))
+
+
+def choose(patches: Sequence[Plausible]) -> Choice | None:
     """The measured patch with the fewest switched-off lines (the earliest found among equals);
-    the first patch when none was measured."""
-    measured = [(index, p.footprint) for index, p in enumerate(patches) if p.footprint is not None]
+    the first patch not measured when none was; None when every patch keeps its failing tests
+    from running their own code."""
+    fair = [(index, p) for index, p in enumerate(patches) if not (p.footprint and p.footprint.tests_not_run)]
+    if not fair:
+        return None
+    measured = [(index, p.footprint) for index, p in fair if p.footprint is not None]
     if not measured:
-        return Choice(0, "no footprint measured: the first found")
+        return Choice(fair[0][0], "no footprint measured: the first found")
     index, best = min(measured, key=lambda item: (item[1].cost, item[0]))
     if len(measured) == 1:
         return Choice(index, f"the only one measured: {best.summary()}")
