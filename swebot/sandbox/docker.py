@@ -125,6 +125,46 @@ def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip("/") + "/")
 
 
+def _data_filter(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo:
+    """tarfile's "data" filter (Python >= 3.11.4, 3.12): the member as it is safe to extract into
+    ``dest``, or an error. Older interpreters (Debian 12's 3.11.2) lack it; there the same rules are
+    applied here: an absolute name taken as relative, nothing that lands outside ``dest`` (also through a link placed
+    earlier), no link pointing out of it, no device or pipe; ownership left to the host user, no
+    setuid/setgid/sticky or group/other write bits."""
+    data_filter = getattr(tarfile, "data_filter", None)
+    if data_filter is not None:
+        return data_filter(member, dest)
+    root = os.path.realpath(dest)
+
+    def inside(path: str) -> bool:
+        return os.path.commonpath([root, os.path.realpath(path)]) == root
+
+    safe = copy.copy(member)
+    safe.name = member.name.lstrip("/" + os.sep)  # an absolute name lands under ``dest``, as Python's does
+    if not inside(os.path.join(root, safe.name)):
+        raise tarfile.TarError(f"{member.name!r} would be extracted outside {dest}")
+    if member.isdev() or member.isfifo():
+        raise tarfile.TarError(f"{member.name!r} is a special file")
+    if member.islnk() and not inside(os.path.join(root, member.linkname)):
+        raise tarfile.TarError(f"{member.name!r} links outside {dest}")
+    if member.issym() and not inside(os.path.join(root, os.path.dirname(member.name), member.linkname)):
+        raise tarfile.TarError(f"{member.name!r} links outside {dest}")
+    safe.uid, safe.gid, safe.uname, safe.gname = os.getuid(), os.getgid(), "", ""
+    if safe.mode is not None:
+        safe.mode &= 0o755
+        if safe.isfile():
+            safe.mode |= 0o600
+    return safe
+
+
+def _extract(tar: tarfile.TarFile, member: tarfile.TarInfo, dest: Path) -> None:
+    """Extract ``member`` into ``dest`` through the "data" filter (``_data_filter``)."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extract(member, dest, filter="data")
+    else:
+        tar.extract(_data_filter(member, str(dest)), dest, set_attrs=True)
+
+
 def _place_link(dest: Path, member: tarfile.TarInfo) -> None:
     """Recreate a symbolic link from the container as it is, whatever it points at: a link is
     content of the repository (``outside -> /etc`` included), and the "data" filter would refuse
@@ -132,7 +172,7 @@ def _place_link(dest: Path, member: tarfile.TarInfo) -> None:
     are still refused by that filter."""
     as_file = copy.copy(member)
     as_file.type, as_file.linkname = tarfile.REGTYPE, ""
-    tarfile.data_filter(as_file, str(dest))  # the link's own name must be safe
+    _data_filter(as_file, str(dest))  # the link's own name must be safe
     target = dest / member.name
     if target.is_dir() and not target.is_symlink():
         shutil.rmtree(target)
@@ -655,4 +695,4 @@ class DockerSandbox:
                             target.unlink()  # git objects are read-only; replace, do not rewrite
                         # The "data" filter refuses absolute names, escapes (also through a link
                         # placed earlier) and device files, and leaves ownership to the host user.
-                        tar.extract(member, dest, filter="data")
+                        _extract(tar, member, dest)
