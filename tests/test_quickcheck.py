@@ -180,7 +180,7 @@ import swebot_forkserver as server
 from _pytest.assertion import rewrite
 
 path = {path!r}
-server._prepare_tests([path])
+server._prepare_tests([path], {root!r})
 import test_shapes
 parses = []
 original_parse = ast.parse
@@ -215,7 +215,7 @@ def test_the_server_rewrites_test_modules_and_finds_their_classes_once_for_every
                       "    def test_x(self):\n        assert 1 + 1 == 2\n\n\n"
                       "@functools.total_ordering\nclass Decorated:\n    def __lt__(self, other):\n        return True\n")
     script = PREPARED.format(server_dir=str(Path(quickcheck.__file__).parent.parent / "sandbox_files"),
-                             tests=str(tests), path=str(module))
+                             tests=str(tests), path=str(module), root=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
@@ -223,3 +223,23 @@ def test_the_server_rewrites_test_modules_and_finds_their_classes_once_for_every
     if (3, 9) <= sys.version_info[:2] <= (3, 12):
         assert result["parses"] == 0
     assert result["same"] and result["changed_is_fresh"] and result["asserts_rewritten"]
+
+
+def test_the_server_leaves_pytest_alone_when_pytest_is_the_project_under_test(tmp_path: Path):
+    # pytest's own repository: imported by the server, its unpatched modules would stand in every
+    # child for the candidates' (pytest-8365 and -9359 then found no plausible patch)
+    import subprocess
+    import sys
+
+    import swebot.engines.quickcheck as quickcheck
+
+    (tmp_path / "src" / "_pytest").mkdir(parents=True)
+    (tmp_path / "src" / "_pytest" / "__init__.py").write_text("raise RuntimeError('the project was imported')\n")
+    server_dir = str(Path(quickcheck.__file__).parent.parent / "sandbox_files")
+    script = (f"import sys; sys.path.insert(0, {server_dir!r}); sys.path.insert(0, {str(tmp_path / 'src')!r})\n"
+              "import swebot_forkserver as server\n"
+              f"server._prepare_tests([], {str(tmp_path)!r})\n"
+              "print('_pytest' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

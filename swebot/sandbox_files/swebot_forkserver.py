@@ -98,13 +98,21 @@ _REWRITTEN: dict = {}  # (path, source bytes) -> pytest's (stat, code) for it, m
 _TREES: dict = {}  # (path, source text) -> its parsed module, for inspect.findsource on a class
 
 
-def _prepare_tests(paths: list) -> None:
+def _prepare_tests(paths: list, root: str) -> None:
     """Do once, before the forks, what pytest does per child to the test modules, which no
     candidate changes: their assertion rewriting (parse, rewrite, compile: 0.18 s for black's
     test_black.py) and, on Python 3.9-3.12, the parse ``inspect.findsource`` makes of the whole
     file for every test class collected (pytest sorts a module's classes by line: 0.09 s a
     class, three classes in test_black.py). Both are kept by path and exact text, so a changed
-    file gets pytest's own treatment."""
+    file gets pytest's own treatment. Not when pytest is the project under test (pytest's own
+    repository): imported here, its unpatched modules would stand in every child for the
+    candidates' (pytest-8365, -9359 found no plausible patch)."""
+    import importlib.util
+
+    found = importlib.util.find_spec("_pytest")
+    if found is None or not found.origin or \
+            os.path.realpath(found.origin).startswith(os.path.join(os.path.realpath(root), "")):
+        return
     try:
         from _pytest.assertion import rewrite
         import pytest
@@ -306,7 +314,7 @@ def main(job_path: str) -> int:
     if job.get("precompile"):
         _precompile(job["precompile"])
     if job.get("rewritten"):
-        _prepare_tests(job["rewritten"])
+        _prepare_tests(job["rewritten"], root)
 
     deadline = time.monotonic() + float(job["budget"]) if job.get("budget") else None
     originals = job["originals"]
