@@ -295,6 +295,33 @@ def test_coverage_in_a_subdirectory_run_is_keyed_by_repository_paths(tmp_path: P
     assert coverage["pkg/tests/test_lib.py::TestF::test_bad"]["pkg/lib.py"] == frozenset({2})
 
 
+def test_a_swebot_started_inside_an_xdist_worker_still_gets_results_and_coverage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pytest-xdist exports these to its workers; a swebot run from one passes them on to the
+    # project's tests, whose own session is no xdist worker.
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER_COUNT", "2")
+    sandbox = write_repo(tmp_path, SUBDIR)
+    report, coverage = TestRunner(sandbox, "PYTHONPATH=. pytest -q", cwd="pkg").run_with_coverage()
+    assert report.failing == {"pkg/tests/test_lib.py::TestF::test_bad"}
+    assert coverage["pkg/tests/test_lib.py::TestF::test_bad"]["pkg/lib.py"] == frozenset({2})
+
+
+def test_coverage_of_a_project_that_runs_its_tests_with_xdist_is_merged_from_the_workers(tmp_path: Path) -> None:
+    pytest.importorskip("xdist")
+    files = {"lib.py": "def f():\n    return 1\n\n\ndef g():\n    return 2\n"}
+    for n in range(4):
+        files[f"tests/test_{n}.py"] = f"from lib import f, g\n\n\ndef test_{n}():\n    assert {'f' if n % 2 else 'g'}() == 1\n"
+    sandbox = write_repo(tmp_path, files)
+    report, coverage = TestRunner(sandbox, "PYTHONPATH=. python -m pytest -q -n 2").run_with_coverage()
+    assert report.failing == {"tests/test_0.py::test_0", "tests/test_2.py::test_2"}
+    assert report.passing == {"tests/test_1.py::test_1", "tests/test_3.py::test_3"}
+    assert coverage["tests/test_1.py::test_1"]["lib.py"] == frozenset({2})
+    assert coverage["tests/test_2.py::test_2"]["lib.py"] == frozenset({6})
+    assert set(coverage) == report.failing | report.passing
+
+
 def test_tests_that_run_pytest_themselves_do_not_see_our_settings(tmp_path: Path) -> None:
     sandbox = write_repo(
         tmp_path,

@@ -78,9 +78,9 @@ class _State:
         self.prefix = os.path.relpath(self.rootdir, self.root).replace(os.sep, "/")
         # Read once: the variables are hidden from the environment while tests run.
         self.select = _read_select(os.environ.get("SWEBOT_SELECT"))
+        self.worker = _xdist_worker(config)
         # Under xdist the controller sees every worker's reports: only it writes results.
-        worker = os.environ.get("PYTEST_XDIST_WORKER")
-        self.results = "" if worker else os.environ.get("SWEBOT_RESULTS", "")
+        self.results = "" if self.worker else os.environ.get("SWEBOT_RESULTS", "")
         self.coverage_target = os.environ.get("SWEBOT_COVERAGE", "")
         self.coverage: Any = None  # a coverage.Coverage once started
         self.coverage_error = ""
@@ -94,6 +94,14 @@ class _State:
             return nodeid
         path, sep, rest = nodeid.partition("::")
         return os.path.normpath(os.path.join(self.prefix, path)).replace(os.sep, "/") + sep + rest
+
+
+def _xdist_worker(config: pytest.Config) -> str:
+    """This session's pytest-xdist worker id, "" in the controller or without xdist. Read from
+    the config, not from PYTEST_XDIST_WORKER: a swebot started inside an xdist worker passes that
+    variable on to the project's tests, whose session is then no worker at all."""
+    info = getattr(config, "workerinput", None) or getattr(config, "slaveinput", None)  # xdist < 2: slave
+    return str(info.get("workerid", "")) if info else ""
 
 
 _state: _State | None = None
@@ -116,7 +124,7 @@ def pytest_configure(config: pytest.Config) -> None:
     global _state
     _state = _State(config)
     meta = os.environ.get("SWEBOT_META")
-    if meta and not os.environ.get("PYTEST_XDIST_WORKER"):
+    if meta and not _state.worker:
         inifile = _inifile(config, _state.root)
         _write_json(meta, {"rootdir": _state.prefix, "inifile": inifile, "pytest": pytest.__version__})
     if _state.select is not None:
@@ -250,9 +258,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         _write_json(target, {"error": _state.coverage_error})
         return
     files: dict[str, dict[str, list[int]]] = _coverage_map(_state) if _state.coverage is not None else {}
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        _write_json(f"{target}.{worker}.json", {"files": files})
+    if _state.worker:
+        _write_json(f"{target}.{_state.worker}.json", {"files": files})
         return
     for part in sorted(glob.glob(glob.escape(target) + ".gw*.json")):
         with open(part, encoding="utf-8") as fh:
