@@ -157,18 +157,18 @@ GRID = (
 )
 
 
-def folds(data: list[Rows]) -> list[list[int]]:
-    order = np.random.default_rng(SEED).permutation(len(data)).tolist()
+def folds(data: list[Rows], seed: int = SEED) -> list[list[int]]:
+    order = np.random.default_rng(seed).permutation(len(data)).tolist()
     return [sorted(order[k::FOLDS]) for k in range(FOLDS)]
 
 
-def cross_validate(data: list[Rows], params: dict, what: str) -> list[tuple[dict, dict]]:
+def cross_validate(data: list[Rows], params: dict, what: str, seed: int = SEED) -> list[tuple[dict, dict]]:
     """Per fold: the held-out instances' measures under the linear order and under the re-ranker."""
     params = dict(params)
     nf, ns = params.pop("files", FILES_KEPT), params.pop("symbols", SYMBOLS_KEPT)
     data = [Rows(r.id, r.repo, r.fx[:nf], r.fy[:nf], r.f_lin, r.sx[:ns], r.sy[:ns], r.s_lin) for r in data]
     out = []
-    for k, held in enumerate(folds(data)):
+    for k, held in enumerate(folds(data, seed)):
         hs = set(held)
         tr = [data[i] for i in range(len(data)) if i not in hs]
         te = [data[i] for i in held]
@@ -202,6 +202,7 @@ def main() -> int:
     ap.add_argument("--dump", action="store_true")
     ap.add_argument("--cv", action="store_true")
     ap.add_argument("--grid", default="0,1,2,3,4,5,6,7,8", help="indexes into GRID")
+    ap.add_argument("--seed", type=int, default=SEED, help="another partition into folds (a check of the noise)")
     ap.add_argument("-j", "--jobs", type=int, default=1)
     args = ap.parse_args()
     if args.dump:
@@ -209,7 +210,7 @@ def main() -> int:
     if args.cv:
         data = load_rows()
         for g in (int(x) for x in args.grid.split(",")):
-            report(f"GRID[{g}] = {GRID[g]}", cross_validate(data, GRID[g], "both"))
+            report(f"GRID[{g}] = {GRID[g]}, folds seed {args.seed}", cross_validate(data, GRID[g], "both", args.seed))
     return 0
 
 
