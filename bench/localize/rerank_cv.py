@@ -8,7 +8,8 @@ The dump keeps, per instance, the linear ranking's best FILES_KEPT files and SYM
 (rerank_features.py), which gold rows are among them, and the linear rank of every gold row. The CV
 re-ranks each held-out instance's kept rows with a model trained on the other folds (early stopping
 on a fifth of the training instances); a gold row outside the kept rows keeps its linear rank.
-Nothing here reads the test set.
+Nothing here reads the test set. Needs ``pip install lightgbm`` (4.7.0 here; not a dependency of
+swebot: the experiment found no gain to ship, bench/localize/README.md).
 """
 
 from __future__ import annotations
