@@ -74,6 +74,16 @@ def gold_rows(repo: rank.RepoIndex, rec: dict) -> tuple[list[int | None], list[i
     return files, syms
 
 
+def current_gold(inst: rd.Instance, repo: rank.RepoIndex, rec: dict) -> tuple[dict, list[int]]:
+    """The record with the gold functions real_data defines now, and the baseline's rank of each:
+    records made by an older definition hold a superset of them."""
+    changes = rd.patch_changes(inst.patch)
+    now = {(p, n) for p in changes if p in repo.symbols.by_path
+           for n in rd.gold_symbols(repo.symbols, p, changes[p])}
+    bm_s = [r for (p, n), r in zip(rec["gold_symbols"], rec["bm25_symbol_ranks"]) if (p, n) in now]
+    return {**rec, "gold_symbols": [[p, n] for p, n in rec["gold_symbols"] if (p, n) in now]}, bm_s
+
+
 def top_rows(scores: np.ndarray, keep: int, gold: list[int]) -> np.ndarray:
     order = np.argsort(-scores, kind="stable")[:keep]
     return np.array(sorted(set(order.tolist()) | set(gold)), dtype=int)
@@ -94,13 +104,7 @@ def evaluate_one(inst: rd.Instance, fw: np.ndarray, sw: np.ndarray, keep_fit: bo
     fs = feats.file_x @ fw
     ss = rank.below_best_method(repo.symbols.files, repo.lexical.symbol_list, feats.sym_x @ sw)
     bm_f = [r if r is not None else MISS for r in rec["bm25_file_ranks"]]
-    # Gold functions from the patch as real_data defines them now; records made by an older
-    # definition hold a superset of them, with the baseline's rank of each.
-    changes = rd.patch_changes(inst.patch)
-    now = {(p, n) for p in changes if p in repo.symbols.by_path
-           for n in rd.gold_symbols(repo.symbols, p, changes[p])}
-    bm_s = [r for (p, n), r in zip(rec["gold_symbols"], rec["bm25_symbol_ranks"]) if (p, n) in now]
-    rec = {**rec, "gold_symbols": [[p, n] for p, n in rec["gold_symbols"] if (p, n) in now]}
+    rec, bm_s = current_gold(inst, repo, rec)
     frows, srows = gold_rows(repo, rec)
     present = [i for i in frows if i is not None]
     franks = ranks_of(fs, present) + [MISS] * (len(frows) - len(present))
