@@ -186,16 +186,29 @@ class ForkChecker:
         failed = {c.nodeid for c in cases if c.failing}
         passed = {c.nodeid for c in cases if c.outcome == "passed"} - failed
         full_ok = None
+        full_failed: frozenset[str] = frozenset()
         if "full_exit_code" in entry:
             full_ok = entry["full_exit_code"] == 0 and not entry.get("full_timed_out")
+            if not full_ok:
+                full_failed = self._failed_in(relative + ".full")
         loaded = entry.get("modules")
         loaded = loaded if isinstance(loaded, dict) else {}
         setup = loaded.get("setup_seconds")
         return QuickAnswer(frozenset(t for t in self.selected if t in passed), frozenset(failed),
-                           full_ok, seconds, modules=tuple(map(str, loaded.get("outside") or ())),
+                           full_ok, seconds, full_failed=full_failed,
+                           modules=tuple(map(str, loaded.get("outside") or ())),
                            project_files=tuple(map(str, loaded.get("inside") or ())),
                            rewritten=tuple(map(str, loaded.get("rewritten") or ())),
                            setup_seconds=float(setup) if isinstance(setup, (int, float)) else None)
+
+    def _failed_in(self, relative: str) -> frozenset[str]:
+        """The tests that failed in the whole-suite run whose results are at ``relative``."""
+        try:
+            data = self.sandbox.read_file(relative)
+        except OSError:
+            return frozenset()
+        cases = parse_partial_results(data, root=self.sandbox.root, cwd=self.runner.cwd)
+        return frozenset(c.nodeid for c in cases if c.failing)
 
 
 @dataclass(frozen=True)
@@ -204,6 +217,7 @@ class QuickAnswer:
     failed: frozenset[str]  # tests that failed or errored
     full_ok: bool | None = None  # the whole suite passed (None: the server did not run it)
     seconds: float = 0.0  # how long the selected tests took
+    full_failed: frozenset[str] = frozenset()  # the tests that failed in the whole suite's run, when it failed
     timed_out: bool = False
     modules: tuple[str, ...] = ()  # what the child loaded from outside the project (when asked)
     project_files: tuple[str, ...] = ()  # the project's files it loaded (when asked)

@@ -13,7 +13,7 @@ import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Mapping, Protocol, Sequence
+from typing import Iterable, Mapping, Protocol, Sequence
 
 from swebot.engines.quickcheck import ForkChecker, QuickAnswer
 from swebot.engines.regressions import Change, RegressionGuard
@@ -119,7 +119,7 @@ class Validator:
                 if verdict.plausible:
                     break
             else:
-                verdicts.append(Verdict(answer.passed, plausible=False))
+                verdicts.append(Verdict(answer.passed, plausible=False, broken=self._newly_failing(answer.full_failed)))
         return verdicts
 
     def _quick_answers(self, batch: Sequence[HasChanges], budget: float) -> list[tuple[QuickAnswer, Lane]]:
@@ -157,12 +157,19 @@ class Validator:
             full = lane.runner.run(timeout=self.timeout * 2)
         finally:
             self.restore(lane.sandbox)
-        if not full.all_passed or self.guard is None:
-            return Verdict(fixed, plausible=full.all_passed)
+        if not full.all_passed:
+            return Verdict(fixed, plausible=False, broken=self._newly_failing(full.failing))
+        if self.guard is None:
+            return Verdict(fixed, plausible=True)
         # The guard runs in the first lane's workspace: the other lanes are idle by now.
         left = max(time_left - (time.monotonic() - started), 0.001) if time_left > 0 else 0.0
         broken = self.guard.broken(candidate.changes, left)
         return Verdict(fixed, plausible=not broken, broken=broken)
+
+    def _newly_failing(self, failing: Iterable[str]) -> frozenset[str]:
+        """Of the tests that failed in a run of the whole test command, those that did not fail
+        before: what a candidate that fixes the failing tests broke (its report names them)."""
+        return frozenset(failing) - frozenset(self.failing)
 
     # -- lanes -------------------------------------------------------------------------------
 
