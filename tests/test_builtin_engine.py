@@ -507,3 +507,13 @@ def test_one_templates_many_edits_at_a_line_give_way_to_other_templates_and_line
     guards = [i for i, key in enumerate(order) if key == (2, "guard")]
     assert any(key[0] == 3 for key in order[guards[0]:guards[-1]])  # line 3 is not held back by them
     assert [c.score for c in singles] == sorted((c.score for c in singles), reverse=True)
+
+
+def test_a_fault_the_failing_test_runs_no_line_of_is_reported_as_nothing_to_search(make_repo):
+    # The class body runs at import, before any test: per-test coverage gives the test no line.
+    files = {"settings.py": "class Retry:\n    attempts = 2\n",
+             "test_settings.py": "from settings import Retry\n\n\ndef test_three_attempts():\n"
+                                 "    assert Retry.attempts == 3\n"}
+    result, _, _ = repair(make_repo, files, Budget(time_limit=120))
+    assert result.status == "not_fixed" and result.candidates_tried == 0
+    assert result.description.startswith("nothing to search: the failing tests ran no line"), result.description
