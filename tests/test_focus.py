@@ -6,10 +6,14 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from swebot.engines.focus import CALL_BOOST, focus_ranking, widen_spectrum
+from swebot.engines.focus import test_files as files_of  # not a test: pytest would collect the name
 from swebot.localize.own_calls import called_names, called_spans
 from swebot.localize.sbfl import SuspiciousLine, boost_lines, rank_lines
 from swebot.testing import TestRunner
+from swebot.types import TestCase, TestReport
 from tests.test_testing_runner import write_repo
 
 TEST_MODULE = '''
@@ -112,6 +116,39 @@ def test_the_failing_tests_files_give_the_ranking_its_passing_tests(tmp_path: Pa
     report2, coverage2 = full.run_with_coverage()
     again = widen_spectrum(full, report2, coverage2, failing, 60)
     assert again.files_report is None and again.passing == report2.passing
+
+
+class RecordingRunner:
+    """A test runner that only records the selections it is asked to run."""
+
+    def __init__(self) -> None:
+        self.selections: list[list[str]] = []
+
+    def run_with_coverage(self, select: list[str], *, timeout: float) -> tuple[TestReport, dict]:
+        self.selections.append(list(select))
+        return TestReport(cases=(), exit_code=5), {}
+
+
+@pytest.mark.parametrize("failing, passing", [
+    ("test_empty (utils_tests.test_numberformat.TestNumberFormat)",
+     "test_format_number (utils_tests.test_numberformat.TestNumberFormat)"),  # Django's runtests.py
+    ("test_immutable", "test_structure"),  # SymPy's bin/test
+])
+def test_log_runner_ids_name_no_file_so_the_baseline_is_not_run_again(failing: str, passing: str) -> None:
+    # The log runner ran the labels its command names, siblings included; re-running the failing
+    # tests "by file" had cost SWE-bench runs up to a minute of a 150 s limit, for nothing.
+    report = TestReport(cases=(TestCase(failing, "failed"), TestCase(passing, "passed")), exit_code=1)
+    coverage = {failing: {"m.py": frozenset({1})}, passing: {"m.py": frozenset({1, 2})}}
+    runner = RecordingRunner()
+    wider = widen_spectrum(runner, report, coverage, [failing], 60)  # type: ignore[arg-type]
+    assert runner.selections == []
+    assert wider.passing == {passing} and wider.files_report is None and wider.coverage == coverage
+    assert files_of([failing]) == ()
+
+
+def test_pytest_ids_and_file_ids_name_their_files() -> None:
+    assert files_of(["tests/test_a.py::T::test_x[1]", "tests/test_b.py", "tests/test_a.py::test_y"]) == (
+        "tests/test_a.py", "tests/test_b.py")
 
 
 def test_boost_keeps_the_order_of_ties() -> None:

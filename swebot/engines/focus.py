@@ -34,7 +34,10 @@ class Spectrum:
 
 
 def test_files(failing: Sequence[str]) -> tuple[str, ...]:
-    return tuple(sorted({nodeid.split("::", 1)[0] for nodeid in failing}))
+    """The files of pytest node ids (``path::name``, or a file's own id). The names a log runner
+    reports (Django's ``test_x (app.tests.T)``, SymPy's ``test_x``) say no file: none for them."""
+    return tuple(sorted({nodeid.split("::", 1)[0] for nodeid in failing
+                         if "::" in nodeid or nodeid.endswith(".py")}))
 
 
 def widen_spectrum(runner: TestRunner, report: TestReport, coverage: Mapping[str, Mapping[str, frozenset[int]]],
@@ -42,6 +45,8 @@ def widen_spectrum(runner: TestRunner, report: TestReport, coverage: Mapping[str
     """The baseline's passing tests and coverage, plus those of the failing tests' files when the
     baseline ran none of their passing tests."""
     files = set(test_files(failing))
+    if not files:  # ids that name no file cannot select a file's other tests
+        return Spectrum(report.passing, coverage)
     if any(c.outcome == "passed" and c.nodeid.split("::", 1)[0] in files for c in report.cases):
         return Spectrum(report.passing, coverage)
     started = time.monotonic()
