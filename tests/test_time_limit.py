@@ -16,6 +16,8 @@ import pytest
 
 from swebot.sandbox.deadline import GRACE, DeadlineSandbox
 from swebot.sandbox.local import LocalSandbox
+from swebot.types import ExecResult
+from swebot.workspace import sandbox_diff
 from tests.docker_support import require_docker
 
 HANGS = {
@@ -94,3 +96,31 @@ def test_every_command_gets_at_most_the_time_left(tmp_path: Path) -> None:
     fresh = DeadlineSandbox(inner, time.monotonic() + 60)
     assert fresh.execute("sleep 0.1", timeout=1).ok and fresh.cut_short == 0
     box.close()
+
+
+class SlowFirstCommand(LocalSandbox):
+    """A sandbox whose first command takes all the time it is given (a big repository's
+    `git add -N` and diff, started a second before the run's deadline)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.commands = 0
+
+    def execute(self, command, *, timeout, cwd=None, env=None):  # type: ignore[no-untyped-def]
+        self.commands += 1
+        if self.commands == 1:
+            time.sleep(timeout)
+            return ExecResult(exit_code=-9, stdout="", stderr="", timed_out=True, duration=timeout)
+        return super().execute(command, timeout=timeout, cwd=cwd, env=env)
+
+
+def test_a_diff_started_just_before_the_deadline_is_taken_again_in_the_grace(make_repo) -> None:
+    # SWE-bench django-15814 (s8): a plausible patch was chosen 1 s before the limit and the run
+    # ended in error ("git diff failed in the sandbox: "), the patch lost.
+    repo = make_repo({"calc.py": "def add(a, b):\n    return a - b\n"})
+    (repo / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    inner = SlowFirstCommand(repo)
+    box = DeadlineSandbox(inner, time.monotonic() + 0.5)
+    patch = sandbox_diff(box)
+    assert inner.commands == 2 and box.expired()
+    assert "-    return a - b\n+    return a + b\n" in patch
