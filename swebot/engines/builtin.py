@@ -545,8 +545,9 @@ def _no_fix_description(state: SearchState, skipped: dict[str, str]) -> str:
         return (f"{len(state.not_fixes)} candidate(s) made the failing tests pass only by keeping them from "
                 f"running their own code (first: {state.not_fixes[0].description}); none fixed them")
     if state.tried == 0 and state.depth.get("suspicious_lines") == 0:
-        return ("nothing to search: the failing tests ran no line of the code swebot may edit (a fault "
-                "in code that runs at import, such as a class body, is not seen by per-test coverage)")
+        return ("nothing to search: the failing tests ran no line of the code swebot may edit (per-test "
+                "coverage sees no code that runs at import, such as a class body, nor a call that fails "
+                "on its arguments before the function starts)")
     if not skipped:
         return "no candidate made any failing test pass"
     unread = "; ".join(f"{path}: {why}" for path, why in list(skipped.items())[:3])
