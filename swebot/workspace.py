@@ -134,8 +134,10 @@ def sandbox_diff(sandbox: Sandbox) -> str:
     result = sandbox.execute(command, timeout=120, env=BOT_IDENTITY)
     if result.timed_out:
         # Started just before a run's deadline, the diff got the second left (a DeadlineSandbox);
-        # past the deadline it gets a grace period: a patch found in time must not be lost.
-        result = sandbox.execute(command, timeout=120, env=BOT_IDENTITY)
+        # past the deadline it gets a grace period: a patch found in time must not be lost. The
+        # killed `git add` may have left its index lock behind.
+        result = sandbox.execute(f'rm -f "$(git rev-parse --git-path index.lock)" && {command}',
+                                 timeout=120, env=BOT_IDENTITY)
     if not result.ok:
         why = result.stderr.strip() or ("it timed out" if result.timed_out else f"exit status {result.exit_code}")
         raise EnvironmentProblem(f"git diff failed in the sandbox: {why}")

@@ -119,6 +119,7 @@ def test_a_diff_started_just_before_the_deadline_is_taken_again_in_the_grace(mak
     # ended in error ("git diff failed in the sandbox: "), the patch lost.
     repo = make_repo({"calc.py": "def add(a, b):\n    return a - b\n"})
     (repo / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    (repo / ".git" / "index.lock").write_text("")  # what the killed `git add -A -N` leaves
     inner = SlowFirstCommand(repo)
     box = DeadlineSandbox(inner, time.monotonic() + 0.5)
     patch = sandbox_diff(box)
