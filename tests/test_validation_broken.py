@@ -1,7 +1,7 @@
 """A candidate that makes the failing tests pass but fails other tests of the test command is no
 fix, and its verdict names the tests it broke: a run that ends with it as the best partial then
-lists them as failing after (``BuiltinEngine._result``; SWE-bench's django-16046 had reported "failing after: none" for a
-best partial that failed four other tests of the command)."""
+lists them as failing after (``BuiltinEngine._result``). SWE-bench's django-16046 had reported
+"failing after: none" for a best partial that failed five other tests of the command."""
 
 from __future__ import annotations
 
