@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from swebot.engines.focus import CALL_BOOST, focus_ranking, widen_spectrum
-from swebot.engines.focus import test_files as files_of  # not a test: pytest would collect the name
 from swebot.localize.own_calls import called_names, called_spans
 from swebot.localize.sbfl import SuspiciousLine, boost_lines, rank_lines
 from swebot.testing import TestRunner
+from swebot.testing.selection import files_of
 from swebot.types import TestCase, TestReport
 from tests.test_testing_runner import write_repo
 

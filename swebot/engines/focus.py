@@ -19,6 +19,7 @@ from typing import Mapping, Sequence
 from swebot.localize.own_calls import called_lines
 from swebot.localize.sbfl import SuspiciousLine, boost_lines
 from swebot.testing import TestRunner
+from swebot.testing.selection import files_of
 from swebot.types import Sandbox, TestReport
 
 CALL_BOOST = 0.25  # added to a line in a function the failing test calls (frames add up to 0.3)
@@ -33,18 +34,11 @@ class Spectrum:
     seconds: float = 0.0
 
 
-def test_files(failing: Sequence[str]) -> tuple[str, ...]:
-    """The files of pytest node ids (``path::name``, or a file's own id). The names a log runner
-    reports (Django's ``test_x (app.tests.T)``, SymPy's ``test_x``) say no file: none for them."""
-    return tuple(sorted({nodeid.split("::", 1)[0] for nodeid in failing
-                         if "::" in nodeid or nodeid.endswith(".py")}))
-
-
 def widen_spectrum(runner: TestRunner, report: TestReport, coverage: Mapping[str, Mapping[str, frozenset[int]]],
                    failing: Sequence[str], timeout: float) -> Spectrum:
     """The baseline's passing tests and coverage, plus those of the failing tests' files when the
     baseline ran none of their passing tests."""
-    files = set(test_files(failing))
+    files = set(files_of(failing))
     if not files:  # ids that name no file cannot select a file's other tests
         return Spectrum(report.passing, coverage)
     if any(c.outcome == "passed" and c.nodeid.split("::", 1)[0] in files for c in report.cases):
@@ -70,7 +64,7 @@ def focus_ranking(sandbox: Sandbox, ranking: Sequence[SuspiciousLine],
         if item.path in by_file or len(by_file) < MAX_FOCUS_FILES:
             by_file.setdefault(item.path, []).append(item.line)
     sources = {path: text for path in by_file if (text := _read(sandbox, path)) is not None}
-    tests = {path: text for path in test_files(failing) if (text := _read(sandbox, path)) is not None}
+    tests = {path: text for path in files_of(failing) if (text := _read(sandbox, path)) is not None}
     called = called_lines(sources, tests, failing, by_file)
     return boost_lines(ranking, called, CALL_BOOST), len(called)
 

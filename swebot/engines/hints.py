@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Collection, Iterable, Mapping
 
-from swebot.engines.focus import test_files
 from swebot.mutate import Hints
 from swebot.mutate.calls import call_keywords
+from swebot.testing.selection import files_of
 from swebot.types import Sandbox, TestCase
 
 _EXCEPTION = re.compile(r"\b([A-Z]\w*(?:Error|Exception|Exit|Interrupt|Iteration))\b")
@@ -76,7 +76,7 @@ def mutation_hints(sandbox: Sandbox, cases: Iterable[TestCase], failing: Iterabl
     """The hints of the failing tests (their files, tracebacks) and of ``code``, the texts of the
     suspicious files (the calls made there)."""
     tests = []
-    for path in test_files(tuple(failing)):
+    for path in files_of(tuple(failing)):
         try:
             tests.append(sandbox.read_file(path).decode("utf-8", errors="replace"))
         except OSError:

@@ -27,6 +27,7 @@ from typing import Mapping, Sequence
 from swebot.testing import TestRunner
 from swebot.testing.command import with_pythonpath
 from swebot.testing.partial import parse_partial_results
+from swebot.types import TestCase
 
 SERVER_NAME = "swebot_forkserver.py"
 PLUGIN_DIR = ".swebot/plugin"
@@ -178,11 +179,9 @@ class ForkChecker:
             return QuickAnswer(frozenset(), frozenset(self.selected), seconds=seconds, timed_out=True)
         path = str(entry["results"])
         relative = path[len(self.sandbox.root) + 1:] if path.startswith(self.sandbox.root) else path
-        try:
-            data = self.sandbox.read_file(relative)
-        except OSError:
+        cases = self._cases_in(relative)
+        if cases is None:
             return None
-        cases = parse_partial_results(data, root=self.sandbox.root, cwd=self.runner.cwd)
         failed = {c.nodeid for c in cases if c.failing}
         passed = {c.nodeid for c in cases if c.outcome == "passed"} - failed
         full_ok = None
@@ -190,7 +189,7 @@ class ForkChecker:
         if "full_exit_code" in entry:
             full_ok = entry["full_exit_code"] == 0 and not entry.get("full_timed_out")
             if not full_ok:
-                full_failed = self._failed_in(relative + ".full")
+                full_failed = frozenset(c.nodeid for c in self._cases_in(relative + ".full") or () if c.failing)
         loaded = entry.get("modules")
         loaded = loaded if isinstance(loaded, dict) else {}
         setup = loaded.get("setup_seconds")
@@ -201,14 +200,13 @@ class ForkChecker:
                            rewritten=tuple(map(str, loaded.get("rewritten") or ())),
                            setup_seconds=float(setup) if isinstance(setup, (int, float)) else None)
 
-    def _failed_in(self, relative: str) -> frozenset[str]:
-        """The tests that failed in the whole-suite run whose results are at ``relative``."""
+    def _cases_in(self, relative: str) -> list[TestCase] | None:
+        """The results a child wrote to ``relative`` (None when it wrote none)."""
         try:
             data = self.sandbox.read_file(relative)
         except OSError:
-            return frozenset()
-        cases = parse_partial_results(data, root=self.sandbox.root, cwd=self.runner.cwd)
-        return frozenset(c.nodeid for c in cases if c.failing)
+            return None
+        return parse_partial_results(data, root=self.sandbox.root, cwd=self.runner.cwd)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from typing import Callable, Sequence
 
 from swebot.errors import LimitReached
 from swebot.testing import TestRunner
+from swebot.testing.selection import files_of
 from swebot.types import TestReport
 
 Change = tuple[str, str]  # (path relative to the workspace root, whole new file source)
@@ -73,7 +74,8 @@ class RegressionGuard:
         self._covered = {c.nodeid for c in command_report.cases}
         self._stable: set[str] = set()  # tests seen passing on the unchanged code
         self._unstable: set[str] = set()  # seen not passing there (broken already, or flaky)
-        files = tuple(sorted({nodeid.split("::", 1)[0] for nodeid in failing}))
+        # Log-runner ids name no file: the command already ran their labels, nothing to add.
+        files = files_of(failing)
         # The suite: the test command's own pytest call, minus paths, selections and -x.
         suite_runner = TestRunner(runner.sandbox, runner.select_command, cwd=runner.cwd,
                                   timeout=runner.timeout, select_command=runner.select_command,

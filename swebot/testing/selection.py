@@ -12,6 +12,12 @@ from swebot.types import TestCase, TestReport
 NO_RESULT = "no result: the run timed out or crashed before this test finished, or the id matched no test"
 
 
+def files_of(ids: Sequence[str]) -> tuple[str, ...]:
+    """The files of pytest node ids (``path::name``, or a file's own id). The names a log runner
+    reports (Django's ``test_x (app.tests.T)``, SymPy's ``test_x``) say no file: none for them."""
+    return tuple(sorted({nodeid.split("::", 1)[0] for nodeid in ids if "::" in nodeid or nodeid.endswith(".py")}))
+
+
 def with_missing(cases: list[TestCase], ids: Sequence[str]) -> list[TestCase]:
     """``cases`` plus a "no result" error case for every selected id no case answers to."""
     ordered = sorted(c.nodeid for c in cases)
